@@ -1,0 +1,112 @@
+# jailsh: build, test, install.
+#
+#   make                      build build/jailsh
+#   make install              install (DESTDIR, PREFIX, SYSCONFDIR honoured)
+#   sudo make demo            a jailed shell for you, from a private install
+#   sudo make check           the whole test suite (root runs it all)
+#   make bench                startup time against bwrap and firejail
+#
+# The configuration directory, $(SYSCONFDIR)/jailsh, is compiled in: a
+# setuid program never takes it from its environment or command line.
+
+PREFIX     ?= /usr
+SYSCONFDIR ?= /etc
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+CONFDIR     = $(SYSCONFDIR)/jailsh
+BUILD      ?= build
+VERSION     = 0.1.0
+
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+WARNINGS    = -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+	      -Wstrict-prototypes -Wformat=2 -Wformat-security -Wundef \
+	      -Wpointer-arith -Wvla -Wwrite-strings -Wno-unused-parameter
+HARDENING   = -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIC \
+	      -fstack-clash-protection -fcf-protection
+ALL_CFLAGS  = -std=gnu11 $(WARNINGS) $(HARDENING) $(CFLAGS) -MMD -MP \
+	      -I$(BUILD) -Isrc
+LDHARDENING = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed
+# libconfuse and libcap are linked in statically: a login pays for every
+# shared object the loader has to map, and these two are small.
+LIBS        = -Wl,-Bstatic -lconfuse -lcap -Wl,-Bdynamic
+
+CORE = err identity confdir cfgparse settings profile profile_load expand \
+       plan path mount priv jail env init session policy
+FRONT = jailsh log cmd_check cmd_explain
+
+CORE_OBJ  = $(CORE:%=$(BUILD)/%.o)
+FRONT_OBJ = $(FRONT:%=$(BUILD)/%.o)
+UNIT      = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+all: $(BUILD)/jailsh
+
+$(BUILD) $(BUILD)/tests:
+	mkdir -p $@
+
+# Rewritten only when a value changes, so a side-by-side build with another
+# SYSCONFDIR recompiles what depends on it, and nothing else.
+$(BUILD)/config.h: FORCE | $(BUILD)
+	@printf '#define JAILSH_CONFDIR "%s"\n#define JAILSH_VERSION "%s"\n' \
+		'$(CONFDIR)' '$(VERSION)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/%.o: src/%.c $(BUILD)/config.h | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libjailsh.a: $(CORE_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/jailsh: $(FRONT_OBJ) $(BUILD)/libjailsh.a
+	$(CC) $(ALL_CFLAGS) $(LDHARDENING) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libjailsh.a | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libjailsh.a $(LIBS)
+
+install: $(BUILD)/jailsh
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(CONFDIR)/users \
+		$(DESTDIR)$(CONFDIR)/groups
+	install -m 4755 $(BUILD)/jailsh $(DESTDIR)$(SBINDIR)/jailsh
+	-chown root:root $(DESTDIR)$(SBINDIR)/jailsh && \
+		chmod 4755 $(DESTDIR)$(SBINDIR)/jailsh
+	install -m 644 man/jailsh.8 $(DESTDIR)$(MANDIR)/man8/jailsh.8
+	install -m 644 man/jailsh.conf.5 $(DESTDIR)$(MANDIR)/man5/jailsh.conf.5
+	@# never overwrite what an administrator may have edited
+	@cd conf && for f in $$(find . -type f | sort); do \
+		dst='$(DESTDIR)$(CONFDIR)'/$${f#./}; \
+		if [ -e "$$dst" ]; then echo "keeping $$dst"; \
+		else install -m 644 "$$f" "$$dst"; fi; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/jailsh $(DESTDIR)$(MANDIR)/man8/jailsh.8 \
+		$(DESTDIR)$(MANDIR)/man5/jailsh.conf.5
+
+# Debian packages: to build, and also to run every test.
+BUILD_DEPS = gcc make libc6-dev libconfuse-dev libcap-dev libpam0g-dev \
+	     libseccomp-dev
+TEST_DEPS  = perl python3 procps psmisc util-linux iproute2 passwd \
+	     openssh-server openssh-client pamtester rsync git \
+	     busybox-static bubblewrap firejail hyperfine
+deps-build:
+	@tests/lib/install-deps $(BUILD_DEPS)
+deps-test:
+	@tests/lib/install-deps $(BUILD_DEPS) $(TEST_DEPS)
+
+demo: deps-build
+	@$(MAKE) --no-print-directory all
+	@tests/demo
+
+check: deps-test all $(UNIT)
+	@tests/run $(UNIT)
+
+bench: all
+	@tests/bench/startup
+
+clean:
+	rm -rf $(BUILD)
+
+FORCE:
+.PHONY: all install uninstall deps-build deps-test demo check bench clean FORCE
+-include $(BUILD)/*.d

@@ -1,0 +1,19 @@
+/* libconfuse, used safely: no environment expansion, no include, errors
+ * with file and line. Shared by jailsh.conf and the profiles. */
+#ifndef JAILSH_CFGPARSE_H
+#define JAILSH_CFGPARSE_H
+
+#include <confuse.h>
+
+#include "err.h"
+
+/* Parses TEXT (the contents of FILE) into a cfg made by cfg_init() from
+ * OPTS. Returns the cfg, or NULL with "FILE:LINE: message" in e. */
+cfg_t *cfgparse(cfg_opt_t *opts, const char *file, const char *text,
+		struct jerr *e);
+
+/* For validation callbacks: report "FILE:LINE: message" and fail. */
+int cfgparse_error(cfg_t *cfg, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

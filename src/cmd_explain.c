@@ -1,0 +1,123 @@
+/* jailsh explain [USER] */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "config.h"
+#include "log.h"
+#include "policy.h"
+
+static void describe(const struct plan *pl, const struct plan_op *op,
+		     char *buf, size_t len)
+{
+	const struct profile *p = pl->profile;
+
+	switch (op->kind) {
+	case MOUNT_ROOT:
+		snprintf(buf, len, "the host's tree: read-only, nosuid, nodev");
+		break;
+	case MOUNT_PROC:
+		snprintf(buf, len, "a new /proc for the jail's processes");
+		break;
+	case MOUNT_DEV:
+		snprintf(buf, len, p->devices == DEV_HOST ?
+			 "the host's /dev, nosuid, with a private /dev/shm" :
+			 "minimal: null zero full random urandom tty ptmx, "
+			 "the host's /dev/pts, a private /dev/shm");
+		break;
+	case MOUNT_TMPFS:
+		if (op->size)
+			snprintf(buf, len, "empty tmpfs, writable, mode %04o, "
+				 "size %llu bytes", op->mode,
+				 (unsigned long long)op->size);
+		else
+			snprintf(buf, len, "empty tmpfs, writable, mode %04o",
+				 op->mode);
+		break;
+	case MOUNT_HIDE:
+		snprintf(buf, len, "hidden under an empty read-only tmpfs");
+		break;
+	case MOUNT_MAP:
+		snprintf(buf, len, "%s from the host, read-only", op->source);
+		break;
+	case MOUNT_VOLUME:
+		snprintf(buf, len, "%s from the host, writable", op->source);
+		break;
+	}
+}
+
+static void print_policy(const struct policy *po)
+{
+	const struct profile *p = &po->profile;
+	const struct plan *pl = &po->plan;
+	char desc[4200];
+	int any = 0;
+
+	printf("user      %s (uid %u, gid %u)\n", po->id.name, po->id.uid,
+	       po->id.gid);
+	printf("profile   %s\n", p->file);
+	printf("shell     %s\n", pl->shell);
+	printf("hostname  %s\n", p->hostname ? p->hostname : "(the host's)");
+	printf("network   %s\n", p->net == NET_NONE ?
+	       "none (own namespace, loopback only)" : "host");
+	printf("devices   %s\n", p->devices == DEV_HOST ? "host" : "minimal");
+	printf("mounts, in the order they are made:\n");
+	for (size_t i = 0; i < pl->nops; i++) {
+		const struct plan_op *op = &pl->ops[i];
+
+		describe(pl, op, desc, sizeof(desc));
+		printf("  %-24s %-7s %s", op->target, plan_kind_name(op->kind),
+		       desc);
+		if (op->line)
+			printf(" (line %d)", op->line);
+		printf("\n");
+	}
+	for (int r = 0; r < RLIM_NLIMITS; r++) {
+		if (!p->limit_set[r])
+			continue;
+		printf(any++ ? " " : "rlimits  ");
+		if (p->limit[r] == RLIM_INFINITY)
+			printf(" %s=unlimited", profile_rlimit_name(r));
+		else
+			printf(" %s=%llu", profile_rlimit_name(r),
+			       (unsigned long long)p->limit[r]);
+	}
+	if (any)
+		printf("\n");
+	for (size_t i = 0; i < p->nenv_set; i++)
+		printf("env set   %s\n", p->env_set[i]);
+	for (size_t i = 0; i < p->nenv_unset; i++)
+		printf("env unset %s\n", p->env_unset[i]);
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	struct policy po = { 0 };
+	struct jerr e;
+	int r;
+
+	if (argc > 2) {
+		fprintf(stderr, "usage: jailsh explain [USER]\n");
+		return 1;
+	}
+	r = argc == 2 ? identity_from_name(argv[1], &po.id, &e) :
+			identity_from_uid(getuid(), &po.id, &e);
+	if (r < 0) {
+		fprintf(stderr, "jailsh: %s\n", e.msg);
+		return 1;
+	}
+	if (getuid() != 0 && po.id.uid != getuid()) {
+		identity_free(&po.id);
+		log_refusal("explain: only root may explain another user");
+		return 1;
+	}
+	r = policy_load(&po, JAILSH_CONFDIR, &e);
+	if (r < 0)
+		fprintf(stderr, "jailsh: %s\n", e.msg);
+	else
+		print_policy(&po);
+	policy_free(&po);
+	return r < 0 ? 1 : 0;
+}

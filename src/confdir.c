@@ -1,0 +1,184 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "confdir.h"
+
+static int check_owner(const struct stat *st, const char *what,
+		       const char *path, int allow_sticky, struct jerr *e)
+{
+	if (st->st_uid != 0)
+		return jerr_set(e, "%s %s is owned by uid %u, not root; "
+				"chown root it", what, path, st->st_uid);
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
+	    !(allow_sticky && (st->st_mode & S_ISVTX)))
+		return jerr_set(e, "%s %s is writable by group or others "
+				"(mode %04o); chmod go-w it", what, path,
+				st->st_mode & 07777);
+	return 0;
+}
+
+int confdir_open(struct confdir *d, const char *path, struct jerr *e)
+{
+	char buf[4096], dir[4096], *comp, *save = NULL;
+	struct stat st;
+	int fd, r = 0;
+
+	d->path = path;
+	d->fd = -1;
+	if (path[0] != '/' || strlen(path) >= sizeof(buf))
+		return jerr_set(e, "configuration directory %s: not an "
+				"absolute path", path);
+	strcpy(buf, path);
+	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return jerr_sys(e, errno, "open /");
+	for (comp = strtok_r(buf, "/", &save); comp;
+	     comp = strtok_r(NULL, "/", &save)) {
+		int next;
+
+		/* the directory that holds comp, for messages */
+		snprintf(dir, sizeof(dir), "%.*s", (int)(comp - buf - 1),
+			 path);
+		if (fstat(fd, &st) < 0) {
+			r = jerr_sys(e, errno, "stat %s/", dir);
+			goto out;
+		}
+		r = check_owner(&st, "directory", dir[0] ? dir : "/", 1, e);
+		if (r < 0)
+			goto out;
+		next = openat(fd, comp,
+			      O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			/* no configuration at all: the built-in default */
+			if (errno != ENOENT)
+				r = jerr_sys(e, errno, "configuration "
+					     "directory %s (symbolic links "
+					     "are not followed)", path);
+			goto out;
+		}
+		close(fd);
+		fd = next;
+	}
+	if (fstat(fd, &st) < 0) {
+		r = jerr_sys(e, errno, "stat %s", path);
+		goto out;
+	}
+	r = check_owner(&st, "configuration directory", path, 0, e);
+	if (r < 0)
+		goto out;
+	d->fd = fd;
+	return 0;
+out:
+	close(fd);
+	return r;
+}
+
+void confdir_close(struct confdir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+}
+
+/* The directory part of REL ("users/") is checked as well as the file. */
+static int check_subdir(const struct confdir *d, const char *rel,
+			struct jerr *e)
+{
+	const char *slash = strrchr(rel, '/');
+	char sub[256], full[4096];
+	struct stat st;
+
+	if (!slash)
+		return 0;
+	if ((size_t)(slash - rel) >= sizeof(sub))
+		return jerr_set(e, "%s/%s: name too long", d->path, rel);
+	memcpy(sub, rel, slash - rel);
+	sub[slash - rel] = '\0';
+	if (fstatat(d->fd, sub, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 :
+			jerr_sys(e, errno, "%s/%s", d->path, sub);
+	snprintf(full, sizeof(full), "%s/%s", d->path, sub);
+	if (!S_ISDIR(st.st_mode))
+		return jerr_set(e, "%s is not a directory", full);
+	return check_owner(&st, "directory", full, 0, e);
+}
+
+static int read_all(int fd, size_t size, char **text)
+{
+	char *buf = malloc(size + 1);
+	size_t got = 0;
+
+	if (!buf)
+		return -1;
+	while (got < size) {
+		ssize_t n = read(fd, buf + got, size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	buf[got] = '\0';
+	*text = buf;
+	return (int)got;
+}
+
+int confdir_read(const struct confdir *d, const char *rel, char **text,
+		 struct jerr *e)
+{
+	char full[4096];
+	struct stat st;
+	int fd, n;
+
+	*text = NULL;
+	if (d->fd < 0)
+		return 0;
+	snprintf(full, sizeof(full), "%s/%s", d->path, rel);
+	if (check_subdir(d, rel, e) < 0)
+		return -1;
+	/* O_NONBLOCK: a FIFO planted here must not hang the login. */
+	fd = openat(d->fd, rel,
+		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+		return 0;
+	if (fd < 0 && errno == ELOOP)
+		return jerr_set(e, "%s is a symbolic link; profiles must be "
+				"regular files", full);
+	if (fd < 0)
+		return jerr_sys(e, errno, "open %s", full);
+	if (fstat(fd, &st) < 0) {
+		jerr_sys(e, errno, "stat %s", full);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		jerr_set(e, "%s is not a regular file", full);
+		goto fail;
+	}
+	if (check_owner(&st, "profile", full, 0, e) < 0)
+		goto fail;
+	if (st.st_size > CONFDIR_MAX_FILE) {
+		jerr_set(e, "%s is larger than %d bytes", full,
+			 CONFDIR_MAX_FILE);
+		goto fail;
+	}
+	n = read_all(fd, st.st_size, text);
+	close(fd);
+	if (n < 0)
+		return jerr_sys(e, ENOMEM, "read %s", full);
+	if (strlen(*text) != (size_t)n) {
+		free(*text);
+		*text = NULL;
+		return jerr_set(e, "%s contains a NUL byte", full);
+	}
+	return 1;
+fail:
+	close(fd);
+	return -1;
+}

@@ -1,0 +1,29 @@
+/* The configuration directory: only root-owned files that nobody else can
+ * write are ever read, because what they say is applied with privilege. */
+#ifndef JAILSH_CONFDIR_H
+#define JAILSH_CONFDIR_H
+
+#include "err.h"
+
+#define CONFDIR_MAX_FILE (1 << 20)
+
+struct confdir {
+	const char *path; /* for messages */
+	int fd;           /* -1 when the directory does not exist */
+};
+
+/* Opens PATH after checking every directory from / down: owned by root and
+ * not writable by group or other (above PATH a sticky directory such as
+ * /tmp is allowed, since nobody else can rename what root owns there). A
+ * directory that does not exist is not an error: fd is -1. */
+int confdir_open(struct confdir *d, const char *path, struct jerr *e);
+void confdir_close(struct confdir *d);
+
+/* Reads REL ("default.conf", "users/alice.conf") into a NUL-terminated
+ * buffer. Returns 1 and *text, 0 when the file does not exist, -1 when it
+ * exists but may not be used (wrong owner or mode, not a regular file,
+ * a symbolic link, a NUL byte, too large). */
+int confdir_read(const struct confdir *d, const char *rel, char **text,
+		 struct jerr *e);
+
+#endif

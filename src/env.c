@@ -1,0 +1,110 @@
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "env.h"
+
+struct envlist {
+	char **v;
+	size_t n, cap;
+	int failed;
+};
+
+static int name_is(const char *entry, const char *name, size_t len)
+{
+	return !strncmp(entry, name, len) && entry[len] == '=';
+}
+
+static void env_unset(struct envlist *l, const char *name)
+{
+	size_t len = strlen(name), w = 0;
+
+	if (!l->v)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		if (name_is(l->v[i], name, len))
+			free(l->v[i]);
+		else
+			l->v[w++] = l->v[i];
+	}
+	l->n = w;
+	l->v[l->n] = NULL;
+}
+
+/* Takes ENTRY ("NAME=value", allocated) into the list, replacing NAME. */
+static void env_put(struct envlist *l, char *entry)
+{
+	if (!entry) {
+		l->failed = 1;
+		return;
+	}
+	*strchr(entry, '=') = '\0';
+	env_unset(l, entry);
+	entry[strlen(entry)] = '=';
+	if (l->n + 2 > l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		char **v = realloc(l->v, cap * sizeof(char *));
+
+		if (!v) {
+			free(entry);
+			l->failed = 1;
+			return;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = entry;
+	l->v[l->n] = NULL;
+}
+
+static void env_set(struct envlist *l, const char *name, const char *value)
+{
+	char *entry;
+
+	if (asprintf(&entry, "%s=%s", name, value) < 0)
+		entry = NULL;
+	env_put(l, entry);
+}
+
+const char *env_get(char *const *env, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (; env && *env; env++)
+		if (name_is(*env, name, len))
+			return *env + len + 1;
+	return NULL;
+}
+
+char **env_build(const struct plan *pl, char *const *caller)
+{
+	const struct profile *p = pl->profile;
+	struct envlist l = { 0 };
+
+	for (; caller && *caller && !l.failed; caller++)
+		if (strchr(*caller, '='))
+			env_put(&l, strdup(*caller));
+	for (size_t i = 0; i < p->nenv_unset && !l.failed; i++)
+		env_unset(&l, p->env_unset[i]);
+	env_set(&l, "HOME", pl->id->home);
+	env_set(&l, "USER", pl->id->name);
+	env_set(&l, "LOGNAME", pl->id->name);
+	env_set(&l, "SHELL", pl->shell);
+	if (!env_get(l.v, "PATH"))
+		env_set(&l, "PATH", ENV_DEFAULT_PATH);
+	for (size_t i = 0; i < p->nenv_set && !l.failed; i++)
+		env_put(&l, strdup(p->env_set[i]));
+	if (l.failed) {
+		env_free(l.v);
+		return NULL;
+	}
+	return l.v;
+}
+
+void env_free(char **env)
+{
+	for (char **e = env; e && *e; e++)
+		free(*e);
+	free(env);
+}

@@ -1,0 +1,18 @@
+/* The environment the real shell starts with. */
+#ifndef JAILSH_ENV_H
+#define JAILSH_ENV_H
+
+#include "plan.h"
+
+#define ENV_DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin:/usr/games"
+
+/* The caller's environment, without what the profile unsets; HOME, USER,
+ * LOGNAME and SHELL of the user (PATH only if missing); then what the
+ * profile sets. NULL when out of memory. */
+char **env_build(const struct plan *pl, char *const *caller);
+void env_free(char **env);
+
+/* The value of NAME in ENV, or NULL. */
+const char *env_get(char *const *env, const char *name);
+
+#endif

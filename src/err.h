@@ -1,0 +1,18 @@
+/* Errors from the core: a message the front ends report as they see fit. */
+#ifndef JAILSH_ERR_H
+#define JAILSH_ERR_H
+
+#define JERR_MAX 512
+
+struct jerr {
+	char msg[JERR_MAX];
+};
+
+/* Both set the message and return -1, so that "return jerr_set(...)" reads
+ * as what it does. jerr_sys appends ": strerror(errnum)". */
+int jerr_set(struct jerr *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int jerr_sys(struct jerr *e, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

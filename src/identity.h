@@ -1,0 +1,28 @@
+/* Who a session is for, from the password and group databases. */
+#ifndef JAILSH_IDENTITY_H
+#define JAILSH_IDENTITY_H
+
+#include <sys/types.h>
+
+#include "err.h"
+
+struct identity {
+	uid_t uid;
+	gid_t gid;
+	char *name;
+	char *home;
+	char *shell;         /* the login shell in the password database */
+	char *group;         /* name of the primary group */
+	gid_t *groups;       /* all groups, primary first, for setgroups() */
+	char **group_names;  /* names of groups[], NULL where a gid has none */
+	int ngroups;
+};
+
+/* Never from the environment: the uid is getuid() in the shell wrapper and
+ * PAM_USER in the module. Refuses root and the invalid uid (uid_t)-1. */
+int identity_from_uid(uid_t uid, struct identity *id, struct jerr *e);
+int identity_from_name(const char *name, struct identity *id,
+		       struct jerr *e);
+void identity_free(struct identity *id);
+
+#endif

@@ -1,0 +1,35 @@
+/* Pid 1 of the jail. */
+#ifndef JAILSH_INIT_H
+#define JAILSH_INIT_H
+
+#include <signal.h>
+
+#include "plan.h"
+
+/* How the real shell is started, and the state it inherits from whoever
+ * started jailsh (which jailsh itself reset while privileged). */
+struct shell_start {
+	const char *path;
+	char *const *argv;
+	char *const *envp;
+	const char *cwd;   /* where to start; NULL or missing: home */
+	int foreground;    /* give the shell the terminal on stdin */
+	mode_t umask;
+	sigset_t mask;
+	sigset_t ignored;
+};
+
+/* In the new namespaces, as root: builds the jail (jail_setup), starts the
+ * shell as pid 2, then reaps orphans and forwards signals. The moment the
+ * shell ends its wait status goes out on REPORT, and init returns, which
+ * makes the kernel end everything left in the pid namespace. If LIFELINE
+ * (the read end of a pipe held by the process outside) hangs up, that
+ * process is gone: everything in the jail is killed. Returns init's exit
+ * status. */
+int init_run(const struct plan *pl, const struct shell_start *sh,
+	     int report, int lifeline);
+
+/* The signals init passes on to the shell. */
+void init_forwarded_signals(sigset_t *set);
+
+#endif

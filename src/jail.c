@@ -1,0 +1,88 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jail.h"
+#include "mount.h"
+#include "priv.h"
+
+/* The kernel gives the initial pid namespace this fixed inode number
+ * (PROC_PID_INIT_INO in include/linux/proc_ns.h). */
+#define HOST_PID_NS_INO 0xEFFFFFFCU
+
+unsigned long jail_clone_flags(const struct plan *pl)
+{
+	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+			      CLONE_NEWUTS;
+
+	if (pl->profile->net == NET_NONE)
+		flags |= CLONE_NEWNET;
+	return flags;
+}
+
+static int loopback_up(struct jerr *e)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int r = 0;
+
+	if (s < 0)
+		return jerr_sys(e, errno, "loopback: socket");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		r = jerr_sys(e, errno, "loopback: get flags");
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (!r && ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		r = jerr_sys(e, errno, "loopback: bring up");
+	close(s);
+	return r;
+}
+
+static int apply_limits(const struct profile *p, struct jerr *e)
+{
+	for (int r = 0; r < RLIM_NLIMITS; r++) {
+		struct rlimit rl = { p->limit[r], p->limit[r] };
+
+		if (p->limit_set[r] && setrlimit(r, &rl) < 0)
+			return jerr_sys(e, errno, "%s: rlimit %s", p->file,
+					profile_rlimit_name(r));
+	}
+	return 0;
+}
+
+int jail_setup(const struct plan *pl, struct jerr *e)
+{
+	const char *name = pl->profile->hostname;
+
+	if (mount_apply(pl, e) < 0)
+		return -1;
+	if (name && sethostname(name, strlen(name)) < 0)
+		return jerr_sys(e, errno, "set hostname %s", name);
+	if (pl->profile->net == NET_NONE && loopback_up(e) < 0)
+		return -1;
+	if (apply_limits(pl->profile, e) < 0)
+		return -1;
+	return priv_drop(pl->id, e);
+}
+
+int jail_inside(void)
+{
+	struct stat st;
+
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		return 0;
+	for (cap_value_t c = 0; c < cap_max_bits(); c++)
+		if (cap_get_bound(c) != 0)
+			return 0;
+	if (stat("/proc/self/ns/pid", &st) < 0)
+		return 0;
+	return st.st_ino != HOST_PID_NS_INO;
+}

@@ -1,0 +1,21 @@
+/* The jail as a whole: its namespaces, everything set up inside them as
+ * root, and the drop; and telling from the kernel whether we are in one. */
+#ifndef JAILSH_JAIL_H
+#define JAILSH_JAIL_H
+
+#include "plan.h"
+
+/* The clone() flags of the namespaces a plan asks for. */
+unsigned long jail_clone_flags(const struct plan *pl);
+
+/* In the new namespaces, as root: mounts, hostname, loopback, resource
+ * limits, then the drop to the user. Afterwards nothing can regain
+ * privilege. */
+int jail_setup(const struct plan *pl, struct jerr *e);
+
+/* Is this process inside a jail already? Decided from what the kernel
+ * says, never from the environment: no_new_privs is set, the capability
+ * bounding set is empty, and the pid namespace is not the host's. */
+int jail_inside(void);
+
+#endif

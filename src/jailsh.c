@@ -1,0 +1,247 @@
+/* jailsh: a login shell that puts the session in a jail, then runs the
+ * user's real shell there. Installed setuid root; the privilege is used
+ * only for what root-owned profiles say, and dropped before anything of
+ * the user's runs. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "config.h"
+#include "env.h"
+#include "jail.h"
+#include "log.h"
+#include "policy.h"
+#include "session.h"
+
+#define EXIT_FAILED 125
+
+/* What the process inherited and hands on to the real shell, taken before
+ * anything else and then reset, so that none of it steers the privileged
+ * part. */
+struct inherited {
+	char **env;
+	char cwd[PATH_MAX];
+	mode_t umask;
+	sigset_t mask;
+	sigset_t ignored;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: jailsh [-c COMMAND | SHELL-ARGUMENTS...]\n"
+		"       jailsh check\n"
+		"       jailsh explain [USER]\n"
+		"       jailsh --help | --version\n"
+		"\n"
+		"As a login shell, jailsh puts the session in the jail that the\n"
+		"profiles in %s describe and runs the real shell there;\n"
+		"any arguments are passed on to that shell. See jailsh(8).\n",
+		JAILSH_CONFDIR);
+}
+
+static void take_inheritance(struct inherited *in)
+{
+	extern char **environ;
+	size_t n = 0;
+
+	/* descriptors first: nothing opened by the caller may reach the
+	 * jail, and 0-2 must exist so that nothing we open lands there */
+	close_range(3, ~0U, 0);
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 &&
+		    open("/dev/null", O_RDWR | O_NOCTTY) != fd)
+			_exit(EXIT_FAILED);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	in->umask = umask(022);
+
+	sigprocmask(SIG_SETMASK, NULL, &in->mask);
+	sigemptyset(&in->ignored);
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			sigaddset(&in->ignored, sig);
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	}
+	{
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+	}
+
+	for (char **e = environ; e && *e; e++)
+		n++;
+	in->env = calloc(n + 1, sizeof(char *));
+	for (size_t i = 0; in->env && i < n; i++)
+		in->env[i] = environ[i];
+	/* libc and libconfuse read the environment; in a setuid program it
+	 * belongs to the user, so from here on there is none */
+	clearenv();
+	if (!in->env)
+		_exit(EXIT_FAILED);
+	if (!getcwd(in->cwd, sizeof(in->cwd)))
+		in->cwd[0] = '\0';
+}
+
+/* argv for the real shell: "-bash" for a login shell, "bash" otherwise,
+ * then the arguments jailsh got, unchanged; with none, the command sshd's
+ * ForceCommand replaced, or else an interactive login shell. */
+static char **shell_argv(const char *shell, int argc, char **argv,
+			 char *const *env)
+{
+	const char *base = strrchr(shell, '/') ? strrchr(shell, '/') + 1 :
+						  shell;
+	const char *forced = env_get(env, "SSH_ORIGINAL_COMMAND");
+	int login = argc < 1 || argv[0][0] == '-';
+	char **out = calloc(argc + 3, sizeof(char *));
+	int n = 0;
+
+	if (!out)
+		return NULL;
+	if (argc <= 1 && forced && forced[0]) {
+		out[n++] = strdup(base);
+		out[n++] = strdup("-c");
+		out[n++] = strdup(forced);
+	} else {
+		if (argc <= 1)
+			login = 1;
+		if (asprintf(&out[n++], "%s%s", login ? "-" : "", base) < 0)
+			out[0] = NULL;
+		for (int i = 1; i < argc; i++)
+			out[n++] = strdup(argv[i]);
+	}
+	for (int i = 0; i < n; i++)
+		if (!out[i])
+			return NULL; /* exits right after: no need to free */
+	return out;
+}
+
+/* Inside a jail already (a nested shell, vim's :sh, tmux): no privilege
+ * is left and none is needed; run the real shell in place. */
+static int run_in_place(int argc, char **argv, struct inherited *in)
+{
+	struct policy po = { 0 };
+	struct jerr e;
+	char **sargv, **env;
+
+	if (identity_from_uid(getuid(), &po.id, &e) < 0) {
+		log_refusal("%s", e.msg);
+		return EXIT_FAILED;
+	}
+	/* the profile may be hidden in here; then the default rule for
+	 * the shell (the login shell, unless that is jailsh) decides */
+	if (policy_load(&po, JAILSH_CONFDIR, &e) < 0) {
+		struct identity id = po.id;
+
+		memset(&po.id, 0, sizeof(po.id));
+		policy_free(&po);
+		po.id = id;
+		if (policy_load_builtin(&po, &e) < 0) {
+			log_refusal("%s", e.msg);
+			return EXIT_FAILED;
+		}
+	}
+	env = env_build(&po.plan, in->env);
+	sargv = shell_argv(po.plan.shell, argc, argv, in->env);
+	if (!env || !sargv) {
+		log_refusal("out of memory");
+		return EXIT_FAILED;
+	}
+	sigprocmask(SIG_SETMASK, &in->mask, NULL);
+	umask(in->umask);
+	execve(po.plan.shell, sargv, env);
+	log_refusal("%s: %s", po.plan.shell, strerror(errno));
+	return errno == ENOENT ? 127 : 126;
+}
+
+static int run_session(int argc, char **argv, struct inherited *in)
+{
+	struct policy po = { 0 };
+	struct shell_start sh = { 0 };
+	struct session s;
+	struct jerr e;
+	int code;
+
+	if (identity_from_uid(getuid(), &po.id, &e) < 0 ||
+	    policy_load(&po, JAILSH_CONFDIR, &e) < 0) {
+		log_refusal("%s", e.msg);
+		return EXIT_FAILED;
+	}
+	sh.path = po.plan.shell;
+	sh.envp = env_build(&po.plan, in->env);
+	sh.argv = shell_argv(po.plan.shell, argc, argv, in->env);
+	if (!sh.envp || !sh.argv) {
+		log_refusal("out of memory");
+		return EXIT_FAILED;
+	}
+	/* a login shell starts at home, a command where it was started */
+	sh.cwd = sh.argv[0][0] == '-' || !in->cwd[0] ? NULL : in->cwd;
+	sh.foreground = isatty(STDIN_FILENO) &&
+			tcgetpgrp(STDIN_FILENO) == getpgrp();
+	sh.umask = in->umask;
+	sh.mask = in->mask;
+	sh.ignored = in->ignored;
+
+	if (session_start(&s, &po.plan, &sh, &e) < 0) {
+		log_refusal("user %s: %s", po.id.name, e.msg);
+		return s.code;
+	}
+	log_info("session started: user %s (uid %u), profile %s, shell %s, "
+		 "%s, pid %d", po.id.name, po.id.uid, po.profile.file,
+		 po.plan.shell, sh.argv[1] ? "command" : "interactive",
+		 (int)getpid());
+	code = session_wait(&s, &e);
+	if (e.msg[0])
+		log_refusal("%s", e.msg);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	static char name[] = "jailsh";
+	static char *no_args[] = { name, NULL };
+	struct inherited in;
+	const char *cmd = argc > 1 && argv[0][0] != '-' ? argv[1] : "";
+
+	take_inheritance(&in);
+	log_open();
+	if (argc < 1) { /* execve with an empty argv: as no arguments */
+		argc = 1;
+		argv = no_args;
+	}
+
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+		printf("jailsh %s\n", JAILSH_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "check"))
+		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "explain"))
+		return cmd_explain(argc - 1, argv + 1);
+
+	if (geteuid() != 0) {
+		if (jail_inside())
+			return run_in_place(argc, argv, &in);
+		log_refusal("not running as root: jailsh must be installed "
+			    "setuid root (chown root:root; chmod 4755) on a "
+			    "file system mounted without nosuid");
+		return EXIT_FAILED;
+	}
+	return run_session(argc, argv, &in);
+}

@@ -1,0 +1,407 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "mount.h"
+#include "path.h"
+#include "priv.h"
+
+/* A host tree cloned before the host was made read-only: volumes and maps,
+ * and the host's /dev/pts (or all of /dev). */
+struct source {
+	int tree;   /* detached mount, or -1 */
+	int is_dir;
+};
+
+static int set_attr(int fd, const char *path, unsigned int flags,
+		    unsigned long long set)
+{
+	struct mount_attr attr = { .attr_set = set };
+
+	return mount_setattr(fd, path, flags, &attr, sizeof(attr));
+}
+
+/* open_tree(OPEN_TREE_CLONE) of an O_PATH descriptor: no path lookup, so
+ * what was checked is what gets mounted. Attributes are only ever added:
+ * a volume is exactly as writable as on the host, never more. */
+static int clone_tree(int fd, unsigned long long attrs, const char *what,
+		      const char *path, struct jerr *e)
+{
+	int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				     AT_EMPTY_PATH | AT_RECURSIVE);
+
+	if (tree < 0)
+		return jerr_sys(e, errno, "%s %s: clone", what, path);
+	if (set_attr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, attrs) < 0) {
+		int err = errno;
+
+		close(tree);
+		return jerr_sys(e, err, "%s %s: set mount attributes", what,
+				path);
+	}
+	return tree;
+}
+
+/* "FILE:LINE: " for an op the profile asked for, "" for a built-in one. */
+static const char *where(const struct plan *pl, const struct plan_op *op,
+			 char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (op && op->line)
+		snprintf(buf, len, "%s:%d: ", pl->profile->file, op->line);
+	return buf;
+}
+
+static int prefix(struct jerr *e, const char *ctx)
+{
+	char msg[JERR_MAX];
+
+	snprintf(msg, sizeof(msg), "%s", e->msg);
+	return jerr_set(e, "%s%s", ctx, msg);
+}
+
+static int prepare_bind(const struct plan *pl, const struct plan_op *op,
+			struct source *src, struct jerr *e)
+{
+	const char *what = op->kind == MOUNT_VOLUME ? "volume" : "map";
+	unsigned long long attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	char ctx[4200];
+	struct stat st;
+	int fd;
+
+	/* as the user: what they cannot reach on the host they cannot
+	 * bring into the jail either */
+	if (priv_fs_user(pl->id, e) < 0)
+		return -1;
+	fd = path_open(op->source, what, e);
+	if (priv_fs_root(e) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (fd < 0)
+		return prefix(e, where(pl, op, ctx, sizeof(ctx)));
+	if (fstat(fd, &st) < 0 ||
+	    !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))) {
+		close(fd);
+		return jerr_set(e, "%s:%d: %s %s: not a directory or a regular "
+				"file", pl->profile->file, op->line, what,
+				op->source);
+	}
+	src->is_dir = S_ISDIR(st.st_mode);
+	if (op->kind == MOUNT_MAP)
+		attrs |= MOUNT_ATTR_RDONLY;
+	src->tree = clone_tree(fd, attrs, what, op->source, e);
+	close(fd);
+	return src->tree < 0 ? -1 : 0;
+}
+
+static int prepare_dev(const struct plan *pl, struct source *src,
+		       struct jerr *e)
+{
+	int host = pl->profile->devices == DEV_HOST;
+	int fd = open(host ? "/dev" : "/dev/pts",
+		      O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return jerr_sys(e, errno, "open %s", host ? "/dev" : "/dev/pts");
+	src->is_dir = 1;
+	src->tree = clone_tree(fd, MOUNT_ATTR_NOSUID | (host ? 0 :
+				   MOUNT_ATTR_NOEXEC), "devices",
+			       host ? "/dev" : "/dev/pts", e);
+	close(fd);
+	return src->tree < 0 ? -1 : 0;
+}
+
+/* Attaches a detached mount at TARGET, found without following links the
+ * user could have made. */
+static int attach(int tree, const char *target, int want_dir,
+		  const struct plan *pl, const struct plan_op *op,
+		  struct jerr *e)
+{
+	char ctx[4200];
+	struct stat st;
+	int fd, r = 0;
+
+	where(pl, op, ctx, sizeof(ctx));
+	fd = path_open(target, "mount point", e);
+	if (fd < 0)
+		return prefix(e, ctx);
+	if (fstat(fd, &st) < 0)
+		r = jerr_sys(e, errno, "%smount point %s", ctx, target);
+	else if (!S_ISDIR(st.st_mode) != !want_dir)
+		r = jerr_set(e, "%smount point %s is %sa directory but what "
+			     "goes there is %s", ctx, target,
+			     S_ISDIR(st.st_mode) ? "" : "not ",
+			     want_dir ? "a directory" : "a file");
+	else if (move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
+					      MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		r = jerr_sys(e, errno, "%smount on %s", ctx, target);
+	close(fd);
+	return r;
+}
+
+/* mkdir -p REL inside the tmpfs at DIRFD; the last component is a file
+ * when IS_DIR is false (the mount point of a file volume). */
+static int make_mountpoint(int dirfd, const char *rel, int is_dir,
+			   struct jerr *e)
+{
+	char buf[4096], *p;
+
+	snprintf(buf, sizeof(buf), "%s", rel);
+	for (p = strchr(buf, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdirat(dirfd, buf, 0755) < 0 && errno != EEXIST)
+			return jerr_sys(e, errno, "create mount point %s", buf);
+		*p = '/';
+	}
+	if (is_dir) {
+		if (mkdirat(dirfd, buf, 0755) < 0 && errno != EEXIST)
+			return jerr_sys(e, errno, "create mount point %s", buf);
+	} else {
+		int fd = openat(dirfd, buf, O_CREAT | O_WRONLY | O_CLOEXEC |
+					    O_NOFOLLOW, 0644);
+
+		if (fd < 0)
+			return jerr_sys(e, errno, "create mount point %s", buf);
+		close(fd);
+	}
+	return 0;
+}
+
+/* A new tmpfs, not attached anywhere yet. SIZE 0: the kernel's default. */
+static int new_tmpfs(const char *target, mode_t mode, uint64_t size,
+		     unsigned int attrs, struct jerr *e)
+{
+	char mode_s[16], size_s[32];
+	int fs, mnt;
+
+	snprintf(mode_s, sizeof(mode_s), "%04o", mode);
+	snprintf(size_s, sizeof(size_s), "%llu", (unsigned long long)size);
+	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return jerr_sys(e, errno, "tmpfs for %s", target);
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", mode_s, 0) < 0 ||
+	    (size && fsconfig(fs, FSCONFIG_SET_STRING, "size", size_s, 0) < 0) ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		jerr_sys(e, errno, "tmpfs for %s", target);
+		close(fs);
+		return -1;
+	}
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	close(fs);
+	return mnt < 0 ? jerr_sys(e, errno, "tmpfs for %s", target) : mnt;
+}
+
+/* A tmpfs of the plan: filled with the mount points of the ops that lie
+ * inside it, made read-only if it hides something, then attached. */
+static int make_tmpfs(const struct plan *pl, size_t i,
+		      const struct source *srcs, struct jerr *e)
+{
+	const struct plan_op *op = &pl->ops[i];
+	int hide = op->kind == MOUNT_HIDE;
+	int mnt, r = -1;
+
+	mnt = new_tmpfs(op->target, hide ? 0755 : op->mode,
+			hide ? 4096 : op->size,
+			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e);
+	if (mnt < 0)
+		return -1;
+	for (size_t j = i + 1; j < pl->nops; j++) {
+		const struct plan_op *child = &pl->ops[j];
+		size_t skip = strlen(op->target) + 1;
+		int is_dir = child->kind == MOUNT_TMPFS ||
+			     child->kind == MOUNT_HIDE || srcs[j].is_dir;
+
+		if (child->parent != (int)i)
+			continue;
+		if (make_mountpoint(mnt, child->target + skip, is_dir, e) < 0)
+			goto out;
+	}
+	if (hide && set_attr(mnt, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY) < 0) {
+		jerr_sys(e, errno, "make %s read-only", op->target);
+		goto out;
+	}
+	r = attach(mnt, op->target, 1, pl, op, e);
+out:
+	close(mnt);
+	return r;
+}
+
+/* Every jail gets its own /dev/shm, whatever its /dev. */
+static int mount_shm(const struct plan *pl, struct jerr *e)
+{
+	int mnt = new_tmpfs("/dev/shm", 01777, 0,
+			    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e);
+	int r;
+
+	if (mnt < 0)
+		return -1;
+	r = attach(mnt, "/dev/shm", 1, pl, NULL, e);
+	close(mnt);
+	return r;
+}
+
+static int mount_proc(struct jerr *e)
+{
+	/* the host's /proc shows the host's processes: detach it entirely
+	 * and mount one that belongs to this pid namespace */
+	if (umount2("/proc", MNT_DETACH) < 0 && errno != EINVAL)
+		return jerr_sys(e, errno, "detach the host's /proc");
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
+		return jerr_sys(e, errno, "mount /proc");
+	return 0;
+}
+
+static int mount_devices(const struct plan *pl, const struct source *src,
+			 struct jerr *e)
+{
+	static const struct {
+		const char *name;
+		unsigned int major, minor;
+	} nodes[] = {
+		{ "null", 1, 3 },   { "zero", 1, 5 },    { "full", 1, 7 },
+		{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+		{ "ptmx", 5, 2 },
+	};
+	static const char *const links[][2] = {
+		{ "fd", "/proc/self/fd" },        { "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+	};
+	int dev;
+
+	if (umount2("/dev", MNT_DETACH) < 0 && errno != EINVAL)
+		return jerr_sys(e, errno, "detach the host's /dev");
+	if (pl->profile->devices == DEV_HOST) {
+		if (attach(src->tree, "/dev", 1, pl, NULL, e) < 0)
+			return -1;
+		return mount_shm(pl, e);
+	}
+	dev = new_tmpfs("/dev", 0755, 65536,
+			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
+	if (dev < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++)
+		if (mknodat(dev, nodes[i].name, S_IFCHR | 0666,
+			    makedev(nodes[i].major, nodes[i].minor)) < 0 ||
+		    fchmodat(dev, nodes[i].name, 0666, 0) < 0) {
+			jerr_sys(e, errno, "create /dev/%s", nodes[i].name);
+			goto fail;
+		}
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (symlinkat(links[i][1], dev, links[i][0]) < 0) {
+			jerr_sys(e, errno, "create /dev/%s", links[i][0]);
+			goto fail;
+		}
+	if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 0755) < 0) {
+		jerr_sys(e, errno, "create /dev/pts and /dev/shm");
+		goto fail;
+	}
+	if (set_attr(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY) < 0) {
+		jerr_sys(e, errno, "make /dev read-only");
+		goto fail;
+	}
+	if (attach(dev, "/dev", 1, pl, NULL, e) < 0)
+		goto fail;
+	close(dev);
+	/* the host's devpts, so that the session's own terminal keeps its
+	 * name (tty, tmux, screen); other users' terminals stay theirs */
+	if (attach(src->tree, "/dev/pts", 1, pl, NULL, e) < 0)
+		return -1;
+	return mount_shm(pl, e);
+fail:
+	close(dev);
+	return -1;
+}
+
+static int prepare_sources(const struct plan *pl, struct source *srcs,
+			   struct jerr *e)
+{
+	for (size_t i = 0; i < pl->nops; i++) {
+		const struct plan_op *op = &pl->ops[i];
+
+		if (op->kind == MOUNT_MAP || op->kind == MOUNT_VOLUME) {
+			if (prepare_bind(pl, op, &srcs[i], e) < 0)
+				return -1;
+		} else if (op->kind == MOUNT_DEV) {
+			if (prepare_dev(pl, &srcs[i], e) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int apply_op(const struct plan *pl, size_t i,
+		    const struct source *srcs, struct jerr *e)
+{
+	const struct plan_op *op = &pl->ops[i];
+
+	switch (op->kind) {
+	case MOUNT_ROOT:
+		return 0; /* made read-only as a whole beforehand */
+	case MOUNT_PROC:
+		return mount_proc(e);
+	case MOUNT_DEV:
+		return mount_devices(pl, &srcs[i], e);
+	case MOUNT_TMPFS:
+	case MOUNT_HIDE:
+		return make_tmpfs(pl, i, srcs, e);
+	case MOUNT_MAP:
+	case MOUNT_VOLUME:
+		return attach(srcs[i].tree, op->target, srcs[i].is_dir, pl, op,
+			      e);
+	}
+	return jerr_set(e, "unknown mount kind %d", op->kind);
+}
+
+int mount_apply(const struct plan *pl, struct jerr *e)
+{
+	struct source *srcs = calloc(pl->nops, sizeof(*srcs));
+	struct statvfs sv;
+	int r = -1;
+
+	if (!srcs)
+		return jerr_sys(e, ENOMEM, "mount plan");
+	for (size_t i = 0; i < pl->nops; i++)
+		srcs[i].tree = -1;
+
+	/* nothing done here may reach the host, and nothing the host
+	 * mounts later may appear here with its own flags */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		jerr_sys(e, errno, "make mounts private");
+		goto out;
+	}
+	if (prepare_sources(pl, srcs, e) < 0)
+		goto out;
+	/* the whole host tree at once, every submount included */
+	if (set_attr(AT_FDCWD, "/", AT_RECURSIVE, MOUNT_ATTR_RDONLY |
+		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0) {
+		jerr_sys(e, errno, "make the host tree read-only");
+		goto out;
+	}
+	for (size_t i = 0; i < pl->nops; i++)
+		if (apply_op(pl, i, srcs, e) < 0)
+			goto out;
+	/* prove it rather than trust it */
+	if (statvfs("/", &sv) < 0 || !(sv.f_flag & ST_RDONLY) ||
+	    !(sv.f_flag & ST_NOSUID)) {
+		jerr_set(e, "the host tree is not read-only and nosuid");
+		goto out;
+	}
+	r = 0;
+out:
+	for (size_t i = 0; i < pl->nops; i++)
+		if (srcs[i].tree >= 0)
+			close(srcs[i].tree);
+	free(srcs);
+	return r;
+}

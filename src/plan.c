@@ -1,0 +1,234 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expand.h"
+#include "plan.h"
+
+const char *plan_kind_name(enum mount_kind kind)
+{
+	switch (kind) {
+	case MOUNT_ROOT: return "root";
+	case MOUNT_PROC: return "proc";
+	case MOUNT_DEV: return "dev";
+	case MOUNT_TMPFS: return "tmpfs";
+	case MOUNT_HIDE: return "hide";
+	case MOUNT_MAP: return "map";
+	case MOUNT_VOLUME: return "volume";
+	}
+	return "?";
+}
+
+static int add_op(struct plan *pl, enum mount_kind kind, char *source,
+		  char *target, int line)
+{
+	struct plan_op *op = realloc(pl->ops, sizeof(*op) * (pl->nops + 1));
+
+	if (!op) {
+		free(source);
+		free(target);
+		return -1;
+	}
+	pl->ops = op;
+	op += pl->nops++;
+	memset(op, 0, sizeof(*op));
+	op->kind = kind;
+	op->source = source;
+	op->target = target;
+	op->line = line;
+	op->mode = 0755;
+	return 0;
+}
+
+static int add_builtin(struct plan *pl, enum mount_kind kind,
+		       const char *target)
+{
+	char *t = strdup(target);
+
+	return t ? add_op(pl, kind, NULL, t, 0) : -1;
+}
+
+static int expand(const struct plan *pl, const struct profile_mount *m,
+		  const char *raw, char **out, struct jerr *e)
+{
+	char why[128];
+
+	if (expand_path(raw, pl->id, out, why, sizeof(why)) < 0)
+		return jerr_set(e, "%s:%d: %s \"%s\": %s", pl->profile->file,
+				m->line, plan_kind_name(m->kind), raw, why);
+	return 0;
+}
+
+static int add_profile_mount(struct plan *pl, const struct profile_mount *m,
+			     struct jerr *e)
+{
+	char *source = NULL, *target = NULL;
+
+	if (expand(pl, m, m->source, &source, e) < 0)
+		return -1;
+	if (m->kind == MOUNT_TMPFS || m->kind == MOUNT_HIDE) {
+		target = source;
+		source = NULL;
+	} else if (m->target && expand(pl, m, m->target, &target, e) < 0) {
+		free(source);
+		return -1;
+	} else if (!m->target && !(target = strdup(source))) {
+		free(source);
+		return jerr_sys(e, ENOMEM, "plan");
+	}
+	if (add_op(pl, m->kind, source, target, m->line) < 0)
+		return jerr_sys(e, ENOMEM, "plan");
+	pl->ops[pl->nops - 1].size = m->size;
+	pl->ops[pl->nops - 1].mode = m->mode;
+	return 0;
+}
+
+static int by_target(const void *a, const void *b)
+{
+	const struct plan_op *x = a, *y = b;
+
+	return path_compare(x->target, y->target);
+}
+
+static int check_target(const struct plan *pl, const struct plan_op *op,
+			struct jerr *e)
+{
+	static const char *const reserved[] = { "/proc", "/dev" };
+
+	if (op->line == 0)
+		return 0;
+	if (!strcmp(op->target, "/"))
+		return jerr_set(e, "%s:%d: %s: cannot mount over /",
+				pl->profile->file, op->line,
+				plan_kind_name(op->kind));
+	for (size_t i = 0; i < 2; i++)
+		if (!strcmp(op->target, reserved[i]) ||
+		    path_is_below(op->target, reserved[i]))
+			return jerr_set(e, "%s:%d: %s %s: %s is set up by "
+					"jailsh and cannot hold other mounts",
+					pl->profile->file, op->line,
+					plan_kind_name(op->kind), op->target,
+					reserved[i]);
+	return 0;
+}
+
+static int find_conflicts(const struct plan *pl, struct jerr *e)
+{
+	for (size_t i = 0; i < pl->nops; i++) {
+		const struct plan_op *op = &pl->ops[i];
+
+		if (check_target(pl, op, e) < 0)
+			return -1;
+		if (i == 0 || strcmp(op->target, op[-1].target))
+			continue;
+		/* sorted, so equal targets are neighbours */
+		if (op[-1].line == 0 || op->line == 0)
+			continue; /* a profile's /tmp replaces the default */
+		return jerr_set(e, "%s:%d: %s %s: target already used at line "
+				"%d", pl->profile->file,
+				op[-1].line > op->line ? op[-1].line : op->line,
+				plan_kind_name(op->kind), op->target,
+				op[-1].line > op->line ? op->line :
+							 op[-1].line);
+	}
+	return 0;
+}
+
+/* A profile's own mount on /tmp replaces the private /tmp every jail has. */
+static void drop_replaced_tmp(struct plan *pl)
+{
+	for (size_t i = 0; i + 1 < pl->nops; i++) {
+		struct plan_op *a = &pl->ops[i], *b = &pl->ops[i + 1];
+		struct plan_op *builtin = a->line == 0 ? a : b;
+
+		if (strcmp(a->target, b->target) || (a->line && b->line) ||
+		    builtin->kind != MOUNT_TMPFS)
+			continue;
+		free(builtin->target);
+		memmove(builtin, builtin + 1,
+			(pl->ops + pl->nops - builtin - 1) * sizeof(*builtin));
+		pl->nops--;
+		return;
+	}
+}
+
+static void link_parents(struct plan *pl)
+{
+	for (size_t i = 0; i < pl->nops; i++) {
+		pl->ops[i].parent = -1;
+		for (size_t j = i; j-- > 0;)
+			if (path_is_below(pl->ops[i].target,
+					  pl->ops[j].target)) {
+				pl->ops[i].parent = (int)j;
+				break;
+			}
+	}
+}
+
+static int choose_shell(struct plan *pl)
+{
+	const char *s = pl->profile->shell;
+	const char *own = pl->id->shell;
+	const char *base = strrchr(own, '/');
+
+	/* the login shell from the password database, unless it is jailsh
+	 * itself (the usual case when jailsh is the login shell) */
+	if (!s && own[0] == '/' && base && strcmp(base + 1, "jailsh"))
+		s = own;
+	pl->shell = strdup(s ? s : "/bin/sh");
+	return pl->shell ? 0 : -1;
+}
+
+int plan_build(const struct profile *p, const struct identity *id,
+	       struct plan *pl, struct jerr *e)
+{
+	memset(pl, 0, sizeof(*pl));
+	pl->profile = p;
+	pl->id = id;
+	if (choose_shell(pl) < 0 || add_builtin(pl, MOUNT_ROOT, "/") < 0 ||
+	    add_builtin(pl, MOUNT_PROC, "/proc") < 0 ||
+	    add_builtin(pl, MOUNT_DEV, "/dev") < 0 ||
+	    add_builtin(pl, MOUNT_TMPFS, "/tmp") < 0) {
+		plan_free(pl);
+		return jerr_sys(e, ENOMEM, "plan");
+	}
+	pl->ops[pl->nops - 1].mode = 01777;
+	for (size_t i = 0; i < p->nmounts; i++)
+		if (add_profile_mount(pl, &p->mounts[i], e) < 0) {
+			plan_free(pl);
+			return -1;
+		}
+	qsort(pl->ops, pl->nops, sizeof(*pl->ops), by_target);
+	if (find_conflicts(pl, e) < 0) {
+		plan_free(pl);
+		return -1;
+	}
+	drop_replaced_tmp(pl);
+	link_parents(pl);
+	return 0;
+}
+
+int plan_creates_mountpoint(const struct plan *pl, const struct plan_op *op)
+{
+	if (op->parent < 0)
+		return 0;
+	switch (pl->ops[op->parent].kind) {
+	case MOUNT_TMPFS:
+	case MOUNT_HIDE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void plan_free(struct plan *pl)
+{
+	for (size_t i = 0; i < pl->nops; i++) {
+		free(pl->ops[i].source);
+		free(pl->ops[i].target);
+	}
+	free(pl->ops);
+	free(pl->shell);
+	memset(pl, 0, sizeof(*pl));
+}

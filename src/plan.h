@@ -1,0 +1,38 @@
+/* The plan: a profile expanded for one user into the ordered mount
+ * operations that build the jail. Pure: nothing here touches the system,
+ * so it is what "jailsh explain" prints and what the unit tests check. */
+#ifndef JAILSH_PLAN_H
+#define JAILSH_PLAN_H
+
+#include "identity.h"
+#include "profile.h"
+
+struct plan_op {
+	enum mount_kind kind;
+	char *source;  /* map, volume: the host path */
+	char *target;  /* where it appears in the jail */
+	uint64_t size; /* tmpfs */
+	mode_t mode;   /* tmpfs */
+	int parent;    /* the op whose mount holds target; -1 for "/" */
+	int line;      /* where the profile asked for it; 0 if built in */
+};
+
+struct plan {
+	const struct profile *profile;
+	const struct identity *id;
+	char *shell; /* the real shell */
+	struct plan_op *ops; /* parents before children */
+	size_t nops;
+};
+
+int plan_build(const struct profile *p, const struct identity *id,
+	       struct plan *pl, struct jerr *e);
+void plan_free(struct plan *pl);
+
+const char *plan_kind_name(enum mount_kind kind);
+
+/* Does a jail built from this op create TARGET's mount point itself (in a
+ * tmpfs of the plan) rather than find it on the host? */
+int plan_creates_mountpoint(const struct plan *pl, const struct plan_op *op);
+
+#endif

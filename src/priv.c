@@ -1,0 +1,134 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <stdlib.h>
+#include <sys/capability.h>
+#include <sys/fsuid.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "priv.h"
+
+int priv_fs_user(const struct identity *id, struct jerr *e)
+{
+	if (setgroups(id->ngroups, id->groups) < 0)
+		return jerr_sys(e, errno, "setgroups");
+	setfsgid(id->gid);
+	setfsuid(id->uid);
+	/* setfs*id() cannot report failure; ask for the current value by
+	 * passing an invalid id, as bubblewrap does */
+	if ((uid_t)setfsuid((uid_t)-1) != id->uid ||
+	    (gid_t)setfsgid((gid_t)-1) != id->gid)
+		return jerr_set(e, "cannot take the file system identity of "
+				"uid %u", id->uid);
+	return 0;
+}
+
+int priv_fs_root(struct jerr *e)
+{
+	setfsuid(0);
+	setfsgid(0);
+	if (setfsuid((uid_t)-1) != 0 || setfsgid((gid_t)-1) != 0)
+		return jerr_set(e, "cannot return to the root file system "
+				"identity");
+	return 0;
+}
+
+static int drop_bounding_and_ambient(struct jerr *e)
+{
+	cap_value_t last = cap_max_bits();
+
+	for (cap_value_t c = 0; c < last; c++)
+		if (cap_drop_bound(c) < 0 && errno != EINVAL)
+			return jerr_sys(e, errno, "drop capability %d from "
+					"the bounding set", c);
+	if (cap_reset_ambient() < 0)
+		return jerr_sys(e, errno, "clear the ambient capabilities");
+	return 0;
+}
+
+static int clear_caps(struct jerr *e)
+{
+	cap_t none = cap_init();
+	int r;
+
+	if (!none)
+		return jerr_sys(e, errno, "cap_init");
+	r = cap_set_proc(none);
+	cap_free(none);
+	return r < 0 ? jerr_sys(e, errno, "clear capabilities") : 0;
+}
+
+static int caps_are_clear(void)
+{
+	cap_t now = cap_get_proc(), none = cap_init();
+	int clear = now && none && cap_compare(now, none) == 0;
+
+	cap_free(now);
+	cap_free(none);
+	if (!clear)
+		return 0;
+	for (cap_value_t c = 0; c < cap_max_bits(); c++)
+		if (cap_get_bound(c) != 0 ||
+		    cap_get_ambient(c) > 0)
+			return 0;
+	return 1;
+}
+
+static int groups_match(const struct identity *id)
+{
+	int n = getgroups(0, NULL);
+	gid_t *now;
+	int ok;
+
+	if (n != id->ngroups)
+		return 0;
+	now = calloc(n ? n : 1, sizeof(*now));
+	if (!now)
+		return 0;
+	ok = getgroups(n, now) == n;
+	for (int i = 0; ok && i < n; i++) {
+		int found = 0;
+
+		for (int j = 0; j < n; j++)
+			found |= now[i] == id->groups[j];
+		ok = found;
+	}
+	free(now);
+	return ok;
+}
+
+int priv_drop(const struct identity *id, struct jerr *e)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	if (setgroups(id->ngroups, id->groups) < 0)
+		return jerr_sys(e, errno, "setgroups");
+	if (drop_bounding_and_ambient(e) < 0)
+		return -1;
+	if (setresgid(id->gid, id->gid, id->gid) < 0)
+		return jerr_sys(e, errno, "setresgid %u", id->gid);
+	if (setresuid(id->uid, id->uid, id->uid) < 0)
+		return jerr_sys(e, errno, "setresuid %u", id->uid);
+	if (clear_caps(e) < 0)
+		return -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return jerr_sys(e, errno, "set no_new_privs");
+
+	/* trust nothing above: read every piece back */
+	if (getresuid(&ru, &eu, &su) < 0 || ru != id->uid || eu != id->uid ||
+	    su != id->uid || getresgid(&rg, &eg, &sg) < 0 || rg != id->gid ||
+	    eg != id->gid || sg != id->gid)
+		return jerr_set(e, "user and group ids did not change to "
+				"%u:%u", id->uid, id->gid);
+	if (!groups_match(id))
+		return jerr_set(e, "supplementary groups did not change");
+	if (!caps_are_clear())
+		return jerr_set(e, "capabilities remain after the drop");
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		return jerr_set(e, "no_new_privs did not stick");
+	if (setuid(0) == 0 || setgid(0) == 0)
+		return jerr_set(e, "root could be regained after the drop");
+	return 0;
+}

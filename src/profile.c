@@ -1,0 +1,407 @@
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfgparse.h"
+#include "expand.h"
+#include "profile.h"
+
+/* What applies when the configuration directory has no profile for a user:
+ * the host read-only, the home directory writable, a private /tmp. */
+const char profile_builtin[] = "volume \"~\" {}\n";
+
+static const struct {
+	const char *name;
+	int resource;
+	int is_size; /* accepts K, M, G, T suffixes */
+} rlimits[] = {
+	{ "as", RLIMIT_AS, 1 },
+	{ "core", RLIMIT_CORE, 1 },
+	{ "cpu", RLIMIT_CPU, 0 },
+	{ "data", RLIMIT_DATA, 1 },
+	{ "fsize", RLIMIT_FSIZE, 1 },
+	{ "memlock", RLIMIT_MEMLOCK, 1 },
+	{ "msgqueue", RLIMIT_MSGQUEUE, 1 },
+	{ "nice", RLIMIT_NICE, 0 },
+	{ "nofile", RLIMIT_NOFILE, 0 },
+	{ "nproc", RLIMIT_NPROC, 0 },
+	{ "rss", RLIMIT_RSS, 1 },
+	{ "rtprio", RLIMIT_RTPRIO, 0 },
+	{ "sigpending", RLIMIT_SIGPENDING, 0 },
+	{ "stack", RLIMIT_STACK, 1 },
+};
+#define NRLIMITS (sizeof(rlimits) / sizeof(rlimits[0]))
+
+const char *profile_rlimit_name(int resource)
+{
+	for (size_t i = 0; i < NRLIMITS; i++)
+		if (rlimits[i].resource == resource)
+			return rlimits[i].name;
+	return "?";
+}
+
+/* The profile being filled by the callbacks below during one parse. */
+static __thread struct profile *building;
+
+/* "4096", "256M", "8G", "unlimited". */
+static int parse_amount(const char *s, int is_size, uint64_t *out)
+{
+	unsigned long long v, mult = 1;
+	char *end;
+
+	if (!strcmp(s, "unlimited") || !strcmp(s, "infinity")) {
+		*out = UINT64_MAX;
+		return 0;
+	}
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (is_size && *end) {
+		const char *units = "KMGT";
+		const char *u = strchr(units, toupper((unsigned char)*end));
+
+		if (!u || end[1])
+			return -1;
+		for (int i = 0; i <= u - units; i++)
+			mult *= 1024;
+		end++;
+	}
+	if (*end || (v && mult > UINT64_MAX / v))
+		return -1;
+	*out = v * mult;
+	return 0;
+}
+
+static const char *kind_word(enum mount_kind kind)
+{
+	switch (kind) {
+	case MOUNT_VOLUME: return "volume";
+	case MOUNT_MAP: return "map";
+	case MOUNT_HIDE: return "hide";
+	default: return "tmpfs";
+	}
+}
+
+static int add_mount(cfg_t *cfg, enum mount_kind kind, const char *source,
+		     const char *target)
+{
+	struct profile *p = building;
+	struct profile_mount *m;
+	char why[128];
+
+	if (expand_check(source, why, sizeof(why)) < 0)
+		return cfgparse_error(cfg, "%s \"%s\": %s", kind_word(kind),
+				      source, why);
+	if (target && expand_check(target, why, sizeof(why)) < 0)
+		return cfgparse_error(cfg, "%s \"%s\": target \"%s\": %s",
+				      kind_word(kind), source, target, why);
+	m = realloc(p->mounts, sizeof(*m) * (p->nmounts + 1));
+	if (!m)
+		return cfgparse_error(cfg, "out of memory");
+	p->mounts = m;
+	m += p->nmounts;
+	memset(m, 0, sizeof(*m));
+	m->kind = kind;
+	m->line = cfg->line;
+	m->mode = 01777;
+	m->source = strdup(source);
+	m->target = target ? strdup(target) : NULL;
+	p->nmounts++;
+	if (!m->source || (target && !m->target))
+		return cfgparse_error(cfg, "out of memory");
+	return 0;
+}
+
+static int on_bind(cfg_t *cfg, cfg_opt_t *opt)
+{
+	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
+	enum mount_kind kind = !strcmp(opt->name, "volume") ? MOUNT_VOLUME :
+								MOUNT_MAP;
+
+	return add_mount(cfg, kind, cfg_title(sec), cfg_getstr(sec, "target"));
+}
+
+static int on_tmpfs(cfg_t *cfg, cfg_opt_t *opt)
+{
+	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
+	const char *size = cfg_getstr(sec, "size");
+	const char *mode = cfg_getstr(sec, "mode");
+	struct profile_mount *m;
+	unsigned long v;
+	char *end;
+
+	if (add_mount(cfg, MOUNT_TMPFS, cfg_title(sec), NULL) < 0)
+		return -1;
+	m = &building->mounts[building->nmounts - 1];
+	if (size && (parse_amount(size, 1, &m->size) < 0 ||
+		     m->size == UINT64_MAX || m->size == 0))
+		return cfgparse_error(cfg, "tmpfs \"%s\": size \"%s\" is not "
+				      "a size such as 512K, 256M or 2G",
+				      cfg_title(sec), size);
+	errno = 0;
+	v = strtoul(mode, &end, 8);
+	if (!mode[0] || *end || errno || v > 07777)
+		return cfgparse_error(cfg, "tmpfs \"%s\": mode \"%s\" is not "
+				      "an octal mode such as 1777 or 0755",
+				      cfg_title(sec), mode);
+	m->mode = v;
+	return 0;
+}
+
+static int on_hide(cfg_t *cfg, cfg_opt_t *opt)
+{
+	unsigned int n = cfg_opt_size(opt);
+	size_t have = 0;
+
+	/* called after each value and once more at the end of the list */
+	for (size_t i = 0; i < building->nmounts; i++)
+		have += building->mounts[i].kind == MOUNT_HIDE;
+	if (n == have)
+		return 0;
+	return add_mount(cfg, MOUNT_HIDE, cfg_opt_getnstr(opt, n - 1), NULL);
+}
+
+static int on_choice(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+
+	if (!strcmp(opt->name, "network")) {
+		if (!strcmp(v, "host") || !strcmp(v, "none"))
+			return 0;
+		return cfgparse_error(cfg, "network = \"%s\": must be \"host\" "
+				      "or \"none\"", v);
+	}
+	if (!strcmp(v, "minimal") || !strcmp(v, "host"))
+		return 0;
+	return cfgparse_error(cfg, "devices = \"%s\": must be \"minimal\" or "
+			      "\"host\"", v);
+}
+
+static int on_shell(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+	char why[128];
+
+	if (v[0] != '/')
+		return cfgparse_error(cfg, "shell = \"%s\": must be an "
+				      "absolute path", v);
+	if (strchr(v, '%') || expand_check(v, why, sizeof(why)) < 0)
+		return cfgparse_error(cfg, "shell = \"%s\": not a plain "
+				      "absolute path", v);
+	return 0;
+}
+
+static int on_hostname(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+	size_t n = strlen(v);
+
+	if (n == 0 || n > 64 || v[0] == '-' || v[0] == '.' ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyz"
+		      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != n)
+		return cfgparse_error(cfg, "hostname = \"%s\": use 1 to 64 "
+				      "letters, digits, '-' and '.'", v);
+	return 0;
+}
+
+static int on_rlimit(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+
+	for (size_t i = 0; i < NRLIMITS; i++) {
+		uint64_t amount;
+
+		if (strcmp(rlimits[i].name, opt->name))
+			continue;
+		if (parse_amount(v, rlimits[i].is_size, &amount) < 0)
+			return cfgparse_error(cfg, "rlimit %s = \"%s\": not %s",
+					      opt->name, v, rlimits[i].is_size ?
+					      "a number, a size such as 8G, or "
+					      "\"unlimited\"" :
+					      "a number or \"unlimited\"");
+		building->limit_set[rlimits[i].resource] = true;
+		building->limit[rlimits[i].resource] =
+			amount == UINT64_MAX ? RLIM_INFINITY : amount;
+		return 0;
+	}
+	return cfgparse_error(cfg, "unknown rlimit %s", opt->name);
+}
+
+static int env_name_ok(const char *s, size_t n)
+{
+	if (n == 0 || isdigit((unsigned char)s[0]))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return 0;
+	return 1;
+}
+
+static int on_env(cfg_t *cfg, cfg_opt_t *opt)
+{
+	unsigned int n = cfg_opt_size(opt);
+	const char *v = n ? cfg_opt_getnstr(opt, n - 1) : "";
+	int set = !strcmp(opt->name, "set");
+	size_t len = set ? strcspn(v, "=") : strlen(v);
+
+	if (!n)
+		return 0;
+	if (!env_name_ok(v, len) || (set && !v[len]))
+		return cfgparse_error(cfg, "env %s \"%s\": expected %s", opt->name,
+				      v, set ? "NAME=value" : "a variable name");
+	return 0;
+}
+
+static int copy_list(cfg_t *cfg, const char *name, char ***out, size_t *n)
+{
+	unsigned int count = cfg ? cfg_size(cfg, name) : 0;
+
+	*n = 0;
+	*out = calloc(count + 1, sizeof(char *));
+	if (!*out)
+		return -1;
+	for (unsigned int i = 0; i < count; i++) {
+		(*out)[i] = strdup(cfg_getnstr(cfg, name, i));
+		if (!(*out)[i])
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int profile_parse(const char *file, const char *text, struct profile *p,
+		  struct jerr *e)
+{
+	cfg_opt_t bind_opts[] = {
+		CFG_STR("target", NULL, CFGF_NONE),
+		CFG_END(),
+	};
+	cfg_opt_t tmpfs_opts[] = {
+		CFG_STR("size", NULL, CFGF_NONE),
+		CFG_STR("mode", "1777", CFGF_NONE),
+		CFG_END(),
+	};
+	cfg_opt_t rlimit_opts[NRLIMITS + 1];
+	cfg_opt_t env_opts[] = {
+		CFG_STR_LIST("set", NULL, CFGF_NONE),
+		CFG_STR_LIST("unset", NULL, CFGF_NONE),
+		CFG_END(),
+	};
+	const int multi = CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES;
+	cfg_opt_t opts[] = {
+		CFG_STR("shell", NULL, CFGF_NONE),
+		CFG_STR("hostname", NULL, CFGF_NONE),
+		CFG_STR("network", "host", CFGF_NONE),
+		CFG_STR("devices", "minimal", CFGF_NONE),
+		CFG_SEC("volume", bind_opts, multi),
+		CFG_SEC("map", bind_opts, multi),
+		CFG_SEC("tmpfs", tmpfs_opts, multi),
+		CFG_STR_LIST("hide", NULL, CFGF_NONE),
+		CFG_SEC("rlimit", rlimit_opts, CFGF_NONE),
+		CFG_SEC("env", env_opts, CFGF_NONE),
+		CFG_END(),
+	};
+	const struct {
+		const char *opt;
+		cfg_validate_callback_t cb;
+	} checks[] = {
+		{ "shell", on_shell },       { "hostname", on_hostname },
+		{ "network", on_choice },    { "devices", on_choice },
+		{ "volume", on_bind },       { "map", on_bind },
+		{ "tmpfs", on_tmpfs },       { "hide", on_hide },
+		{ "env|set", on_env },       { "env|unset", on_env },
+	};
+	cfg_opt_t end = CFG_END();
+	cfg_t *cfg;
+	int r = -1;
+
+	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < NRLIMITS; i++) {
+		cfg_opt_t o = CFG_STR(rlimits[i].name, NULL, CFGF_NONE);
+
+		rlimit_opts[i] = o;
+	}
+	rlimit_opts[NRLIMITS] = end;
+	p->file = strdup(file);
+	if (!p->file)
+		return jerr_sys(e, ENOMEM, "%s", file);
+
+	/* cfgparse() does cfg_init() and the parse in one step, but the
+	 * callbacks must be registered in between: they go in through the
+	 * option table instead. */
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		const char *bar = strchr(checks[i].opt, '|');
+		cfg_opt_t *table = opts;
+		const char *name = checks[i].opt;
+
+		if (bar) {
+			table = env_opts;
+			name = bar + 1;
+		}
+		for (cfg_opt_t *o = table; o->name; o++)
+			if (!strcmp(o->name, name))
+				o->validcb = checks[i].cb;
+	}
+	for (size_t i = 0; i < NRLIMITS; i++)
+		rlimit_opts[i].validcb = on_rlimit;
+
+	building = p;
+	cfg = cfgparse(opts, file, text, e);
+	building = NULL;
+	if (!cfg)
+		goto out;
+	p->shell = dup_or_null(cfg_getstr(cfg, "shell"));
+	p->hostname = dup_or_null(cfg_getstr(cfg, "hostname"));
+	p->net = !strcmp(cfg_getstr(cfg, "network"), "none") ? NET_NONE :
+								NET_HOST;
+	p->devices = !strcmp(cfg_getstr(cfg, "devices"), "host") ? DEV_HOST :
+								  DEV_MINIMAL;
+	if ((cfg_getstr(cfg, "shell") && !p->shell) ||
+	    (cfg_getstr(cfg, "hostname") && !p->hostname) ||
+	    copy_list(cfg_getsec(cfg, "env"), "set", &p->env_set,
+		      &p->nenv_set) < 0 ||
+	    copy_list(cfg_getsec(cfg, "env"), "unset", &p->env_unset,
+		      &p->nenv_unset) < 0) {
+		jerr_sys(e, ENOMEM, "%s", file);
+		goto out;
+	}
+	r = 0;
+out:
+	if (cfg)
+		cfg_free(cfg);
+	if (r < 0)
+		profile_free(p);
+	return r;
+}
+
+static void free_list(char **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+void profile_free(struct profile *p)
+{
+	for (size_t i = 0; i < p->nmounts; i++) {
+		free(p->mounts[i].source);
+		free(p->mounts[i].target);
+	}
+	free(p->mounts);
+	free_list(p->env_set, p->nenv_set);
+	free_list(p->env_unset, p->nenv_unset);
+	free(p->hostname);
+	free(p->shell);
+	free(p->file);
+	memset(p, 0, sizeof(*p));
+}

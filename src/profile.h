@@ -1,0 +1,62 @@
+/* A profile: what the administrator wrote for a user, parsed and checked
+ * value by value, not yet expanded for anyone. */
+#ifndef JAILSH_PROFILE_H
+#define JAILSH_PROFILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* The order is the order of precedence in the plan when targets nest. */
+enum mount_kind {
+	MOUNT_ROOT,   /* the host tree, read-only */
+	MOUNT_PROC,   /* a fresh /proc for the pid namespace */
+	MOUNT_DEV,    /* a minimal /dev, or the host's */
+	MOUNT_TMPFS,  /* an empty writable tmpfs */
+	MOUNT_HIDE,   /* an empty read-only tmpfs over a host path */
+	MOUNT_MAP,    /* a read-only bind of a host path */
+	MOUNT_VOLUME, /* a writable bind of a host path */
+};
+
+enum net_mode { NET_HOST, NET_NONE };
+enum dev_mode { DEV_MINIMAL, DEV_HOST };
+
+struct profile_mount {
+	enum mount_kind kind;
+	char *source; /* as written: volume, map; the path for hide, tmpfs */
+	char *target; /* as written, or NULL for "same as source" */
+	uint64_t size; /* tmpfs: bytes, 0 for the kernel's default */
+	mode_t mode;   /* tmpfs: permissions of its root */
+	int line;
+};
+
+struct profile {
+	char *file; /* for messages: a path, or "(built-in default)" */
+	char *shell;
+	char *hostname;
+	enum net_mode net;
+	enum dev_mode devices;
+	struct profile_mount *mounts;
+	size_t nmounts;
+	bool limit_set[RLIM_NLIMITS];
+	rlim_t limit[RLIM_NLIMITS];
+	char **env_set; /* "NAME=value" */
+	size_t nenv_set;
+	char **env_unset; /* "NAME" */
+	size_t nenv_unset;
+};
+
+#define PROFILE_BUILTIN_NAME "(built-in default)"
+extern const char profile_builtin[];
+
+/* Parses TEXT, the contents of FILE. On error e says "FILE:LINE: what". */
+int profile_parse(const char *file, const char *text, struct profile *p,
+		  struct jerr *e);
+void profile_free(struct profile *p);
+
+const char *profile_rlimit_name(int resource);
+
+#endif

@@ -1,0 +1,18 @@
+/* Which profile applies to a user, read from the configuration directory. */
+#ifndef JAILSH_PROFILE_LOAD_H
+#define JAILSH_PROFILE_LOAD_H
+
+#include "confdir.h"
+#include "identity.h"
+#include "profile.h"
+#include "settings.h"
+
+/* The first that exists: users/NAME.conf; groups/GROUP.conf for the user's
+ * groups, those in group_order first and in that order, then the others
+ * alphabetically; default.conf; the built-in default. A file that exists
+ * but cannot be used is an error, never a reason to try the next one. */
+int profile_load(const struct confdir *d, const struct settings *s,
+		 const struct identity *id, struct profile *p,
+		 struct jerr *e);
+
+#endif

@@ -1,0 +1,178 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "jail.h"
+#include "priv.h"
+#include "report.h"
+#include "session.h"
+
+#define EXIT_FAILED 125
+
+/* fork() with namespaces: clone without a new stack, like bubblewrap's
+ * raw_clone; glibc's clone() wrapper wants a function and a stack. */
+static pid_t clone_ns(unsigned long flags)
+{
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL,
+			      NULL);
+}
+
+static void close_all(struct session *s)
+{
+	int *fds[] = { &s->report, &s->lifeline, &s->signals };
+
+	for (size_t i = 0; i < 3; i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+}
+
+static int fail(struct session *s, int code)
+{
+	if (s->init > 0)
+		kill(s->init, SIGKILL);
+	close_all(s);
+	s->code = code;
+	return -1;
+}
+
+/* Reads the next record; signals that arrive meanwhile go to init once
+ * the jail can take them, and end the session while it is being built. */
+static int next_report(struct session *s, int started, struct report *r,
+		       struct jerr *e)
+{
+	struct pollfd fds[2] = {
+		{ .fd = s->report, .events = POLLIN },
+		{ .fd = s->signals, .events = POLLIN },
+	};
+
+	for (;;) {
+		struct signalfd_siginfo si;
+		ssize_t n;
+
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return jerr_sys(e, errno, "poll");
+		}
+		if (fds[1].revents &&
+		    read(s->signals, &si, sizeof(si)) == sizeof(si)) {
+			if (started) {
+				kill(s->init, si.ssi_signo);
+			} else if (si.ssi_signo != SIGCONT) {
+				s->code = 128 + si.ssi_signo;
+				return jerr_set(e, "interrupted by signal %d "
+						"while the jail was built",
+						si.ssi_signo);
+			}
+		}
+		if (!fds[0].revents)
+			continue;
+		n = read(s->report, r, sizeof(*r));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != sizeof(*r))
+			return jerr_set(e, "the jail ended without a report");
+		r->msg[sizeof(r->msg) - 1] = '\0';
+		return 0;
+	}
+}
+
+int session_start(struct session *s, const struct plan *pl,
+		  const struct shell_start *sh, struct jerr *e)
+{
+	int rep[2], life[2];
+	struct report r;
+	sigset_t fwd;
+
+	memset(s, 0, sizeof(*s));
+	s->report = s->lifeline = s->signals = -1;
+	s->foreground = sh->foreground;
+	s->code = EXIT_FAILED;
+	if (pipe2(rep, O_CLOEXEC) < 0)
+		return jerr_sys(e, errno, "pipe");
+	if (pipe2(life, O_CLOEXEC) < 0) {
+		close(rep[0]);
+		close(rep[1]);
+		return jerr_sys(e, errno, "pipe");
+	}
+	s->report = rep[0];
+	s->lifeline = life[1];
+	/* blocked before the clone, so that none is lost in between */
+	init_forwarded_signals(&fwd);
+	sigprocmask(SIG_BLOCK, &fwd, NULL);
+	s->signals = signalfd(-1, &fwd, SFD_CLOEXEC);
+	if (s->signals < 0) {
+		close(rep[1]);
+		close(life[0]);
+		jerr_sys(e, errno, "signalfd");
+		return fail(s, EXIT_FAILED);
+	}
+
+	s->init = clone_ns(jail_clone_flags(pl));
+	if (s->init == 0) {
+		close(rep[0]);
+		close(life[1]);
+		close(s->signals);
+		_exit(init_run(pl, sh, rep[1], life[0]));
+	}
+	close(rep[1]);
+	close(life[0]);
+	if (s->init < 0) {
+		jerr_sys(e, errno, "create namespaces");
+		return fail(s, EXIT_FAILED);
+	}
+
+	/* Nothing out here needs privilege any more. */
+	if (priv_drop(pl->id, e) < 0)
+		return fail(s, EXIT_FAILED);
+	/* Never stopped for touching the terminal when taking it back. */
+	signal(SIGTTOU, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+
+	if (next_report(s, 0, &r, e) < 0)
+		return fail(s, s->code);
+	if (r.type == REPORT_READY)
+		return 0;
+	if (r.type == REPORT_ERROR) {
+		jerr_set(e, "%s", r.msg);
+		return fail(s, r.code);
+	}
+	jerr_set(e, "unexpected report %d from the jail", r.type);
+	return fail(s, EXIT_FAILED);
+}
+
+int session_wait(struct session *s, struct jerr *e)
+{
+	struct report r;
+	int code;
+
+	e->msg[0] = '\0';
+	if (next_report(s, 1, &r, e) < 0) {
+		code = EXIT_FAILED;
+	} else if (r.type == REPORT_EXIT) {
+		code = WIFSIGNALED(r.code) ? 128 + WTERMSIG(r.code) :
+					     WEXITSTATUS(r.code);
+	} else if (r.type == REPORT_ERROR) {
+		jerr_set(e, "%s", r.msg);
+		code = r.code;
+	} else {
+		jerr_set(e, "unexpected report %d from the jail", r.type);
+		code = EXIT_FAILED;
+	}
+	if (s->foreground)
+		tcsetpgrp(STDIN_FILENO, getpgrp());
+	/* init is ending the jail; there is nothing to wait for */
+	close_all(s);
+	return code;
+}

@@ -1,0 +1,30 @@
+/* A jailed session seen from outside: started, then waited for. */
+#ifndef JAILSH_SESSION_H
+#define JAILSH_SESSION_H
+
+#include <sys/types.h>
+
+#include "init.h"
+
+struct session {
+	pid_t init;     /* pid 1 of the jail, as the host sees it */
+	int report;     /* records from the jail */
+	int lifeline;   /* closing it (or dying) ends the jail */
+	int signals;    /* signalfd of the signals passed on to init */
+	int foreground; /* the terminal was ours: take it back at the end */
+	int code;       /* exit status to use when start or wait fails */
+};
+
+/* Creates the namespaces with init as pid 1, which builds the jail and
+ * starts the shell; meanwhile this process drops to the user. Returns when
+ * the shell has started, or -1 with the reason and s->code set. Called as
+ * root; afterwards this process has no privilege left. */
+int session_start(struct session *s, const struct plan *pl,
+		  const struct shell_start *sh, struct jerr *e);
+
+/* Passes signals on until the shell ends, then returns the status to exit
+ * with: its own, or 128+N if a signal N killed it. Does not wait for the
+ * rest of the jail to be torn down. */
+int session_wait(struct session *s, struct jerr *e);
+
+#endif

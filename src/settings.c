@@ -1,0 +1,62 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfgparse.h"
+#include "settings.h"
+
+int settings_parse(const char *file, const char *text, struct settings *s,
+		   struct jerr *e)
+{
+	cfg_opt_t opts[] = {
+		CFG_STR_LIST("group_order", NULL, CFGF_NONE),
+		CFG_END(),
+	};
+	cfg_t *cfg;
+	unsigned int n;
+
+	memset(s, 0, sizeof(*s));
+	cfg = cfgparse(opts, file, text, e);
+	if (!cfg)
+		return -1;
+	n = cfg_size(cfg, "group_order");
+	s->group_order = calloc(n + 1, sizeof(char *));
+	for (unsigned int i = 0; s->group_order && i < n; i++) {
+		s->group_order[i] = strdup(cfg_getnstr(cfg, "group_order", i));
+		if (!s->group_order[i])
+			break;
+		s->ngroup_order++;
+	}
+	cfg_free(cfg);
+	if (s->ngroup_order != n) {
+		settings_free(s);
+		return jerr_sys(e, ENOMEM, "%s", file);
+	}
+	return 0;
+}
+
+int settings_load(const struct confdir *d, struct settings *s,
+		  struct jerr *e)
+{
+	char *text, file[4096];
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	r = confdir_read(d, "jailsh.conf", &text, e);
+	if (r <= 0)
+		return r;
+	snprintf(file, sizeof(file), "%s/jailsh.conf", d->path);
+	r = settings_parse(file, text, s, e);
+	free(text);
+	return r;
+}
+
+void settings_free(struct settings *s)
+{
+	for (size_t i = 0; i < s->ngroup_order; i++)
+		free(s->group_order[i]);
+	free(s->group_order);
+	memset(s, 0, sizeof(*s));
+}

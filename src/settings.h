@@ -1,0 +1,24 @@
+/* jailsh.conf: settings that are not per user. */
+#ifndef JAILSH_SETTINGS_H
+#define JAILSH_SETTINGS_H
+
+#include <stddef.h>
+
+#include "confdir.h"
+#include "err.h"
+
+struct settings {
+	char **group_order; /* groups whose profiles win, in this order */
+	size_t ngroup_order;
+};
+
+/* Reads jailsh.conf from the configuration directory; a missing file
+ * means the defaults. */
+int settings_load(const struct confdir *d, struct settings *s,
+		  struct jerr *e);
+/* The same from text, for tests and "jailsh check". */
+int settings_parse(const char *file, const char *text, struct settings *s,
+		   struct jerr *e);
+void settings_free(struct settings *s);
+
+#endif
