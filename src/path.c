@@ -40,7 +40,9 @@ int path_open(const char *path, const char *what, struct jerr *e)
 			int err = errno;
 
 			close(dfd);
-			return jerr_sys(e, err, "%s %s", what, path);
+			jerr_sys(e, err, "%s %s", what, path);
+			errno = err; /* callers tell "missing" from the rest */
+			return -1;
 		}
 		if (fstat(fd, &st) < 0) {
 			int err = errno;
