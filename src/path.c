@@ -58,20 +58,22 @@ int path_open(const char *path, const char *what, struct jerr *e)
 			if (st.st_uid != 0 || ++links > MAX_LINKS) {
 				close(fd);
 				close(dfd);
-				return jerr_set(e, "%s %s: goes through a "
-						"symbolic link owned by uid %u; "
-						"links that are not root's are "
-						"not followed", what, path,
-						st.st_uid);
+				jerr_set(e, "%s %s: goes through a symbolic "
+					 "link owned by uid %u; links that are "
+					 "not root's are not followed", what,
+					 path, st.st_uid);
+				errno = ELOOP;
+				return -1;
 			}
 			len = readlinkat(fd, "", link, sizeof(link) - 1);
 			close(fd);
 			if (len <= 0 || (size_t)len + strlen(comp) + 2 >=
 						sizeof(rest)) {
 				close(dfd);
-				return jerr_set(e, "%s %s: cannot read a "
-						"symbolic link on the way",
-						what, path);
+				jerr_set(e, "%s %s: cannot read a symbolic "
+					 "link on the way", what, path);
+				errno = EINVAL;
+				return -1;
 			}
 			link[len] = '\0';
 			/* what is left of the path now follows the link */
@@ -93,7 +95,9 @@ int path_open(const char *path, const char *what, struct jerr *e)
 			return dfd;
 		if (!S_ISDIR(st.st_mode)) {
 			close(dfd);
-			return jerr_sys(e, ENOTDIR, "%s %s", what, path);
+			jerr_sys(e, ENOTDIR, "%s %s", what, path);
+			errno = ENOTDIR;
+			return -1;
 		}
 	}
 }

@@ -9,7 +9,8 @@
  * user cannot have made it and cannot change where it points. Every step
  * is relative to the descriptor of the step before, so nothing can be
  * swapped between check and use. The caller's file system credentials
- * decide what may be searched. WHAT names the path in messages. */
+ * decide what may be searched. WHAT names the path in messages. On
+ * failure errno says why (ENOENT: something on the way is missing). */
 int path_open(const char *path, const char *what, struct jerr *e);
 
 #endif

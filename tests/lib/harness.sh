@@ -1,0 +1,132 @@
+# harness.sh: sourced by every integration test (tests/integration/*.t).
+#
+# TAP output, throwaway users, profiles, and running commands as a user
+# through the real setuid jailsh of a private installation. Everything a
+# test creates (users, their homes, profiles, files) is removed when the
+# test exits, whether it passes or not.
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+_tap_n=0
+_tap_failed=0
+_users=""
+_cleanups=""
+
+# --- TAP ------------------------------------------------------------------
+plan() { echo "1..$1"; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+diag() { printf '%s\n' "$@" | sed 's/^/# /' >&2; }
+pass() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"; }
+fail() {
+	_tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $*"
+}
+# ok DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+ok() {
+	_d=$1; shift
+	if "$@"; then pass "$_d"; else fail "$_d"; fi
+}
+# is GOT WANT DESCRIPTION
+is() {
+	if [ "$1" = "$2" ]; then pass "$3"; else
+		fail "$3"; diag "got:  '$1'" "want: '$2'"; fi
+}
+# like GOT EXTENDED-REGEX DESCRIPTION
+like() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then pass "$3"; else
+		fail "$3"; diag "got:  '$1'" "want match: '$2'"; fi
+}
+unlike() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		fail "$3"; diag "got:  '$1'" "must not match: '$2'"; else
+		pass "$3"; fi
+}
+skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP $*"; }
+done_testing() { echo "1..$_tap_n"; }
+
+# --- setup ----------------------------------------------------------------
+require_root() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root (real users, setuid binary)"
+}
+
+# The private installation made by tests/run; made here when a test runs
+# on its own.
+_ensure_install() {
+	if [ -z "${JAILSH_TEST_ROOT:-}" ] || [ ! -x "$JAILSH_TEST_ROOT/sbin/jailsh" ]; then
+		JAILSH_TEST_ROOT=$(mktemp -d /tmp/jailsh-check.XXXXXX)
+		chmod 755 "$JAILSH_TEST_ROOT"
+		"$TOP/tests/lib/make-install" "$JAILSH_TEST_ROOT" ||
+			{ echo "Bail out! cannot build jailsh"; exit 1; }
+		at_exit "rm -rf '$JAILSH_TEST_ROOT'"
+	fi
+	J=$JAILSH_TEST_ROOT/sbin/jailsh
+	CONF=$JAILSH_TEST_ROOT/etc/jailsh
+}
+
+# at_exit COMMAND: run COMMAND when the test ends (last registered first).
+at_exit() { _cleanups="$1
+$_cleanups"; }
+
+_cleanup() {
+	for u in $_users; do
+		# only this test's throwaway users: everything they run is ours
+		for p in $(pgrep -u "$u"); do kill -KILL "$p" 2>/dev/null; done
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			pgrep -u "$u" >/dev/null 2>&1 || break
+			sleep 0.1
+		done
+		rm -f "$CONF/users/$u.conf"
+		userdel -r -f "$u" >/dev/null 2>&1
+	done
+	printf '%s\n' "$_cleanups" | while IFS= read -r c; do
+		[ -n "$c" ] && eval "$c"
+	done
+	return 0
+}
+
+# Call once at the top of a test that needs root: skips without it.
+setup() {
+	require_root
+	_ensure_install
+	trap '_cleanup' EXIT
+	trap 'exit 130' INT TERM
+	umask 022
+	cd /
+}
+
+# new_user [SHELL]: creates a throwaway user with a home directory and
+# prints its name. The login shell defaults to the jailsh under test.
+new_user() {
+	_u="jt$$$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
+	useradd -m -s "${1:-$J}" "$_u" || { echo "Bail out! useradd"; exit 1; }
+	_users="$_users $_u"
+	echo "$_u"
+}
+
+# profile USER TEXT: installs TEXT as USER's profile (root-owned, 0644).
+profile() {
+	printf '%s\n' "$2" > "$CONF/users/$1.conf"
+	chmod 644 "$CONF/users/$1.conf"
+}
+
+# as_user USER COMMAND...: COMMAND with the user's real uid, gid and
+# groups, a clean environment, from /.
+as_user() {
+	_u=$1; shift
+	(cd / && setpriv --reuid="$_u" --regid="$(id -g "$_u")" --init-groups \
+		--reset-env -- "$@")
+}
+
+# jrun USER COMMAND: COMMAND in USER's jail, as "jailsh -c COMMAND".
+jrun() { as_user "$1" "$J" -c "$2"; }
+
+# The host's mount table, for "nothing changed" checks.
+host_mounts() { cat /proc/1/mountinfo | cut -d' ' -f1,5,6,10; }
+
+# no_processes USER: true once USER has no process left (waits up to 2s).
+no_processes() {
+	for i in $(seq 20); do
+		pgrep -u "$1" >/dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	return 1
+}
