@@ -95,7 +95,6 @@ deps-test:
 	@tests/lib/install-deps $(BUILD_DEPS) $(TEST_DEPS)
 
 demo: deps-build
-	@$(MAKE) --no-print-directory all
 	@tests/demo
 
 check: deps-test all $(UNIT)
