@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -181,4 +182,32 @@ int confdir_read(const struct confdir *d, const char *rel, char **text,
 fail:
 	close(fd);
 	return -1;
+}
+
+int confdir_has(const struct confdir *d, const char *sub, const char *suffix)
+{
+	size_t n = strlen(suffix);
+	struct dirent *de;
+	int fd, found = 0;
+	DIR *dir;
+
+	if (d->fd < 0)
+		return 0;
+	fd = openat(d->fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				    O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return 0;
+	}
+	while (!found && (de = readdir(dir))) {
+		size_t len = strlen(de->d_name);
+
+		found = len > n && de->d_name[0] != '.' &&
+			!strcmp(de->d_name + len - n, suffix);
+	}
+	closedir(dir);
+	return found;
 }

@@ -26,4 +26,7 @@ void confdir_close(struct confdir *d);
 int confdir_read(const struct confdir *d, const char *rel, char **text,
 		 struct jerr *e);
 
+/* Does the subdirectory SUB hold any file named *SUFFIX? */
+int confdir_has(const struct confdir *d, const char *sub, const char *suffix);
+
 #endif

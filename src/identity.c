@@ -25,12 +25,14 @@ static int name_ok(const char *s)
 	return 1;
 }
 
-static int lookup_groups(struct identity *id, struct jerr *e)
+int identity_load_groups(struct identity *id, struct jerr *e)
 {
 	struct group gr, *res;
 	char buf[16384];
 	int n = 64;
 
+	if (id->groups_known)
+		return 0;
 	for (;;) {
 		int got = n;
 		gid_t *g = realloc(id->groups, sizeof(*g) * n);
@@ -47,30 +49,35 @@ static int lookup_groups(struct identity *id, struct jerr *e)
 					id->name);
 		n = got;
 	}
-	id->ngroups = n;
 	id->group_names = calloc(n, sizeof(char *));
 	if (!id->group_names)
 		return jerr_sys(e, ENOMEM, "groups of %s", id->name);
+	id->ngroups = n;
 	for (int i = 0; i < n; i++) {
 		if (getgrgid_r(id->groups[i], &gr, buf, sizeof(buf), &res) ||
-		    !res)
-			continue; /* a gid without a name matches no profile */
-		if (!name_ok(gr.gr_name))
-			continue;
+		    !res || !name_ok(gr.gr_name))
+			continue; /* a gid without a usable name: no profile */
 		id->group_names[i] = strdup(gr.gr_name);
 		if (!id->group_names[i])
 			return jerr_sys(e, ENOMEM, "groups of %s", id->name);
 	}
-	for (int i = 0; i < n; i++)
-		if (id->groups[i] == id->gid && id->group_names[i]) {
-			id->group = strdup(id->group_names[i]);
-			break;
-		}
-	if (!id->group && asprintf(&id->group, "%u", id->gid) < 0)
-		id->group = NULL;
-	if (!id->group)
-		return jerr_sys(e, ENOMEM, "groups of %s", id->name);
+	id->groups_known = 1;
 	return 0;
+}
+
+/* The primary group's name, for %g: one lookup, which the first NSS
+ * module usually answers. */
+static int primary_group(struct identity *id, struct jerr *e)
+{
+	struct group gr, *res;
+	char buf[16384];
+
+	if (getgrgid_r(id->gid, &gr, buf, sizeof(buf), &res) == 0 && res &&
+	    name_ok(gr.gr_name))
+		id->group = strdup(gr.gr_name);
+	else if (asprintf(&id->group, "%u", id->gid) < 0)
+		id->group = NULL;
+	return id->group ? 0 : jerr_sys(e, ENOMEM, "group of %s", id->name);
 }
 
 static int from_passwd(const struct passwd *pw, struct identity *id,
@@ -99,7 +106,7 @@ static int from_passwd(const struct passwd *pw, struct identity *id,
 		identity_free(id);
 		return jerr_sys(e, ENOMEM, "user %s", pw->pw_name);
 	}
-	if (lookup_groups(id, e) < 0) {
+	if (primary_group(id, e) < 0) {
 		identity_free(id);
 		return -1;
 	}

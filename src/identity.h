@@ -13,16 +13,23 @@ struct identity {
 	char *home;
 	char *shell;         /* the login shell in the password database */
 	char *group;         /* name of the primary group */
-	gid_t *groups;       /* all groups, primary first, for setgroups() */
+	/* The supplementary groups from the group database. Looking them
+	 * up can be slow (NSS modules are loaded for it), so it is a step of
+	 * its own, done only where it is needed. */
+	int groups_known;
+	gid_t *groups;       /* for setgroups() */
 	char **group_names;  /* names of groups[], NULL where a gid has none */
 	int ngroups;
 };
 
 /* Never from the environment: the uid is getuid() in the shell wrapper and
- * PAM_USER in the module. Refuses root and the invalid uid (uid_t)-1. */
+ * PAM_USER in the module. Refuses root and the invalid uid (uid_t)-1.
+ * Fills everything but the supplementary groups. */
 int identity_from_uid(uid_t uid, struct identity *id, struct jerr *e);
 int identity_from_name(const char *name, struct identity *id,
 		       struct jerr *e);
+/* Looks up the supplementary groups; does nothing if they are known. */
+int identity_load_groups(struct identity *id, struct jerr *e);
 void identity_free(struct identity *id);
 
 #endif

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -11,7 +12,10 @@
 
 #include "init.h"
 #include "jail.h"
+#include "priv.h"
 #include "report.h"
+
+#define MAX_GROUPS 65536
 
 void report_send(int fd, int type, int code, const char *msg)
 {
@@ -42,10 +46,11 @@ static void exec_shell(const struct plan *pl, const struct shell_start *sh,
 	char msg[JERR_MAX];
 	int err;
 
+	/* init runs with default dispositions; give back what the caller
+	 * ignored (nohup) */
 	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, sigismember(&sh->ignored, sig) ? SIG_IGN :
-								      SIG_DFL);
+		if (sigismember(&sh->ignored, sig) == 1)
+			signal(sig, SIG_IGN);
 	if (sh->foreground) {
 		/* SIGTTOU is still blocked here, as tcsetpgrp() needs */
 		setpgid(0, 0);
@@ -65,6 +70,62 @@ static void exec_shell(const struct plan *pl, const struct shell_start *sh,
 	_exit(err == ENOENT ? 127 : 126);
 }
 
+static int io_full(int fd, void *buf, size_t len, int out)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = out ? write(fd, p, len) : read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int init_send_groups(int fd, const struct identity *id)
+{
+	int n = id->ngroups;
+
+	if (io_full(fd, &n, sizeof(n), 1) < 0 ||
+	    io_full(fd, id->groups, sizeof(gid_t) * n, 1) < 0)
+		return -1;
+	return 0;
+}
+
+/* The drop, once the groups are known: from the process outside, which
+ * looked them up while the jail was being built. */
+static int drop(const struct plan *pl, int groups, struct jerr *e)
+{
+	struct identity id = *pl->id;
+	gid_t *list;
+	int n, r;
+
+	if (groups < 0)
+		return priv_drop(pl->id, e);
+	if (io_full(groups, &n, sizeof(n), 0) < 0 || n < 0 || n > MAX_GROUPS)
+		return jerr_set(e, "the groups of %s did not arrive",
+				id.name);
+	list = calloc(n ? n : 1, sizeof(gid_t));
+	if (!list)
+		return jerr_sys(e, ENOMEM, "groups");
+	if (io_full(groups, list, sizeof(gid_t) * n, 0) < 0) {
+		free(list);
+		return jerr_set(e, "the groups of %s did not arrive",
+				id.name);
+	}
+	id.groups = list;
+	id.ngroups = n;
+	id.groups_known = 1;
+	r = priv_drop(&id, e);
+	free(list);
+	return r;
+}
+
 /* Reaps every child that ended; returns 1 once the shell has. */
 static int reap(pid_t shell, int report)
 {
@@ -80,7 +141,7 @@ static int reap(pid_t shell, int report)
 }
 
 int init_run(const struct plan *pl, const struct shell_start *sh,
-	     int report, int lifeline)
+	     int report, int lifeline, int groups)
 {
 	struct signalfd_siginfo si;
 	struct jerr e = { "" };
@@ -101,18 +162,18 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 		jerr_sys(&e, errno, "signalfd");
 		goto fail;
 	}
-	if (jail_setup(pl, &e) < 0)
+	if (jail_build(pl, &e) < 0 || drop(pl, groups, &e) < 0)
 		goto fail;
-	shell = fork();
+	if (groups >= 0)
+		close(groups);
+	/* vfork: no page tables to copy; the child only execs (or fails) */
+	shell = vfork();
 	if (shell < 0) {
 		jerr_sys(&e, errno, "fork");
 		goto fail;
 	}
-	if (shell == 0) {
-		close(sfd);
-		close(lifeline);
-		exec_shell(pl, sh, report);
-	}
+	if (shell == 0)
+		exec_shell(pl, sh, report); /* the rest is close-on-exec */
 	report_send(report, REPORT_READY, 0, NULL);
 
 	fds[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };

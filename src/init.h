@@ -19,15 +19,21 @@ struct shell_start {
 	sigset_t ignored;
 };
 
-/* In the new namespaces, as root: builds the jail (jail_setup), starts the
- * shell as pid 2, then reaps orphans and forwards signals. The moment the
- * shell ends its wait status goes out on REPORT, and init returns, which
- * makes the kernel end everything left in the pid namespace. If LIFELINE
- * (the read end of a pipe held by the process outside) hangs up, that
- * process is gone: everything in the jail is killed. Returns init's exit
- * status. */
+/* In the new namespaces, as root, with every signal disposition at its
+ * default: builds the jail (jail_build), drops to
+ * the user (priv_drop), starts the shell as pid 2, then reaps orphans and
+ * forwards signals. The moment the shell ends its wait status goes out on
+ * REPORT, and init returns, which makes the kernel end everything left in
+ * the pid namespace. If LIFELINE (the read end of a pipe held by the
+ * process outside) hangs up, that process is gone: everything in the jail
+ * is killed. GROUPS, unless -1, is where the user's supplementary groups
+ * arrive (init_send_groups) when they were not known before the clone;
+ * they are needed only for the drop. Returns init's exit status. */
 int init_run(const struct plan *pl, const struct shell_start *sh,
-	     int report, int lifeline);
+	     int report, int lifeline, int groups);
+
+/* Writes ID's groups to FD, for init_run. */
+int init_send_groups(int fd, const struct identity *id);
 
 /* The signals init passes on to the shell. */
 void init_forwarded_signals(sigset_t *set);

@@ -13,7 +13,6 @@
 
 #include "jail.h"
 #include "mount.h"
-#include "priv.h"
 
 /* The kernel gives the initial pid namespace this fixed inode number
  * (PROC_PID_INIT_INO in include/linux/proc_ns.h). */
@@ -58,7 +57,7 @@ static int apply_limits(const struct profile *p, struct jerr *e)
 	return 0;
 }
 
-int jail_setup(const struct plan *pl, struct jerr *e)
+int jail_build(const struct plan *pl, struct jerr *e)
 {
 	const char *name = pl->profile->hostname;
 
@@ -68,9 +67,7 @@ int jail_setup(const struct plan *pl, struct jerr *e)
 		return jerr_sys(e, errno, "set hostname %s", name);
 	if (pl->profile->net == NET_NONE && loopback_up(e) < 0)
 		return -1;
-	if (apply_limits(pl->profile, e) < 0)
-		return -1;
-	return priv_drop(pl->id, e);
+	return apply_limits(pl->profile, e);
 }
 
 int jail_inside(void)

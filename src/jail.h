@@ -9,9 +9,8 @@
 unsigned long jail_clone_flags(const struct plan *pl);
 
 /* In the new namespaces, as root: mounts, hostname, loopback, resource
- * limits, then the drop to the user. Afterwards nothing can regain
- * privilege. */
-int jail_setup(const struct plan *pl, struct jerr *e);
+ * limits. The drop to the user (priv_drop) comes next. */
+int jail_build(const struct plan *pl, struct jerr *e);
 
 /* Is this process inside a jail already? Decided from what the kernel
  * says, never from the environment: no_new_privs is set, the capability

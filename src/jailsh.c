@@ -194,7 +194,7 @@ static int run_session(int argc, char **argv, struct inherited *in)
 	sh.mask = in->mask;
 	sh.ignored = in->ignored;
 
-	if (session_start(&s, &po.plan, &sh, &e) < 0) {
+	if (session_start(&s, &po.plan, &po.id, &sh, &e) < 0) {
 		log_refusal("user %s: %s", po.id.name, e.msg);
 		return s.code;
 	}

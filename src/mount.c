@@ -281,6 +281,7 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 		{ "fd", "/proc/self/fd" },        { "stdin", "/proc/self/fd/0" },
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
 	};
+	mode_t old_umask;
 	int dev;
 
 	if (pl->profile->devices == DEV_HOST) {
@@ -292,13 +293,15 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
 	if (dev < 0)
 		return -1;
+	old_umask = umask(0);
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++)
 		if (mknodat(dev, nodes[i].name, S_IFCHR | 0666,
-			    makedev(nodes[i].major, nodes[i].minor)) < 0 ||
-		    fchmodat(dev, nodes[i].name, 0666, 0) < 0) {
+			    makedev(nodes[i].major, nodes[i].minor)) < 0) {
 			jerr_sys(e, errno, "create /dev/%s", nodes[i].name);
+			umask(old_umask);
 			goto fail;
 		}
+	umask(old_umask);
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if (symlinkat(links[i][1], dev, links[i][0]) < 0) {
 			jerr_sys(e, errno, "create /dev/%s", links[i][0]);
@@ -376,6 +379,10 @@ int mount_apply(const struct plan *pl, struct jerr *e)
 	for (size_t i = 0; i < pl->nops; i++)
 		srcs[i].tree = -1;
 
+	/* What is created here is root's: a setuid process starts with the
+	 * caller's gid as its file system gid. */
+	if (priv_fs_root(e) < 0)
+		goto out;
 	/* nothing done here may reach the host, and nothing the host
 	 * mounts later may appear here with its own flags */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {

@@ -11,8 +11,6 @@
 
 int priv_fs_user(const struct identity *id, struct jerr *e)
 {
-	if (setgroups(id->ngroups, id->groups) < 0)
-		return jerr_sys(e, errno, "setgroups");
 	setfsgid(id->gid);
 	setfsuid(id->uid);
 	/* setfs*id() cannot report failure; ask for the current value by
@@ -103,6 +101,8 @@ int priv_drop(const struct identity *id, struct jerr *e)
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
 
+	if (!id->groups_known)
+		return jerr_set(e, "the groups of %s are not known", id->name);
 	if (setgroups(id->ngroups, id->groups) < 0)
 		return jerr_sys(e, errno, "setgroups");
 	if (drop_bounding_and_ambient(e) < 0)

@@ -4,15 +4,17 @@
 
 #include "identity.h"
 
-/* While still root, look at the file system as the user would: groups,
- * fsgid and fsuid become the user's, which also clears the file system
- * capabilities from the effective set. priv_fs_root() undoes it. */
+/* While still root, look at the file system as the user would: fsgid and
+ * fsuid become the user's, which also clears the file system capabilities
+ * from the effective set; the supplementary groups are those the process
+ * has (the caller's, for the setuid wrapper). priv_fs_root() undoes it. */
 int priv_fs_user(const struct identity *id, struct jerr *e);
 int priv_fs_root(struct jerr *e);
 
-/* The one-way drop, in this order: supplementary groups, capability
- * bounding set, ambient set, gid, uid, all capability sets, no_new_privs.
- * Then each step is read back; any mismatch is an error. */
+/* The one-way drop, in this order: supplementary groups (from the group
+ * database: id->groups must be known), capability bounding set, ambient
+ * set, gid, uid, all capability sets, no_new_privs. Then each step is read
+ * back; any mismatch is an error. */
 int priv_drop(const struct identity *id, struct jerr *e);
 
 #endif

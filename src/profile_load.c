@@ -71,16 +71,18 @@ static int try_groups(const struct confdir *d, const struct settings *s,
 }
 
 int profile_load(const struct confdir *d, const struct settings *s,
-		 const struct identity *id, struct profile *p,
-		 struct jerr *e)
+		 struct identity *id, struct profile *p, struct jerr *e)
 {
 	char rel[512];
 	int r;
 
 	snprintf(rel, sizeof(rel), "users/%s.conf", id->name);
 	r = try_file(d, rel, p, e);
-	if (!r)
-		r = try_groups(d, s, id, p, e);
+	if (!r && confdir_has(d, "groups", ".conf")) {
+		r = identity_load_groups(id, e);
+		if (!r)
+			r = try_groups(d, s, id, p, e);
+	}
 	if (!r)
 		r = try_file(d, "default.conf", p, e);
 	if (!r)

@@ -10,9 +10,9 @@
 /* The first that exists: users/NAME.conf; groups/GROUP.conf for the user's
  * groups, those in group_order first and in that order, then the others
  * alphabetically; default.conf; the built-in default. A file that exists
- * but cannot be used is an error, never a reason to try the next one. */
+ * but cannot be used is an error, never a reason to try the next one.
+ * The user's groups are looked up only if groups/ holds a profile. */
 int profile_load(const struct confdir *d, const struct settings *s,
-		 const struct identity *id, struct profile *p,
-		 struct jerr *e);
+		 struct identity *id, struct profile *p, struct jerr *e);
 
 #endif

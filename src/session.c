@@ -89,9 +89,10 @@ static int next_report(struct session *s, int started, struct report *r,
 }
 
 int session_start(struct session *s, const struct plan *pl,
-		  const struct shell_start *sh, struct jerr *e)
+		  struct identity *id, const struct shell_start *sh,
+		  struct jerr *e)
 {
-	int rep[2], life[2];
+	int rep[2], life[2], grp[2] = { -1, -1 };
 	struct report r;
 	sigset_t fwd;
 
@@ -108,33 +109,52 @@ int session_start(struct session *s, const struct plan *pl,
 	}
 	s->report = rep[0];
 	s->lifeline = life[1];
+	/* the group database can be slow: ask it while init builds */
+	if (!id->groups_known && pipe2(grp, O_CLOEXEC) < 0) {
+		close(rep[1]);
+		close(life[0]);
+		jerr_sys(e, errno, "pipe");
+		return fail(s, EXIT_FAILED);
+	}
 	/* blocked before the clone, so that none is lost in between */
 	init_forwarded_signals(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, NULL);
 	s->signals = signalfd(-1, &fwd, SFD_CLOEXEC);
-	if (s->signals < 0) {
-		close(rep[1]);
-		close(life[0]);
+	if (s->signals < 0)
 		jerr_sys(e, errno, "signalfd");
-		return fail(s, EXIT_FAILED);
-	}
-
-	s->init = clone_ns(jail_clone_flags(pl));
+	else
+		s->init = clone_ns(jail_clone_flags(pl));
 	if (s->init == 0) {
 		close(rep[0]);
 		close(life[1]);
 		close(s->signals);
-		_exit(init_run(pl, sh, rep[1], life[0]));
+		if (grp[1] >= 0)
+			close(grp[1]);
+		_exit(init_run(pl, sh, rep[1], life[0], grp[0]));
 	}
 	close(rep[1]);
 	close(life[0]);
-	if (s->init < 0) {
+	if (grp[0] >= 0)
+		close(grp[0]);
+	if (s->init < 0 && s->signals >= 0)
 		jerr_sys(e, errno, "create namespaces");
+	if (s->init <= 0) {
+		if (grp[1] >= 0)
+			close(grp[1]);
 		return fail(s, EXIT_FAILED);
+	}
+	if (grp[1] >= 0) {
+		int sent = identity_load_groups(id, e);
+
+		if (sent == 0 && init_send_groups(grp[1], id) < 0)
+			sent = jerr_sys(e, errno, "hand the groups to the jail");
+		close(grp[1]);
+		if (sent < 0)
+			return fail(s, EXIT_FAILED);
 	}
 
 	/* Nothing out here needs privilege any more. */
-	if (priv_drop(pl->id, e) < 0)
+	if (priv_drop(id, e) < 0)
 		return fail(s, EXIT_FAILED);
 	/* Never stopped for touching the terminal when taking it back. */
 	signal(SIGTTOU, SIG_IGN);

@@ -16,11 +16,14 @@ struct session {
 };
 
 /* Creates the namespaces with init as pid 1, which builds the jail and
- * starts the shell; meanwhile this process drops to the user. Returns when
- * the shell has started, or -1 with the reason and s->code set. Called as
- * root; afterwards this process has no privilege left. */
+ * starts the shell. Meanwhile this process looks up ID's groups, if they
+ * are not known yet, and hands them to init for its drop; then it drops
+ * to the user itself. ID is the plan's identity. Returns when the shell
+ * has started, or -1 with the reason and s->code set. Called as root;
+ * afterwards this process has no privilege left. */
 int session_start(struct session *s, const struct plan *pl,
-		  const struct shell_start *sh, struct jerr *e);
+		  struct identity *id, const struct shell_start *sh,
+		  struct jerr *e);
 
 /* Passes signals on until the shell ends, then returns the status to exit
  * with: its own, or 128+N if a signal N killed it. Does not wait for the
