@@ -31,7 +31,7 @@ LDHARDENING = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed
 # shared object the loader has to map, and these two are small.
 LIBS        = -Wl,-Bstatic -lconfuse -lcap -Wl,-Bdynamic
 
-CORE = err identity confdir cfgparse settings profile profile_load expand \
+CORE = err identity confdir cfgtext cfgparse settings profile profile_load expand \
        plan path mount priv jail env init session policy
 FRONT = jailsh log cmd_check cmd_explain
 

@@ -6,20 +6,29 @@
 #include <string.h>
 
 #include "cfgparse.h"
+#include "cfgtext.h"
 
-/* libconfuse's error callback has no user pointer; a parse runs start to
- * end in one thread, so the destination lives here for its duration. */
-static __thread struct jerr *parse_err;
+/* libconfuse's callbacks have no user pointer; a parse runs from start to
+ * end in one thread, so what they need lives here for its duration. */
+static __thread struct {
+	struct jerr *err;
+	const char *file; /* sections' own cfg_t have no file name */
+	const struct cfgtext *text;
+} parse;
 
-static void on_error(cfg_t *cfg, const char *fmt, va_list ap)
+static void report(int line, const char *fmt, va_list ap)
 {
 	char msg[JERR_MAX];
 
-	if (!parse_err || parse_err->msg[0])
+	if (!parse.err || parse.err->msg[0])
 		return; /* the first error is the one that explains */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	jerr_set(parse_err, "%s:%d: %s", cfg->filename ? cfg->filename : "?",
-		 cfg->line, msg);
+	jerr_set(parse.err, "%s:%d: %s", parse.file, line, msg);
+}
+
+static void on_error(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	report(cfg->line, fmt, ap);
 }
 
 int cfgparse_error(cfg_t *cfg, const char *fmt, ...)
@@ -27,9 +36,24 @@ int cfgparse_error(cfg_t *cfg, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	on_error(cfg, fmt, ap);
+	report(cfg->line, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+int cfgparse_error_at(int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(line, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int cfgparse_section_line(const char *name, unsigned int index)
+{
+	return parse.text ? cfgtext_section_line(parse.text, name, index) : 0;
 }
 
 /* libconfuse replaces ${NAME} by getenv("NAME"), and the environment of a
@@ -52,33 +76,41 @@ static int refuse_env_refs(const char *file, const char *text,
 cfg_t *cfgparse(cfg_opt_t *opts, const char *file, const char *text,
 		struct jerr *e)
 {
+	struct cfgtext t;
 	cfg_t *cfg;
 	FILE *fp;
 	int r;
 
 	e->msg[0] = '\0';
-	if (refuse_env_refs(file, text, e) < 0)
+	if (cfgtext_prepare(text, &t) < 0) {
+		jerr_sys(e, ENOMEM, "%s", file);
 		return NULL;
+	}
+	if (refuse_env_refs(file, t.text, e) < 0) {
+		cfgtext_free(&t);
+		return NULL;
+	}
 	cfg = cfg_init(opts, CFGF_NONE);
-	if (!cfg) {
+	/* fmemopen() wants at least one byte: give an empty file a newline */
+	fp = fmemopen(t.text[0] ? t.text : (char[]){ "\n" },
+		      t.text[0] ? strlen(t.text) : 1, "r");
+	if (!cfg || !fp) {
+		if (fp)
+			fclose(fp);
+		if (cfg)
+			cfg_free(cfg);
+		cfgtext_free(&t);
 		jerr_sys(e, ENOMEM, "%s", file);
 		return NULL;
 	}
 	cfg_set_error_function(cfg, on_error);
-	free(cfg->filename);
-	cfg->filename = strdup(file);
-	fp = fmemopen((void *)text, strlen(text) ? strlen(text) : 1, "r");
-	if (!cfg->filename || !fp) {
-		if (fp)
-			fclose(fp);
-		cfg_free(cfg);
-		jerr_sys(e, ENOMEM, "%s", file);
-		return NULL;
-	}
-	parse_err = e;
+	parse.err = e;
+	parse.file = file;
+	parse.text = &t;
 	r = cfg_parse_fp(cfg, fp);
-	parse_err = NULL;
+	memset(&parse, 0, sizeof(parse));
 	fclose(fp);
+	cfgtext_free(&t);
 	if (r != CFG_SUCCESS) {
 		if (!e->msg[0])
 			jerr_set(e, "%s: cannot be parsed", file);

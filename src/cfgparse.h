@@ -16,4 +16,12 @@ cfg_t *cfgparse(cfg_opt_t *opts, const char *file, const char *text,
 int cfgparse_error(cfg_t *cfg, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* For validation callbacks of a section: the line where the INDEX-th
+ * section called NAME starts (libconfuse only tells where it ends). */
+int cfgparse_section_line(const char *name, unsigned int index);
+
+/* The same "FILE:LINE: message" for a given line. */
+int cfgparse_error_at(int line, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 #endif

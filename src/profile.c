@@ -87,7 +87,7 @@ static const char *kind_word(enum mount_kind kind)
 	}
 }
 
-static int add_mount(cfg_t *cfg, enum mount_kind kind, const char *source,
+static int add_mount(int line, enum mount_kind kind, const char *source,
 		     const char *target)
 {
 	struct profile *p = building;
@@ -95,75 +95,102 @@ static int add_mount(cfg_t *cfg, enum mount_kind kind, const char *source,
 	char why[128];
 
 	if (expand_check(source, why, sizeof(why)) < 0)
-		return cfgparse_error(cfg, "%s \"%s\": %s", kind_word(kind),
-				      source, why);
+		return cfgparse_error_at(line, "%s \"%s\": %s", kind_word(kind),
+					 source, why);
 	if (target && expand_check(target, why, sizeof(why)) < 0)
-		return cfgparse_error(cfg, "%s \"%s\": target \"%s\": %s",
-				      kind_word(kind), source, target, why);
+		return cfgparse_error_at(line, "%s \"%s\": target \"%s\": %s",
+					 kind_word(kind), source, target, why);
 	m = realloc(p->mounts, sizeof(*m) * (p->nmounts + 1));
 	if (!m)
-		return cfgparse_error(cfg, "out of memory");
+		return cfgparse_error_at(line, "out of memory");
 	p->mounts = m;
 	m += p->nmounts;
 	memset(m, 0, sizeof(*m));
 	m->kind = kind;
-	m->line = cfg->line;
+	m->line = line;
 	m->mode = 01777;
 	m->source = strdup(source);
 	m->target = target ? strdup(target) : NULL;
 	p->nmounts++;
 	if (!m->source || (target && !m->target))
-		return cfgparse_error(cfg, "out of memory");
+		return cfgparse_error_at(line, "out of memory");
 	return 0;
+}
+
+/* The section just parsed: its line is where it starts, not where
+ * libconfuse finished it. */
+static cfg_t *last_section(cfg_t *cfg, cfg_opt_t *opt, int *line)
+{
+	unsigned int n = cfg_opt_size(opt);
+
+	*line = cfgparse_section_line(opt->name, n - 1);
+	if (!*line)
+		*line = cfg->line;
+	return cfg_opt_getnsec(opt, n - 1);
 }
 
 static int on_bind(cfg_t *cfg, cfg_opt_t *opt)
 {
-	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
 	enum mount_kind kind = !strcmp(opt->name, "volume") ? MOUNT_VOLUME :
 								MOUNT_MAP;
+	int line;
+	cfg_t *sec = last_section(cfg, opt, &line);
 
-	return add_mount(cfg, kind, cfg_title(sec), cfg_getstr(sec, "target"));
+	return add_mount(line, kind, cfg_title(sec), cfg_getstr(sec, "target"));
 }
 
 static int on_tmpfs(cfg_t *cfg, cfg_opt_t *opt)
 {
-	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
+	int line;
+	cfg_t *sec = last_section(cfg, opt, &line);
 	const char *size = cfg_getstr(sec, "size");
 	const char *mode = cfg_getstr(sec, "mode");
 	struct profile_mount *m;
 	unsigned long v;
 	char *end;
 
-	if (add_mount(cfg, MOUNT_TMPFS, cfg_title(sec), NULL) < 0)
+	if (add_mount(line, MOUNT_TMPFS, cfg_title(sec), NULL) < 0)
 		return -1;
 	m = &building->mounts[building->nmounts - 1];
 	if (size && (parse_amount(size, 1, &m->size) < 0 ||
 		     m->size == UINT64_MAX || m->size == 0))
-		return cfgparse_error(cfg, "tmpfs \"%s\": size \"%s\" is not "
-				      "a size such as 512K, 256M or 2G",
-				      cfg_title(sec), size);
+		return cfgparse_error_at(line, "tmpfs \"%s\": size \"%s\" is "
+					 "not a size such as 512K, 256M or 2G",
+					 cfg_title(sec), size);
 	errno = 0;
 	v = strtoul(mode, &end, 8);
 	if (!mode[0] || *end || errno || v > 07777)
-		return cfgparse_error(cfg, "tmpfs \"%s\": mode \"%s\" is not "
-				      "an octal mode such as 1777 or 0755",
-				      cfg_title(sec), mode);
+		return cfgparse_error_at(line, "tmpfs \"%s\": mode \"%s\" is "
+					 "not an octal mode such as 1777 or "
+					 "0755", cfg_title(sec), mode);
 	m->mode = v;
 	return 0;
 }
 
+/* Called after each value of the list and once more at its end. A second
+ * "hide = {...}" would silently replace the first list in libconfuse:
+ * refuse it ("+=" adds to the list). */
 static int on_hide(cfg_t *cfg, cfg_opt_t *opt)
 {
-	unsigned int n = cfg_opt_size(opt);
-	size_t have = 0;
+	unsigned int n = cfg_opt_size(opt), have = 0;
 
-	/* called after each value and once more at the end of the list */
-	for (size_t i = 0; i < building->nmounts; i++)
-		have += building->mounts[i].kind == MOUNT_HIDE;
+	for (size_t i = 0; i < building->nmounts; i++) {
+		const struct profile_mount *m = &building->mounts[i];
+
+		if (m->kind != MOUNT_HIDE)
+			continue;
+		if (have >= n || strcmp(m->source, cfg_opt_getnstr(opt, have)))
+			return cfgparse_error(cfg, "hide is given more than "
+					      "once (first at line %d): list "
+					      "every path in one hide = {...}, "
+					      "or add with hide += {...}",
+					      m->line);
+		have++;
+	}
 	if (n == have)
 		return 0;
-	return add_mount(cfg, MOUNT_HIDE, cfg_opt_getnstr(opt, n - 1), NULL);
+	return add_mount(cfg->line, MOUNT_HIDE, cfg_opt_getnstr(opt, n - 1),
+			 NULL);
 }
 
 static int on_choice(cfg_t *cfg, cfg_opt_t *opt)

@@ -392,11 +392,19 @@ static void test_rejections(void)
 	rejects("unknown %-sequence in target",
 		"map \"/a\" { target = \"/b/%s\" }\n", 1, "%-sequence");
 
-	/* environment substitution, wherever it is */
+	/* environment substitution, wherever libconfuse would do it; a
+	 * comment never reaches libconfuse, so "${" there is only text */
 	rejects("${} in a path", "\n\nvolume \"/srv/${USER}\" {}\n", 3,
 		"environment substitution");
-	rejects("${} in a comment", "# ${HOME}\n", 1,
-		"environment substitution");
+	{
+		struct profile p;
+		struct jerr e = { "" };
+
+		is_int(profile_parse(FILE_NAME, "# ${HOME}\nhostname = \"a\"\n",
+				     &p, &e), 0, "${} in a comment: ignored");
+		is_str(p.hostname, "a", "${} in a comment: the rest applies");
+		profile_free(&p);
+	}
 	rejects("${} in a value", "volume \"~\" {}\nhostname = \"${H}\"\n", 2,
 		"environment substitution");
 	rejects("${} in env set",
