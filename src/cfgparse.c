@@ -73,6 +73,47 @@ static int refuse_env_refs(const char *file, const char *text,
 			"allowed in jailsh configuration", file, line);
 }
 
+static cfg_opt_t *find_opt(cfg_opt_t *opts, const char *name)
+{
+	for (; opts && opts->name; opts++)
+		if (!strcmp(opts->name, name))
+			return opts;
+	return NULL;
+}
+
+/* An option set twice, or a section that may appear once appearing
+ * twice: libconfuse would keep the last, silently. */
+static int refuse_repeats(cfg_opt_t *opts, const char *file,
+			  const struct cfgtext *t, struct jerr *e)
+{
+	for (size_t i = 0; i < t->nassigns; i++)
+		for (size_t j = 0; j < i; j++) {
+			const struct cfgtext_item *a = &t->assigns[j];
+			const struct cfgtext_item *b = &t->assigns[i];
+
+			if (a->section == b->section && !strcmp(a->name, b->name))
+				return jerr_set(e, "%s:%d: %s is given twice "
+						"(first at line %d); give it "
+						"once (a list can grow with "
+						"+=)", file, b->line, b->name,
+						a->line);
+		}
+	for (size_t i = 0; i < t->nsections; i++) {
+		const struct cfgtext_item *b = &t->sections[i];
+		cfg_opt_t *o = find_opt(opts, b->name);
+
+		if (!o || o->type != CFGT_SEC || (o->flags & CFGF_MULTI))
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(t->sections[j].name, b->name))
+				return jerr_set(e, "%s:%d: section %s is given "
+						"twice (first at line %d); give "
+						"it once", file, b->line,
+						b->name, t->sections[j].line);
+	}
+	return 0;
+}
+
 cfg_t *cfgparse(cfg_opt_t *opts, const char *file, const char *text,
 		struct jerr *e)
 {
@@ -86,7 +127,8 @@ cfg_t *cfgparse(cfg_opt_t *opts, const char *file, const char *text,
 		jerr_sys(e, ENOMEM, "%s", file);
 		return NULL;
 	}
-	if (refuse_env_refs(file, t.text, e) < 0) {
+	if (refuse_env_refs(file, t.text, e) < 0 ||
+	    refuse_repeats(opts, file, &t, e) < 0) {
 		cfgtext_free(&t);
 		return NULL;
 	}

@@ -12,18 +12,21 @@ static int word_char(const char *p)
 	return !strchr(" \t\r\n#\"'={}()+,*", p[0]);
 }
 
+/* The scanner keeps the last word that could name something, and counts
+ * the tokens since: "name title {" starts a section, "name {" too, and
+ * "name =" assigns. A token right after "=" is a value, never a name. */
 struct scanner {
 	const char *in;
 	char *out;
 	size_t i;
 	int line;
-	/* the last two tokens at depth 0: a section starts with a word, its
-	 * title, then "{" */
 	const char *word;
 	size_t word_len;
 	int word_line;
-	int tokens; /* tokens since that word: 1 means "word title" */
+	int since; /* 0: the word was the last token; 1: word, title */
+	int after_eq;
 	int depth;
+	int section; /* the top-level section we are in, or -1 */
 };
 
 static void blank_until(struct scanner *s, const char *end)
@@ -57,25 +60,65 @@ static void skip_string(struct scanner *s, char quote)
 		s->i++;
 }
 
-static int add_section(struct scanner *s, struct cfgtext *t)
+static int add(struct cfgtext_item **list, size_t *n, const struct scanner *s,
+	       int section)
 {
-	struct cfgtext_section *sec;
+	struct cfgtext_item *it = realloc(*list, sizeof(*it) * (*n + 1));
 
-	sec = realloc(t->sections, sizeof(*sec) * (t->nsections + 1));
-	if (!sec)
+	if (!it)
 		return -1;
-	t->sections = sec;
-	sec += t->nsections++;
-	memset(sec, 0, sizeof(*sec));
-	if (s->word_len < sizeof(sec->name))
-		memcpy(sec->name, s->word, s->word_len);
-	sec->line = s->word_line;
+	*list = it;
+	it += (*n)++;
+	memset(it, 0, sizeof(*it));
+	if (s->word_len < sizeof(it->name))
+		memcpy(it->name, s->word, s->word_len);
+	it->line = s->word_line;
+	it->section = section;
+	return 0;
+}
+
+/* A value or a title: anything that is not a name. */
+static void value(struct scanner *s)
+{
+	if (s->after_eq) {
+		s->after_eq = 0;
+		s->since = 2;
+	} else {
+		s->since = s->since == 0 ? 1 : 2;
+	}
+}
+
+static int punct(struct scanner *s, struct cfgtext *t)
+{
+	const char c = s->in[s->i];
+	int named = s->since <= 1;
+
+	s->i++;
+	s->since = 2;
+	if (c == '=') {
+		/* "+=" appends to a list, and that may be repeated */
+		if (named && s->i >= 2 && s->in[s->i - 2] != '+' &&
+		    add(&t->assigns, &t->nassigns, s, s->section) < 0)
+			return -1;
+		s->after_eq = 1;
+		return 0;
+	}
+	if (c == '{') {
+		if (s->depth++ == 0 && named && !s->after_eq) {
+			if (add(&t->sections, &t->nsections, s, -1) < 0)
+				return -1;
+			s->section = (int)t->nsections - 1;
+		}
+		s->after_eq = 0;
+	} else if (c == '}' && s->depth > 0 && --s->depth == 0) {
+		s->section = -1;
+	}
 	return 0;
 }
 
 int cfgtext_prepare(const char *in, struct cfgtext *t)
 {
-	struct scanner s = { .in = in, .line = 1, .tokens = 2 };
+	struct scanner s = { .in = in, .line = 1, .since = 2, .section = -1 };
 
 	memset(t, 0, sizeof(*t));
 	t->text = strdup(in);
@@ -96,31 +139,24 @@ int cfgtext_prepare(const char *in, struct cfgtext *t)
 			blank_until(&s, "*/");
 		} else if (*p == '"' || *p == '\'') {
 			skip_string(&s, *p);
-			s.tokens++;
+			value(&s);
 		} else if (word_char(p)) {
 			size_t n = 0;
 
 			while (p[n] && word_char(p + n))
 				n++;
 			s.i += n;
-			if (s.depth == 0 && s.tokens != 0) {
+			if (s.after_eq || s.since == 0) {
+				value(&s);
+			} else {
 				s.word = p;
 				s.word_len = n;
 				s.word_line = s.line;
-				s.tokens = 0;
-			} else {
-				s.tokens++; /* an unquoted title, or a value */
+				s.since = 0;
 			}
-		} else {
-			if (*p == '{' && s.depth++ == 0 && s.tokens == 1 &&
-			    add_section(&s, t) < 0) {
-				cfgtext_free(t);
-				return -1;
-			}
-			if (*p == '}' && s.depth > 0)
-				s.depth--;
-			s.tokens = 2;
-			s.i++;
+		} else if (punct(&s, t) < 0) {
+			cfgtext_free(t);
+			return -1;
 		}
 	}
 	return 0;
@@ -130,6 +166,7 @@ void cfgtext_free(struct cfgtext *t)
 {
 	free(t->text);
 	free(t->sections);
+	free(t->assigns);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -1,21 +1,26 @@
 /* A configuration file's text as libconfuse is given it: comments blanked
  * out (libconfuse 3.3 miscounts the lines they span, so every later error
- * would name the wrong line), and where each top-level section starts
- * (libconfuse only knows where one ends). */
+ * would name the wrong line); where each top-level section starts
+ * (libconfuse only knows where one ends); and every "name =" assignment,
+ * so that an option given twice is an error rather than silently the last
+ * one (or, for libconfuse's lists, a replacement of the first). */
 #ifndef JAILSH_CFGTEXT_H
 #define JAILSH_CFGTEXT_H
 
 #include <stddef.h>
 
-struct cfgtext_section {
-	char name[16];
+struct cfgtext_item {
+	char name[32];
 	int line;
+	int section; /* assignments: index of the enclosing section, or -1 */
 };
 
 struct cfgtext {
 	char *text; /* as long as the original, with the same lines */
-	struct cfgtext_section *sections; /* in the order they appear */
+	struct cfgtext_item *sections; /* top level, in order */
 	size_t nsections;
+	struct cfgtext_item *assigns; /* "name =", not "name +=" */
+	size_t nassigns;
 };
 
 int cfgtext_prepare(const char *in, struct cfgtext *t);

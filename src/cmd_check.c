@@ -127,6 +127,7 @@ static void check_dir(const struct confdir *d, const char *sub,
 int cmd_check(int argc, char **argv)
 {
 	struct tally t = { 0 };
+	char *text = NULL;
 	struct settings s;
 	struct confdir d;
 	struct jerr e;
@@ -155,11 +156,13 @@ int cmd_check(int argc, char **argv)
 	} else {
 		settings_free(&s);
 	}
+	t.files += confdir_read(&d, "jailsh.conf", &text, &e) > 0;
+	free(text);
 	check_profile(&d, "default.conf", NULL, &t);
 	check_dir(&d, "users", &t);
 	check_dir(&d, "groups", &t);
 	confdir_close(&d);
-	printf("%d profile%s checked, %d with errors\n", t.files,
+	printf("%d file%s checked, %d with errors\n", t.files,
 	       t.files == 1 ? "" : "s", t.errors);
 	return t.errors ? 1 : 0;
 }

@@ -70,14 +70,14 @@ static void print_policy(const struct policy *po)
 		describe(pl, op, desc, sizeof(desc));
 		printf("  %-24s %-7s %s", op->target, plan_kind_name(op->kind),
 		       desc);
-		if (op->line)
+		if (op->line && strcmp(p->file, PROFILE_BUILTIN_NAME))
 			printf(" (line %d)", op->line);
 		printf("\n");
 	}
 	for (int r = 0; r < RLIM_NLIMITS; r++) {
 		if (!p->limit_set[r])
 			continue;
-		printf(any++ ? " " : "rlimits  ");
+		printf(any++ ? "" : "rlimits  ");
 		if (p->limit[r] == RLIM_INFINITY)
 			printf(" %s=unlimited", profile_rlimit_name(r));
 		else
@@ -100,6 +100,11 @@ int cmd_explain(int argc, char **argv)
 
 	if (argc > 2) {
 		fprintf(stderr, "usage: jailsh explain [USER]\n");
+		return 1;
+	}
+	if (argc < 2 && getuid() == 0) {
+		fprintf(stderr, "usage: jailsh explain USER (root is never "
+			"jailed)\n");
 		return 1;
 	}
 	r = argc == 2 ? identity_from_name(argv[1], &po.id, &e) :

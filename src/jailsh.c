@@ -99,11 +99,10 @@ static void take_inheritance(struct inherited *in)
  * then the arguments jailsh got, unchanged; with none, the command sshd's
  * ForceCommand replaced, or else an interactive login shell. */
 static char **shell_argv(const char *shell, int argc, char **argv,
-			 char *const *env)
+			 const char *forced)
 {
 	const char *base = strrchr(shell, '/') ? strrchr(shell, '/') + 1 :
 						  shell;
-	const char *forced = env_get(env, "SSH_ORIGINAL_COMMAND");
 	int login = argc < 1 || argv[0][0] == '-';
 	char **out = calloc(argc + 3, sizeof(char *));
 	int n = 0;
@@ -154,11 +153,16 @@ static int run_in_place(int argc, char **argv, struct inherited *in)
 		}
 	}
 	env = env_build(&po.plan, in->env);
-	sargv = shell_argv(po.plan.shell, argc, argv, in->env);
+	/* a forced command was run by the jailsh outside already; here it
+	 * would only run again, and again */
+	sargv = shell_argv(po.plan.shell, argc, argv, NULL);
 	if (!env || !sargv) {
 		log_refusal("out of memory");
 		return EXIT_FAILED;
 	}
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&in->ignored, sig) == 1)
+			signal(sig, SIG_IGN);
 	sigprocmask(SIG_SETMASK, &in->mask, NULL);
 	umask(in->umask);
 	execve(po.plan.shell, sargv, env);
@@ -181,7 +185,8 @@ static int run_session(int argc, char **argv, struct inherited *in)
 	}
 	sh.path = po.plan.shell;
 	sh.envp = env_build(&po.plan, in->env);
-	sh.argv = shell_argv(po.plan.shell, argc, argv, in->env);
+	sh.argv = shell_argv(po.plan.shell, argc, argv,
+			     env_get(in->env, "SSH_ORIGINAL_COMMAND"));
 	if (!sh.envp || !sh.argv) {
 		log_refusal("out of memory");
 		return EXIT_FAILED;

@@ -167,26 +167,13 @@ static int on_tmpfs(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
-/* Called after each value of the list and once more at its end. A second
- * "hide = {...}" would silently replace the first list in libconfuse:
- * refuse it ("+=" adds to the list). */
+/* Called after each value of the list and once more at its end. */
 static int on_hide(cfg_t *cfg, cfg_opt_t *opt)
 {
 	unsigned int n = cfg_opt_size(opt), have = 0;
 
-	for (size_t i = 0; i < building->nmounts; i++) {
-		const struct profile_mount *m = &building->mounts[i];
-
-		if (m->kind != MOUNT_HIDE)
-			continue;
-		if (have >= n || strcmp(m->source, cfg_opt_getnstr(opt, have)))
-			return cfgparse_error(cfg, "hide is given more than "
-					      "once (first at line %d): list "
-					      "every path in one hide = {...}, "
-					      "or add with hide += {...}",
-					      m->line);
-		have++;
-	}
+	for (size_t i = 0; i < building->nmounts; i++)
+		have += building->mounts[i].kind == MOUNT_HIDE;
 	if (n == have)
 		return 0;
 	return add_mount(cfg->line, MOUNT_HIDE, cfg_opt_getnstr(opt, n - 1),
@@ -232,7 +219,8 @@ static int on_hostname(cfg_t *cfg, cfg_opt_t *opt)
 	    strspn(v, "abcdefghijklmnopqrstuvwxyz"
 		      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != n)
 		return cfgparse_error(cfg, "hostname = \"%s\": use 1 to 64 "
-				      "letters, digits, '-' and '.'", v);
+				      "letters, digits, '-' and '.', not "
+				      "starting with '-' or '.'", v);
 	return 0;
 }
 

@@ -144,9 +144,14 @@ int session_start(struct session *s, const struct plan *pl,
 		return fail(s, EXIT_FAILED);
 	}
 	if (grp[1] >= 0) {
-		int sent = identity_load_groups(id, e);
+		int sent;
 
-		if (sent == 0 && init_send_groups(grp[1], id) < 0)
+		/* init may have failed and gone already: then its report,
+		 * not a SIGPIPE here, says what happened */
+		signal(SIGPIPE, SIG_IGN);
+		sent = identity_load_groups(id, e);
+		if (sent == 0 && init_send_groups(grp[1], id) < 0 &&
+		    errno != EPIPE)
 			sent = jerr_sys(e, errno, "hand the groups to the jail");
 		close(grp[1]);
 		if (sent < 0)

@@ -268,29 +268,6 @@ static void test_lines(void)
 	       "a volume written over three lines is at its first line");
 	profile_free(&p);
 
-	/* "hide" given twice: libconfuse keeps the last list, and the
-	 * profile must not hide something other than what it states */
-	r = profile_parse(FILE_NAME, "hide = { \"/a\" }\nhide = { \"/b\" }\n",
-			  &p, &e);
-	if (r == 0) {
-		ok(find_mount(&p, MOUNT_HIDE, "/b"),
-		   "hide given twice: the last list's /b is hidden");
-		is_int(p.nmounts == 0 ? 0 : count_mounts(&p, MOUNT_HIDE, "/b"),
-		       1, "hide given twice: /b once");
-	} else {
-		like(e.msg, FILE_NAME ":2:", "hide given twice: refused");
-		ok(1, "  (refused)");
-	}
-	profile_free(&p);
-
-	r = profile_parse(FILE_NAME, "hide = { \"/a\", \"/b\" }\n"
-			  "hide = { \"/c\" }\n", &p, &e);
-	ok(r < 0 || count_mounts(&p, MOUNT_HIDE, "/c") == 1,
-	   "hide given twice, the second list shorter: /c at most once");
-	ok(r < 0 || p.nmounts == 1 || p.nmounts == 3,
-	   "  and either the last list or both lists");
-	profile_free(&p);
-
 	r = profile_parse(FILE_NAME, "hide = { \"/a\" }\nhide += { \"/b\" }\n",
 			  &p, &e);
 	if (!is_int(r, 0, "hide += parses"))
@@ -500,6 +477,53 @@ static void test_rejections(void)
 		"bogus");
 }
 
+/* An option given twice is refused, naming both lines: libconfuse would
+ * keep the last (or, for a list such as hide, replace the first list). */
+static void test_repeats(void)
+{
+	struct profile p;
+	struct jerr e = { "" };
+
+	rejects("hide given twice", "hide = { \"/a\" }\nhide = { \"/b\" }\n",
+		2, "hide is given twice", "first at line 1");
+	rejects("hide given twice, the second list shorter",
+		"hide = { \"/a\", \"/b\" }\n\nhide = { \"/c\" }\n", 3,
+		"hide is given twice");
+	rejects("shell given twice", "shell = \"/bin/sh\"\n# x\n"
+		"shell = \"/bin/bash\"\n", 3, "shell is given twice",
+		"first at line 1");
+	rejects("network given twice on one line",
+		"network = none network = host\n", 1, "network is given twice");
+	rejects("rlimit section given twice", "rlimit { nofile = 10 }\n"
+		"rlimit { nproc = 10 }\n", 2, "section rlimit is given twice");
+	rejects("env section given twice", "env { set = {\"A=1\"} }\n"
+		"env { set = {\"B=1\"} }\n", 2, "section env is given twice");
+	rejects("env set given twice in the section",
+		"env {\n set = {\"A=1\"}\n set = {\"B=1\"}\n}\n", 3,
+		"set is given twice");
+	rejects("a volume's target given twice",
+		"volume \"/a\" {\n target = \"/b\"\n target = \"/c\"\n}\n",
+		3, "target is given twice");
+
+	/* what is not a repeat */
+	is_int(profile_parse(FILE_NAME, "rlimit { nofile = 4096  nproc = 512 "
+			     " as = \"8G\" }\n", &p, &e), 0,
+	       "several rlimits on one line are not repeats");
+	profile_free(&p);
+	is_int(profile_parse(FILE_NAME, "volume \"/a\" { target = \"/x\" }\n"
+			     "volume \"/b\" { target = \"/y\" }\n", &p, &e),
+	       0, "target in two different volumes is not a repeat");
+	profile_free(&p);
+	is_int(profile_parse(FILE_NAME, "hide = { \"/a\" }\nhide += { \"/b\" }"
+			     "\nhide += { \"/c\" }\n", &p, &e), 0,
+	       "hide += may be repeated");
+	is_int((int)p.nmounts, 3, "  and adds every path");
+	profile_free(&p);
+	is_int(profile_parse(FILE_NAME, "hostname = \"a\" # hostname = \"b\"\n",
+			     &p, &e), 0, "a repeat in a comment is no repeat");
+	profile_free(&p);
+}
+
 static void test_builtin(void)
 {
 	struct profile p;
@@ -580,6 +604,7 @@ int main(void)
 	test_lines();
 	test_comments();
 	test_rejections();
+	test_repeats();
 	test_builtin();
 	test_settings();
 	return done_testing();
