@@ -81,11 +81,15 @@ static cfg_opt_t *find_opt(cfg_opt_t *opts, const char *name)
 	return NULL;
 }
 
-/* An option set twice, or a section that may appear once appearing
- * twice: libconfuse would keep the last, silently. */
+/* What libconfuse would let through: an option set twice, or a section
+ * that may appear once appearing twice (it keeps the last, silently); a
+ * section or a string left open at the end (it takes what it has). */
 static int refuse_repeats(cfg_opt_t *opts, const char *file,
 			  const struct cfgtext *t, struct jerr *e)
 {
+	if (t->unclosed_line)
+		return jerr_set(e, "%s:%d: this \"{\" or quote is never "
+				"closed", file, t->unclosed_line);
 	for (size_t i = 0; i < t->nassigns; i++)
 		for (size_t j = 0; j < i; j++) {
 			const struct cfgtext_item *a = &t->assigns[j];

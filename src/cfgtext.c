@@ -26,6 +26,7 @@ struct scanner {
 	int since; /* 0: the word was the last token; 1: word, title */
 	int after_eq;
 	int depth;
+	int open_line; /* of the outermost "{" still open */
 	int section; /* the top-level section we are in, or -1 */
 };
 
@@ -46,8 +47,11 @@ static void blank_until(struct scanner *s, const char *end)
 	}
 }
 
-static void skip_string(struct scanner *s, char quote)
+/* Returns 0, or the line of a string that never ends. */
+static int skip_string(struct scanner *s, char quote)
 {
+	int start = s->line;
+
 	s->i++;
 	while (s->in[s->i] && s->in[s->i] != quote) {
 		if (s->in[s->i] == '\\' && s->in[s->i + 1])
@@ -56,8 +60,10 @@ static void skip_string(struct scanner *s, char quote)
 			s->line++;
 		s->i++;
 	}
-	if (s->in[s->i])
-		s->i++;
+	if (!s->in[s->i])
+		return start;
+	s->i++;
+	return 0;
 }
 
 static int add(struct cfgtext_item **list, size_t *n, const struct scanner *s,
@@ -104,6 +110,8 @@ static int punct(struct scanner *s, struct cfgtext *t)
 		return 0;
 	}
 	if (c == '{') {
+		if (s->depth == 0)
+			s->open_line = s->line;
 		if (s->depth++ == 0 && named && !s->after_eq) {
 			if (add(&t->sections, &t->nsections, s, -1) < 0)
 				return -1;
@@ -138,7 +146,10 @@ int cfgtext_prepare(const char *in, struct cfgtext *t)
 		} else if (p[0] == '/' && p[1] == '*') {
 			blank_until(&s, "*/");
 		} else if (*p == '"' || *p == '\'') {
-			skip_string(&s, *p);
+			int open = skip_string(&s, *p);
+
+			if (open && !t->unclosed_line)
+				t->unclosed_line = open;
 			value(&s);
 		} else if (word_char(p)) {
 			size_t n = 0;
@@ -159,6 +170,8 @@ int cfgtext_prepare(const char *in, struct cfgtext *t)
 			return -1;
 		}
 	}
+	if (s.depth > 0 && !t->unclosed_line)
+		t->unclosed_line = s.open_line;
 	return 0;
 }
 

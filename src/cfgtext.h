@@ -21,6 +21,8 @@ struct cfgtext {
 	size_t nsections;
 	struct cfgtext_item *assigns; /* "name =", not "name +=" */
 	size_t nassigns;
+	/* libconfuse accepts a file that ends inside a section */
+	int unclosed_line; /* a "{" or a quote never closed; 0 if none */
 };
 
 int cfgtext_prepare(const char *in, struct cfgtext *t);

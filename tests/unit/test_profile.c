@@ -466,7 +466,7 @@ static void test_rejections(void)
 	rejects("section without a title", "map = \"/x\"\n", 1, "title");
 	rejects("include() is not a function of profiles",
 		"\ninclude(\"/etc/shadow\")\n", 2, "include");
-	rejects("unterminated list", "hide = { \"/home\",\n", 2, "end");
+	rejects("unterminated list", "hide = { \"/home\",\n", 1, "never closed");
 
 	/* the line of an error after comments */
 	rejects("error after a hash comment", "# comment\n\nbogus = 1\n", 3,
@@ -504,6 +504,14 @@ static void test_repeats(void)
 	rejects("a volume's target given twice",
 		"volume \"/a\" {\n target = \"/b\"\n target = \"/c\"\n}\n",
 		3, "target is given twice");
+
+	/* what libconfuse 3.3 accepts and applies though the file ends early */
+	rejects("a section never closed", "volume \"~\" {}\nmap \"/usr\" {\n",
+		2, "never closed");
+	rejects("a list never closed", "\n\nhide = { \"/a\",\n", 3,
+		"never closed");
+	rejects("a string never closed", "hostname = \"abc\n", 1,
+		"never closed");
 
 	/* what is not a repeat */
 	is_int(profile_parse(FILE_NAME, "rlimit { nofile = 4096  nproc = 512 "
