@@ -54,9 +54,9 @@ _ensure_install() {
 	if [ -z "${JAILSH_TEST_ROOT:-}" ] || [ ! -x "$JAILSH_TEST_ROOT/sbin/jailsh" ]; then
 		JAILSH_TEST_ROOT=$(mktemp -d /tmp/jailsh-check.XXXXXX)
 		chmod 755 "$JAILSH_TEST_ROOT"
+		at_exit "rm -rf '$JAILSH_TEST_ROOT'"
 		"$TOP/tests/lib/make-install" "$JAILSH_TEST_ROOT" ||
 			{ echo "Bail out! cannot build jailsh"; exit 1; }
-		at_exit "rm -rf '$JAILSH_TEST_ROOT'"
 	fi
 	J=$JAILSH_TEST_ROOT/sbin/jailsh
 	CONF=$JAILSH_TEST_ROOT/etc/jailsh
@@ -67,6 +67,9 @@ at_exit() { _cleanups="$1
 $_cleanups"; }
 
 _cleanup() {
+	# new_user runs in a subshell when called as u=$(new_user): the
+	# names are kept in a file, not in a variable
+	[ -f "$_state/users" ] && _users="$_users $(cat "$_state/users")"
 	for u in $_users; do
 		# only this test's throwaway users: everything they run is ours
 		for p in $(pgrep -u "$u"); do kill -KILL "$p" 2>/dev/null; done
@@ -80,14 +83,16 @@ _cleanup() {
 	printf '%s\n' "$_cleanups" | while IFS= read -r c; do
 		[ -n "$c" ] && eval "$c"
 	done
+	rm -rf "$_state"
 	return 0
 }
 
 # Call once at the top of a test that needs root: skips without it.
 setup() {
 	require_root
-	_ensure_install
+	_state=$(mktemp -d /tmp/jailsh-test-state.XXXXXX)
 	trap '_cleanup' EXIT
+	_ensure_install
 	trap 'exit 130' INT TERM
 	umask 022
 	cd /
@@ -98,7 +103,7 @@ setup() {
 new_user() {
 	_u="jt$$$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
 	useradd -m -s "${1:-$J}" "$_u" || { echo "Bail out! useradd"; exit 1; }
-	_users="$_users $_u"
+	echo "$_u" >> "$_state/users"
 	echo "$_u"
 }
 
@@ -122,10 +127,13 @@ jrun() { as_user "$1" "$J" -c "$2"; }
 # The host's mount table, for "nothing changed" checks.
 host_mounts() { cat /proc/1/mountinfo | cut -d' ' -f1,5,6,10; }
 
-# no_processes USER: true once USER has no process left (waits up to 2s).
+# no_processes USER: true once USER has no live process left (waits up to
+# 2s). Zombies do not count: the jail's init, once its session is over, is
+# a zombie until the host's pid 1 (or a subreaper) reaps it, which some
+# minimal init systems do only every few seconds.
 no_processes() {
 	for i in $(seq 20); do
-		pgrep -u "$1" >/dev/null 2>&1 || return 0
+		ps -o stat= -u "$1" 2>/dev/null | grep -qv '^Z' || return 0
 		sleep 0.1
 	done
 	return 1
