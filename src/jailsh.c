@@ -69,10 +69,11 @@ static void take_inheritance(struct inherited *in)
 	for (int sig = 1; sig < NSIG; sig++) {
 		struct sigaction sa;
 
-		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+		if (sigaction(sig, NULL, &sa) < 0 || sa.sa_handler == SIG_DFL)
+			continue; /* a new program has no handlers */
+		if (sa.sa_handler == SIG_IGN)
 			sigaddset(&in->ignored, sig);
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
+		signal(sig, SIG_DFL);
 	}
 	{
 		sigset_t none;
