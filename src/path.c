@@ -17,8 +17,10 @@
  * all. Returns -1 with errno ELOOP when there is one somewhere. */
 static int open_without_links(const char *path)
 {
+	/* not O_NOFOLLOW: with it, a link as the last component would be
+	 * opened itself instead of failing */
 	struct open_how how = {
-		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.flags = O_PATH | O_CLOEXEC,
 		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
 
