@@ -150,14 +150,17 @@ int cmd_check(int argc, char **argv)
 		       "default profile\n", JAILSH_CONFDIR);
 		return 0;
 	}
+	if (confdir_read(&d, "jailsh.conf", &text, &e) != 0)
+		t.files++;
+	free(text);
 	if (settings_load(&d, &s, &e) < 0) {
 		printf("%s\n", e.msg);
 		t.errors++;
 	} else {
+		if (t.files)
+			printf("%s/jailsh.conf: ok\n", d.path);
 		settings_free(&s);
 	}
-	t.files += confdir_read(&d, "jailsh.conf", &text, &e) > 0;
-	free(text);
 	check_profile(&d, "default.conf", NULL, &t);
 	check_dir(&d, "users", &t);
 	check_dir(&d, "groups", &t);
