@@ -60,7 +60,7 @@ $(BUILD)/libjailsh.a: $(CORE_OBJ)
 $(BUILD)/jailsh: $(FRONT_OBJ) $(BUILD)/libjailsh.a
 	$(CC) $(ALL_CFLAGS) $(LDHARDENING) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libjailsh.a | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/fixture.h $(BUILD)/libjailsh.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libjailsh.a $(LIBS)
 
 install: $(BUILD)/jailsh

@@ -4,25 +4,14 @@
 #include <string.h>
 
 #include "env.h"
+#include "fixture.h"
 #include "tap.h"
 
-static char alice_name[] = "alice";
-static char alice_home[] = "/home/alice";
-static char alice_group[] = "staff";
 static char alice_shell[] = "/bin/zsh";
 
 static struct identity alice(void)
 {
-	struct identity id = {
-		.uid = 1000,
-		.gid = 100,
-		.name = alice_name,
-		.home = alice_home,
-		.shell = alice_shell,
-		.group = alice_group,
-	};
-
-	return id;
+	return fixture_alice(alice_shell);
 }
 
 /* A caller's environment: a NULL-terminated copy of LIST. */

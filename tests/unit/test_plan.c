@@ -6,28 +6,16 @@
 #include "expand.h"
 #include "plan.h"
 #include "profile.h"
+#include "fixture.h"
 #include "tap.h"
 
 #define MiB (1024ULL * 1024)
 
-static char alice_name[] = "alice";
-static char alice_home[] = "/home/alice";
-static char alice_group[] = "staff";
 static char jailsh_shell[] = "/usr/sbin/jailsh";
 
 static struct identity alice(void)
 {
-	struct identity id = {
-		.uid = 1000,
-		.gid = 100,
-		.name = alice_name,
-		.home = alice_home,
-		.shell = jailsh_shell,
-		.group = alice_group,
-		/* groups, group_names: NULL, 0 */
-	};
-
-	return id;
+	return fixture_alice(jailsh_shell);
 }
 
 /* Parses TEXT as "t.conf" and builds the plan for ID: what plan_build()
