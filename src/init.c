@@ -166,6 +166,12 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 		goto fail;
 	if (groups >= 0)
 		close(groups);
+	/* the process outside may have given up meanwhile: then no shell */
+	fds[0] = (struct pollfd){ .fd = lifeline, .events = POLLIN };
+	if (poll(fds, 1, 0) != 0) {
+		jerr_set(&e, "the session ended while its jail was built");
+		goto fail;
+	}
 	/* vfork: no page tables to copy; the child only execs (or fails) */
 	shell = vfork();
 	if (shell < 0) {

@@ -26,15 +26,18 @@ static pid_t clone_ns(unsigned long flags)
 			      NULL);
 }
 
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 static void close_all(struct session *s)
 {
-	int *fds[] = { &s->report, &s->lifeline, &s->signals };
-
-	for (size_t i = 0; i < 3; i++)
-		if (*fds[i] >= 0) {
-			close(*fds[i]);
-			*fds[i] = -1;
-		}
+	close_fd(&s->report);
+	close_fd(&s->lifeline);
+	close_fd(&s->signals);
 }
 
 static int fail(struct session *s, int code)
@@ -88,75 +91,79 @@ static int next_report(struct session *s, int started, struct report *r,
 	}
 }
 
+/* The pipes between this process and init. GRP is for the groups, only
+ * when they are not known yet (otherwise both ends stay -1). */
+static int open_pipes(int rep[2], int life[2], int grp[2], int need_groups,
+		      struct jerr *e)
+{
+	rep[0] = rep[1] = life[0] = life[1] = grp[0] = grp[1] = -1;
+	if (pipe2(rep, O_CLOEXEC) == 0 && pipe2(life, O_CLOEXEC) == 0 &&
+	    (!need_groups || pipe2(grp, O_CLOEXEC) == 0))
+		return 0;
+	jerr_sys(e, errno, "pipe");
+	for (int i = 0; i < 2; i++) {
+		close_fd(&rep[i]);
+		close_fd(&life[i]);
+		close_fd(&grp[i]);
+	}
+	return -1;
+}
+
+/* The group database can be slow: it is asked here while init builds the
+ * jail, and the answer goes to init for its drop. */
+static int hand_over_groups(int fd, struct identity *id, struct jerr *e)
+{
+	int r;
+
+	/* init may have failed and gone already: then its report, not a
+	 * SIGPIPE here, says what happened */
+	signal(SIGPIPE, SIG_IGN);
+	r = identity_load_groups(id, e);
+	if (r == 0 && init_send_groups(fd, id) < 0 && errno != EPIPE)
+		r = jerr_sys(e, errno, "hand the groups to the jail");
+	close(fd);
+	return r;
+}
+
 int session_start(struct session *s, const struct plan *pl,
 		  struct identity *id, const struct shell_start *sh,
 		  struct jerr *e)
 {
-	int rep[2], life[2], grp[2] = { -1, -1 };
+	int rep[2], life[2], grp[2];
 	struct report r;
 	sigset_t fwd;
 
 	memset(s, 0, sizeof(*s));
+	s->init = -1;
 	s->report = s->lifeline = s->signals = -1;
 	s->foreground = sh->foreground;
 	s->code = EXIT_FAILED;
-	if (pipe2(rep, O_CLOEXEC) < 0)
-		return jerr_sys(e, errno, "pipe");
-	if (pipe2(life, O_CLOEXEC) < 0) {
-		close(rep[0]);
-		close(rep[1]);
-		return jerr_sys(e, errno, "pipe");
-	}
+	if (open_pipes(rep, life, grp, !id->groups_known, e) < 0)
+		return -1;
 	s->report = rep[0];
 	s->lifeline = life[1];
-	/* the group database can be slow: ask it while init builds */
-	if (!id->groups_known && pipe2(grp, O_CLOEXEC) < 0) {
-		close(rep[1]);
-		close(life[0]);
-		jerr_sys(e, errno, "pipe");
-		return fail(s, EXIT_FAILED);
-	}
 	/* blocked before the clone, so that none is lost in between */
 	init_forwarded_signals(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, NULL);
 	s->signals = signalfd(-1, &fwd, SFD_CLOEXEC);
 	if (s->signals < 0)
 		jerr_sys(e, errno, "signalfd");
-	else
-		s->init = clone_ns(jail_clone_flags(pl));
+	else if ((s->init = clone_ns(jail_clone_flags(pl))) < 0)
+		jerr_sys(e, errno, "create namespaces");
 	if (s->init == 0) {
-		close(rep[0]);
-		close(life[1]);
-		close(s->signals);
-		if (grp[1] >= 0)
-			close(grp[1]);
+		close_all(s);
+		close_fd(&grp[1]);
 		_exit(init_run(pl, sh, rep[1], life[0], grp[0]));
 	}
-	close(rep[1]);
-	close(life[0]);
-	if (grp[0] >= 0)
-		close(grp[0]);
-	if (s->init < 0 && s->signals >= 0)
-		jerr_sys(e, errno, "create namespaces");
-	if (s->init <= 0) {
-		if (grp[1] >= 0)
-			close(grp[1]);
+	close_fd(&rep[1]);
+	close_fd(&life[0]);
+	close_fd(&grp[0]);
+	if (s->init < 0) {
+		close_fd(&grp[1]);
 		return fail(s, EXIT_FAILED);
 	}
-	if (grp[1] >= 0) {
-		int sent;
-
-		/* init may have failed and gone already: then its report,
-		 * not a SIGPIPE here, says what happened */
-		signal(SIGPIPE, SIG_IGN);
-		sent = identity_load_groups(id, e);
-		if (sent == 0 && init_send_groups(grp[1], id) < 0 &&
-		    errno != EPIPE)
-			sent = jerr_sys(e, errno, "hand the groups to the jail");
-		close(grp[1]);
-		if (sent < 0)
-			return fail(s, EXIT_FAILED);
-	}
+	if (grp[1] >= 0 && hand_over_groups(grp[1], id, e) < 0)
+		return fail(s, EXIT_FAILED);
 
 	/* Nothing out here needs privilege any more. */
 	if (priv_drop(id, e) < 0)
