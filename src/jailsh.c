@@ -49,23 +49,15 @@ static void usage(FILE *f)
 		JAILSH_CONFDIR);
 }
 
-static void take_inheritance(struct inherited *in)
+/* Signals: the caller's mask and what it ignored are kept for the shell;
+ * the privileged part runs with none blocked or ignored. */
+static void take_signals(struct inherited *in)
 {
-	extern char **environ;
-	size_t n = 0;
+	sigset_t none;
 
-	/* descriptors first: nothing opened by the caller may reach the
-	 * jail, and 0-2 must exist so that nothing we open lands there */
-	close_range(3, ~0U, 0);
-	for (int fd = 0; fd < 3; fd++)
-		if (fcntl(fd, F_GETFD) < 0 &&
-		    open("/dev/null", O_RDWR | O_NOCTTY) != fd)
-			_exit(EXIT_FAILED);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	in->umask = umask(022);
-
-	sigprocmask(SIG_SETMASK, NULL, &in->mask);
+	sigemptyset(&none);
 	sigemptyset(&in->ignored);
+	sigprocmask(SIG_SETMASK, &none, &in->mask);
 	for (int sig = 1; sig < NSIG; sig++) {
 		struct sigaction sa;
 
@@ -75,23 +67,38 @@ static void take_inheritance(struct inherited *in)
 			sigaddset(&in->ignored, sig);
 		signal(sig, SIG_DFL);
 	}
-	{
-		sigset_t none;
+}
 
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-	}
+/* libc and libconfuse read the environment, and in a setuid program it
+ * belongs to the user: it is kept aside for the shell, and from here on
+ * the process has none. */
+static void take_environment(struct inherited *in)
+{
+	extern char **environ;
+	size_t n = 0;
 
 	for (char **e = environ; e && *e; e++)
 		n++;
 	in->env = calloc(n + 1, sizeof(char *));
-	for (size_t i = 0; in->env && i < n; i++)
-		in->env[i] = environ[i];
-	/* libc and libconfuse read the environment; in a setuid program it
-	 * belongs to the user, so from here on there is none */
-	clearenv();
 	if (!in->env)
 		_exit(EXIT_FAILED);
+	memcpy(in->env, environ, n * sizeof(char *));
+	clearenv();
+}
+
+static void take_inheritance(struct inherited *in)
+{
+	/* descriptors first: nothing opened by the caller may reach the
+	 * jail, and 0-2 must exist so that nothing we open lands there */
+	close_range(3, ~0U, 0);
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 &&
+		    open("/dev/null", O_RDWR | O_NOCTTY) != fd)
+			_exit(EXIT_FAILED);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	in->umask = umask(022);
+	take_signals(in);
+	take_environment(in);
 	if (!getcwd(in->cwd, sizeof(in->cwd)))
 		in->cwd[0] = '\0';
 }
