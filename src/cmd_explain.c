@@ -45,6 +45,9 @@ static void describe(const struct plan *pl, const struct plan_op *op,
 	case MOUNT_VOLUME:
 		snprintf(buf, len, "%s from the host, writable", op->source);
 		break;
+	case MOUNT_AGENT:
+		snprintf(buf, len, "the ssh agent socket sshd forwarded");
+		break;
 	}
 }
 
@@ -63,6 +66,8 @@ static void print_policy(const struct policy *po)
 	printf("network   %s\n", p->net == NET_NONE ?
 	       "none (own namespace, loopback only)" : "host");
 	printf("devices   %s\n", p->devices == DEV_HOST ? "host" : "minimal");
+	printf("ssh agent %s\n", p->ssh_agent ? "yes, when sshd forwards one" :
+	       "no");
 	printf("mounts, in the order they are made:\n");
 	for (size_t i = 0; i < pl->nops; i++) {
 		const struct plan_op *op = &pl->ops[i];

@@ -102,6 +102,20 @@ char **env_build(const struct plan *pl, char *const *caller)
 	return l.v;
 }
 
+void env_drop(char **env, const char *name)
+{
+	size_t len = strlen(name), w = 0;
+
+	for (size_t i = 0; env && env[i]; i++) {
+		if (name_is(env[i], name, len))
+			free(env[i]);
+		else
+			env[w++] = env[i];
+	}
+	if (env)
+		env[w] = NULL;
+}
+
 void env_free(char **env)
 {
 	for (char **e = env; e && *e; e++)

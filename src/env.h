@@ -12,6 +12,9 @@
 char **env_build(const struct plan *pl, char *const *caller);
 void env_free(char **env);
 
+/* Takes NAME out of ENV (made by env_build). */
+void env_drop(char **env, const char *name);
+
 /* The value of NAME in ENV, or NULL. */
 const char *env_get(char *const *env, const char *name);
 

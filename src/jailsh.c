@@ -135,6 +135,23 @@ static char **shell_argv(const char *shell, int argc, char **argv,
 	return out;
 }
 
+/* The shell's argv and environment. SSH_ORIGINAL_COMMAND is used up when
+ * it becomes the command (under sshd's ForceCommand), so that a jailsh
+ * run by that command does not run it again. */
+static int shell_command(const struct plan *pl, int argc, char **argv,
+			 char *const *caller, char ***sargv, char ***env)
+{
+	const char *forced = env_get(caller, "SSH_ORIGINAL_COMMAND");
+
+	*env = env_build(pl, caller);
+	*sargv = shell_argv(pl->shell, argc, argv, forced);
+	if (!*env || !*sargv)
+		return -1;
+	if (argc <= 1 && forced && forced[0])
+		env_drop(*env, "SSH_ORIGINAL_COMMAND");
+	return 0;
+}
+
 /* Inside a jail already (a nested shell, vim's :sh, tmux): no privilege
  * is left and none is needed; run the real shell in place. */
 static int run_in_place(int argc, char **argv, struct inherited *in)
@@ -160,11 +177,7 @@ static int run_in_place(int argc, char **argv, struct inherited *in)
 			return EXIT_FAILED;
 		}
 	}
-	env = env_build(&po.plan, in->env);
-	/* a forced command was run by the jailsh outside already; here it
-	 * would only run again, and again */
-	sargv = shell_argv(po.plan.shell, argc, argv, NULL);
-	if (!env || !sargv) {
+	if (shell_command(&po.plan, argc, argv, in->env, &sargv, &env) < 0) {
 		log_refusal("out of memory");
 		return EXIT_FAILED;
 	}
@@ -182,9 +195,10 @@ static int run_session(int argc, char **argv, struct inherited *in)
 {
 	struct policy po = { 0 };
 	struct shell_start sh = { 0 };
+	char **sargv, **env;
 	struct session s;
 	struct jerr e;
-	int code;
+	int code, agent;
 
 	if (identity_from_uid(getuid(), &po.id, &e) < 0 ||
 	    policy_load(&po, JAILSH_CONFDIR, &e) < 0) {
@@ -192,13 +206,21 @@ static int run_session(int argc, char **argv, struct inherited *in)
 		return EXIT_FAILED;
 	}
 	sh.path = po.plan.shell;
-	sh.envp = env_build(&po.plan, in->env);
-	sh.argv = shell_argv(po.plan.shell, argc, argv,
-			     env_get(in->env, "SSH_ORIGINAL_COMMAND"));
-	if (!sh.envp || !sh.argv) {
+	if (shell_command(&po.plan, argc, argv, in->env, &sargv, &env) < 0) {
 		log_refusal("out of memory");
 		return EXIT_FAILED;
 	}
+	/* sshd's forwarded agent, if the profile lets it in; otherwise the
+	 * variable would only point at nothing */
+	agent = plan_add_agent(&po.plan, env_get(env, "SSH_AUTH_SOCK"), &e);
+	if (agent < 0) {
+		log_refusal("%s", e.msg);
+		return EXIT_FAILED;
+	}
+	if (!agent)
+		env_drop(env, "SSH_AUTH_SOCK");
+	sh.argv = sargv;
+	sh.envp = env;
 	/* a login shell starts at home, a command where it was started */
 	sh.cwd = sh.argv[0][0] == '-' || !in->cwd[0] ? NULL : in->cwd;
 	sh.foreground = isatty(STDIN_FILENO) &&

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,52 @@ static int prepare_bind(const struct plan *pl, const struct plan_op *op,
 	src->tree = clone_tree(fd, attrs, what, op->source, e);
 	close(fd);
 	return src->tree < 0 ? -1 : 0;
+}
+
+/* The socket of a forwarded agent, as sshd makes it: a socket owned by
+ * the user in a directory of theirs that no one else may enter. Anything
+ * else (the path came from the user's environment) is refused. */
+static int prepare_agent(const struct plan *pl, const struct plan_op *op,
+			 struct source *src, struct jerr *e)
+{
+	const struct identity *id = pl->id;
+	char dir[PATH_MAX];
+	struct stat st, dst;
+	int fd, dfd;
+
+	snprintf(dir, sizeof(dir), "%s", op->source);
+	*strrchr(dir, '/') = '\0';
+	if (priv_fs_user(id, e) < 0)
+		return -1;
+	fd = path_open(op->source, "agent socket", e);
+	dfd = fd < 0 ? -1 : path_open(dir, "agent socket directory", e);
+	if (priv_fs_root(e) < 0 || fd < 0 || dfd < 0)
+		goto fail;
+	if (fstat(fd, &st) < 0 || fstat(dfd, &dst) < 0) {
+		jerr_sys(e, errno, "agent socket %s", op->source);
+		goto fail;
+	}
+	if (!S_ISSOCK(st.st_mode) || st.st_uid != id->uid ||
+	    !S_ISDIR(dst.st_mode) || dst.st_uid != id->uid ||
+	    (dst.st_mode & 077)) {
+		jerr_set(e, "SSH_AUTH_SOCK=%s is not the agent socket sshd "
+			 "made for %s; not brought into the jail", op->source,
+			 id->name);
+		goto fail;
+	}
+	src->is_dir = 0;
+	src->tree = clone_tree(fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+				   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			       "agent socket", op->source, e);
+	close(fd);
+	close(dfd);
+	return src->tree < 0 ? -1 : 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	return -1;
 }
 
 static int prepare_dev(const struct plan *pl, struct source *src,
@@ -340,6 +387,9 @@ static int prepare_sources(const struct plan *pl, struct source *srcs,
 		} else if (op->kind == MOUNT_DEV) {
 			if (prepare_dev(pl, &srcs[i], e) < 0)
 				return -1;
+		} else if (op->kind == MOUNT_AGENT) {
+			if (prepare_agent(pl, op, &srcs[i], e) < 0)
+				return -1;
 		}
 	}
 	return 0;
@@ -362,6 +412,7 @@ static int apply_op(const struct plan *pl, size_t i,
 		return make_tmpfs(pl, i, srcs, e);
 	case MOUNT_MAP:
 	case MOUNT_VOLUME:
+	case MOUNT_AGENT:
 		return attach(srcs[i].tree, op->target, srcs[i].is_dir, pl, op,
 			      e);
 	}

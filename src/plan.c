@@ -16,6 +16,7 @@ const char *plan_kind_name(enum mount_kind kind)
 	case MOUNT_HIDE: return "hide";
 	case MOUNT_MAP: return "map";
 	case MOUNT_VOLUME: return "volume";
+	case MOUNT_AGENT: return "agent";
 	}
 	return "?";
 }
@@ -207,6 +208,45 @@ int plan_build(const struct profile *p, const struct identity *id,
 	drop_replaced_tmp(pl);
 	link_parents(pl);
 	return 0;
+}
+
+/* /tmp/ssh-XXXXXXXXXX/agent.N, as sshd names the socket of a forwarded
+ * agent; nothing else, so that no other path can come in this way. */
+static int is_agent_path(const char *p)
+{
+	const char *dir = "/tmp/ssh-", *sock = "/agent.";
+	size_t n;
+
+	if (strncmp(p, dir, strlen(dir)))
+		return 0;
+	p += strlen(dir);
+	n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		      "0123456789");
+	if (n < 6 || n > 32 || strncmp(p + n, sock, strlen(sock)))
+		return 0;
+	p += n + strlen(sock);
+	n = strspn(p, "0123456789");
+	return n > 0 && n < 12 && p[n] == '\0';
+}
+
+int plan_add_agent(struct plan *pl, const char *path, struct jerr *e)
+{
+	char *source, *target;
+
+	if (!pl->profile->ssh_agent || !path || !is_agent_path(path))
+		return 0;
+	source = strdup(path);
+	target = strdup(path);
+	if (!source || !target) {
+		free(source);
+		free(target);
+		return jerr_sys(e, ENOMEM, "plan");
+	}
+	if (add_op(pl, MOUNT_AGENT, source, target, 0) < 0)
+		return jerr_sys(e, ENOMEM, "plan");
+	qsort(pl->ops, pl->nops, sizeof(*pl->ops), by_target);
+	link_parents(pl);
+	return 1;
 }
 
 int plan_creates_mountpoint(const struct plan *pl, const struct plan_op *op)

@@ -31,6 +31,15 @@ void plan_free(struct plan *pl);
 
 const char *plan_kind_name(enum mount_kind kind);
 
+/* With ssh_agent = yes: brings the agent socket that sshd made for a
+ * forwarded agent (SSH_AUTH_SOCK, PATH) into the jail at the same path.
+ * Only a path of the form sshd uses, /tmp/ssh-XXXXXXXXXX/agent.N, is
+ * taken; at apply time it must also be a socket the user owns, in a
+ * directory the user owns that no one else may enter. Returns 1 if the
+ * socket is brought in, 0 if not (ssh_agent = no, no PATH, or a PATH of
+ * another form), -1 on error. */
+int plan_add_agent(struct plan *pl, const char *path, struct jerr *e);
+
 /* Does a jail built from this op create TARGET's mount point itself (in a
  * tmpfs of the plan) rather than find it on the host? */
 int plan_creates_mountpoint(const struct plan *pl, const struct plan_op *op);

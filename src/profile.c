@@ -318,6 +318,7 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 		CFG_STR("hostname", NULL, CFGF_NONE),
 		CFG_STR("network", "host", CFGF_NONE),
 		CFG_STR("devices", "minimal", CFGF_NONE),
+		CFG_BOOL("ssh_agent", cfg_false, CFGF_NONE),
 		CFG_SEC("volume", bind_opts, multi),
 		CFG_SEC("map", bind_opts, multi),
 		CFG_SEC("tmpfs", tmpfs_opts, multi),
@@ -381,6 +382,7 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 								NET_HOST;
 	p->devices = !strcmp(cfg_getstr(cfg, "devices"), "host") ? DEV_HOST :
 								  DEV_MINIMAL;
+	p->ssh_agent = cfg_getbool(cfg, "ssh_agent");
 	if ((cfg_getstr(cfg, "shell") && !p->shell) ||
 	    (cfg_getstr(cfg, "hostname") && !p->hostname) ||
 	    copy_list(cfg_getsec(cfg, "env"), "set", &p->env_set,

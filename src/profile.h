@@ -19,6 +19,7 @@ enum mount_kind {
 	MOUNT_HIDE,   /* an empty read-only tmpfs over a host path */
 	MOUNT_MAP,    /* a read-only bind of a host path */
 	MOUNT_VOLUME, /* a writable bind of a host path */
+	MOUNT_AGENT,  /* sshd's forwarded agent socket (ssh_agent = yes) */
 };
 
 enum net_mode { NET_HOST, NET_NONE };
@@ -39,6 +40,7 @@ struct profile {
 	char *hostname;
 	enum net_mode net;
 	enum dev_mode devices;
+	bool ssh_agent; /* bring sshd's forwarded agent socket in */
 	struct profile_mount *mounts;
 	size_t nmounts;
 	bool limit_set[RLIM_NLIMITS];

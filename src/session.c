@@ -5,6 +5,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -49,29 +51,68 @@ static int fail(struct session *s, int code)
 	return -1;
 }
 
-/* Reads the next record; signals that arrive meanwhile go to init once
- * the jail can take them, and end the session while it is being built. */
+/* After a hangup the shell gets SIGHUP; whatever still runs this long
+ * afterwards is killed, so that a lost connection never leaves a session
+ * behind (a shell may ignore SIGHUP; a job may have been started with
+ * nohup). */
+#define HANGUP_GRACE_MS 500
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Is FD the writing end of a pipe or a socket, whose reader can go away?
+ * sshd's is, when the client's connection drops. */
+static int reader_can_vanish(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 &&
+	       (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+/* Reads the next record. Signals that arrive meanwhile go to init once the
+ * jail is started, and end the session while it is being built. Once
+ * started, a hangup (SIGHUP, or nobody left to read the output) ends the
+ * session: returns 1 when it has been ended that way. */
 static int next_report(struct session *s, int started, struct report *r,
 		       struct jerr *e)
 {
-	struct pollfd fds[2] = {
+	struct pollfd fds[3] = {
 		{ .fd = s->report, .events = POLLIN },
 		{ .fd = s->signals, .events = POLLIN },
+		{ .fd = started && reader_can_vanish(STDOUT_FILENO) ?
+				STDOUT_FILENO : -1 },
 	};
+	long long deadline = -1;
 
 	for (;;) {
 		struct signalfd_siginfo si;
+		int timeout = -1, hangup = 0;
 		ssize_t n;
 
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+		if (deadline >= 0)
+			timeout = deadline > now_ms() ? deadline - now_ms() : 0;
+		n = poll(fds, 3, timeout);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
 			return jerr_sys(e, errno, "poll");
+		if (n == 0) {
+			/* the grace is over: init kills everything left */
+			close(s->lifeline);
+			s->lifeline = -1;
+			return 1;
 		}
 		if (fds[1].revents &&
 		    read(s->signals, &si, sizeof(si)) == sizeof(si)) {
 			if (started) {
 				kill(s->init, si.ssi_signo);
+				hangup = si.ssi_signo == SIGHUP;
 			} else if (si.ssi_signo != SIGCONT) {
 				s->code = 128 + si.ssi_signo;
 				return jerr_set(e, "interrupted by signal %d "
@@ -79,6 +120,13 @@ static int next_report(struct session *s, int started, struct report *r,
 						si.ssi_signo);
 			}
 		}
+		if (fds[2].revents) {
+			fds[2].fd = -1; /* reported once is enough */
+			kill(s->init, SIGHUP);
+			hangup = 1;
+		}
+		if (hangup && deadline < 0)
+			deadline = now_ms() + HANGUP_GRACE_MS;
 		if (!fds[0].revents)
 			continue;
 		n = read(s->report, r, sizeof(*r));
@@ -184,23 +232,35 @@ int session_start(struct session *s, const struct plan *pl,
 	return fail(s, EXIT_FAILED);
 }
 
+/* The status to exit with, from the record that ended the session. */
+static int session_status(const struct report *r, struct jerr *e)
+{
+	if (r->type == REPORT_EXIT)
+		return WIFSIGNALED(r->code) ? 128 + WTERMSIG(r->code) :
+					      WEXITSTATUS(r->code);
+	if (r->type == REPORT_ERROR) {
+		jerr_set(e, "%s", r->msg);
+		return r->code;
+	}
+	jerr_set(e, "unexpected report %d from the jail", r->type);
+	return EXIT_FAILED;
+}
+
 int session_wait(struct session *s, struct jerr *e)
 {
 	struct report r;
 	int code;
 
 	e->msg[0] = '\0';
-	if (next_report(s, 1, &r, e) < 0) {
+	switch (next_report(s, 1, &r, e)) {
+	case -1:
 		code = EXIT_FAILED;
-	} else if (r.type == REPORT_EXIT) {
-		code = WIFSIGNALED(r.code) ? 128 + WTERMSIG(r.code) :
-					     WEXITSTATUS(r.code);
-	} else if (r.type == REPORT_ERROR) {
-		jerr_set(e, "%s", r.msg);
-		code = r.code;
-	} else {
-		jerr_set(e, "unexpected report %d from the jail", r.type);
-		code = EXIT_FAILED;
+		break;
+	case 1:
+		code = 128 + SIGHUP; /* hung up, and ended */
+		break;
+	default:
+		code = session_status(&r, e);
 	}
 	if (s->foreground)
 		tcsetpgrp(STDIN_FILENO, getpgrp());
