@@ -511,6 +511,54 @@ static void test_kind_names(void)
 	is_str(plan_kind_name(MOUNT_HIDE), "hide", "kind name hide");
 	is_str(plan_kind_name(MOUNT_MAP), "map", "kind name map");
 	is_str(plan_kind_name(MOUNT_VOLUME), "volume", "kind name volume");
+	is_str(plan_kind_name(MOUNT_AGENT), "agent", "kind name agent");
+}
+
+/* plan_add_agent(): only sshd's form of path, only with ssh_agent = yes */
+static void test_agent(void)
+{
+	static const char *const refused[] = {
+		"/run/user/1000/systemd/private", "/tmp/ssh-abc/agent.1",
+		"/tmp/ssh-Ju3JmJmIKh/agent.", "/tmp/ssh-Ju3JmJmIKh/agent.1x",
+		"/tmp/ssh-Ju3JmJmIKh/../agent.1", "/tmp/ssh-Ju3J.mIKh/agent.1",
+		"/tmp/ssh-Ju3JmJmIKh/x/agent.1", "/home/alice/ssh-Ju3JmJmIKh/agent.1",
+		"tmp/ssh-Ju3JmJmIKh/agent.1", "/tmp/ssh-Ju3JmJmIKh/agent.1/",
+		"", NULL,
+	};
+	const char *good = "/tmp/ssh-Ju3JmJmIKh/agent.5197";
+	struct identity id = alice();
+	struct profile p;
+	struct plan pl;
+	struct jerr e;
+	const struct plan_op *op;
+
+	build("volume \"~\" {}\n", &id, &p, &pl, &e);
+	is_int(plan_add_agent(&pl, good, &e), 0,
+	       "agent: not brought in with ssh_agent = no");
+	is_int(find_op(&pl, good), -1, "  and no op for it");
+	done(&p, &pl);
+
+	build("ssh_agent = yes\nvolume \"~\" {}\n", &id, &p, &pl, &e);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		is_int(plan_add_agent(&pl, refused[i], &e), 0,
+		       "agent: not brought in from \"%s\"",
+		       refused[i] ? refused[i] : "(unset)");
+	is_int(plan_add_agent(&pl, good, &e), 1, "agent: sshd's socket is");
+	op = op_at(&pl, good);
+	ok(op && op->kind == MOUNT_AGENT && !strcmp(op->source, good),
+	   "  as an agent op from and to the same path");
+	ok(op && op->parent == find_op(&pl, "/tmp") &&
+	   plan_creates_mountpoint(&pl, op),
+	   "  inside the private /tmp, which gets its mount point");
+	{
+		int sorted = 1;
+
+		for (size_t i = 1; i < pl.nops; i++)
+			sorted &= path_compare(pl.ops[i - 1].target,
+					       pl.ops[i].target) < 0;
+		ok(sorted, "  and the plan is still parents first, in order");
+	}
+	done(&p, &pl);
 }
 
 int main(void)
@@ -524,5 +572,6 @@ int main(void)
 	test_rejections();
 	test_shell();
 	test_kind_names();
+	test_agent();
 	return done_testing();
 }
