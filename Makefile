@@ -13,6 +13,8 @@ PREFIX     ?= /usr
 SYSCONFDIR ?= /etc
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
+MULTIARCH  ?= $(shell $(CC) -print-multiarch 2>/dev/null)
+PAMDIR     ?= $(PREFIX)/lib/$(MULTIARCH)/security
 CONFDIR     = $(SYSCONFDIR)/jailsh
 BUILD      ?= build
 VERSION     = 0.1.0
@@ -32,14 +34,14 @@ LDHARDENING = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed
 LIBS        = -Wl,-Bstatic -lconfuse -lcap -Wl,-Bdynamic
 
 CORE = err identity confdir cfgtext cfgparse settings profile profile_load expand \
-       plan path mount priv jail env init session policy
+       plan path mount priv jail env init session hold policy
 FRONT = jailsh log cmd_check cmd_explain
 
 CORE_OBJ  = $(CORE:%=$(BUILD)/%.o)
 FRONT_OBJ = $(FRONT:%=$(BUILD)/%.o)
 UNIT      = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-all: $(BUILD)/jailsh
+all: $(BUILD)/jailsh $(BUILD)/pam_jailsh.so
 
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
@@ -60,18 +62,32 @@ $(BUILD)/libjailsh.a: $(CORE_OBJ)
 $(BUILD)/jailsh: $(FRONT_OBJ) $(BUILD)/libjailsh.a
 	$(CC) $(ALL_CFLAGS) $(LDHARDENING) -o $@ $^ $(LIBS)
 
+# The PAM module runs inside sshd, login and su: only its pam_sm_* entry
+# points are exported; libconfuse and libcap are linked as shared objects
+# (Debian's static archives are not position-independent).
+$(BUILD)/pam_jailsh.o: pam/pam_jailsh.c $(BUILD)/config.h | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/pam_jailsh.so: $(BUILD)/pam_jailsh.o $(BUILD)/libjailsh.a pam/pam_jailsh.map
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-z,relro,-z,now -Wl,-z,noexecstack \
+		-Wl,--no-undefined -Wl,--version-script=pam/pam_jailsh.map \
+		-o $@ $(BUILD)/pam_jailsh.o $(BUILD)/libjailsh.a \
+		-lconfuse -lcap -lpam
+
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/fixture.h $(BUILD)/libjailsh.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libjailsh.a $(LIBS)
 
-install: $(BUILD)/jailsh
+install: $(BUILD)/jailsh $(BUILD)/pam_jailsh.so
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(CONFDIR)/users \
-		$(DESTDIR)$(CONFDIR)/groups
+		$(DESTDIR)$(CONFDIR)/groups $(DESTDIR)$(PAMDIR)
 	install -m 4755 $(BUILD)/jailsh $(DESTDIR)$(SBINDIR)/jailsh
+	install -m 644 $(BUILD)/pam_jailsh.so $(DESTDIR)$(PAMDIR)/pam_jailsh.so
 	-chown root:root $(DESTDIR)$(SBINDIR)/jailsh && \
 		chmod 4755 $(DESTDIR)$(SBINDIR)/jailsh
 	install -m 644 man/jailsh.8 $(DESTDIR)$(MANDIR)/man8/jailsh.8
 	install -m 644 man/jailsh.conf.5 $(DESTDIR)$(MANDIR)/man5/jailsh.conf.5
+	install -m 644 man/pam_jailsh.8 $(DESTDIR)$(MANDIR)/man8/pam_jailsh.8
 	@# never overwrite what an administrator may have edited
 	@cd conf && for f in $$(find . -type f | sort); do \
 		dst='$(DESTDIR)$(CONFDIR)'/$${f#./}; \
@@ -81,7 +97,9 @@ install: $(BUILD)/jailsh
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/jailsh $(DESTDIR)$(MANDIR)/man8/jailsh.8 \
-		$(DESTDIR)$(MANDIR)/man5/jailsh.conf.5
+		$(DESTDIR)$(MANDIR)/man5/jailsh.conf.5 \
+		$(DESTDIR)$(MANDIR)/man8/pam_jailsh.8 \
+		$(DESTDIR)$(PAMDIR)/pam_jailsh.so
 
 # Debian packages: to build, and also to run every test.
 BUILD_DEPS = gcc make libc6-dev libconfuse-dev libcap-dev libpam0g-dev \

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -133,7 +134,7 @@ static int reap(pid_t shell, int report)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		if (pid == shell) {
+		if (shell > 0 && pid == shell) {
 			report_send(report, REPORT_EXIT, status, NULL);
 			return 1;
 		}
@@ -147,9 +148,11 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 	struct jerr e = { "" };
 	struct pollfd fds[2];
 	sigset_t mask;
-	pid_t shell;
+	pid_t shell = 0;
 	int sfd;
 
+	/* what ps shows for pid 1, also when it was forked from a service */
+	prctl(PR_SET_NAME, "jailsh", 0, 0, 0);
 	/* A pid 1 ignores every signal it has no handler for; blocked and
 	 * read from a signalfd, they all arrive. SIGTTOU stays blocked so the
 	 * shell's process can take the terminal. */
@@ -173,12 +176,11 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 		goto fail;
 	}
 	/* vfork: no page tables to copy; the child only execs (or fails) */
-	shell = vfork();
-	if (shell < 0) {
+	if (sh && (shell = vfork()) < 0) {
 		jerr_sys(&e, errno, "fork");
 		goto fail;
 	}
-	if (shell == 0)
+	if (sh && shell == 0)
 		exec_shell(pl, sh, report); /* the rest is close-on-exec */
 	report_send(report, REPORT_READY, 0, NULL);
 
@@ -200,8 +202,12 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 		if (si.ssi_signo == SIGCHLD) {
 			if (reap(shell, report))
 				return 0;
-		} else if (si.ssi_signo != SIGTTOU) {
+		} else if (shell > 0 && si.ssi_signo != SIGTTOU) {
 			kill(shell, si.ssi_signo);
+		} else if (!sh && (si.ssi_signo == SIGTERM ||
+				   si.ssi_signo == SIGHUP ||
+				   si.ssi_signo == SIGINT)) {
+			break; /* the holder is told to end the session */
 		}
 	}
 	kill(-1, SIGKILL);

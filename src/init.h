@@ -31,6 +31,9 @@ struct shell_start {
  * they are needed only for the drop. Returns init's exit status. */
 int init_run(const struct plan *pl, const struct shell_start *sh,
 	     int report, int lifeline, int groups);
+/* SH may be NULL: then init only holds the jail for processes that join
+ * it from outside (the PAM module), reaping them, until LIFELINE hangs up
+ * or init gets SIGTERM, SIGHUP or SIGINT. */
 
 /* Writes ID's groups to FD, for init_run. */
 int init_send_groups(int fd, const struct identity *id);

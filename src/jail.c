@@ -45,7 +45,7 @@ static int loopback_up(struct jerr *e)
 	return r;
 }
 
-static int apply_limits(const struct profile *p, struct jerr *e)
+int jail_limits(const struct profile *p, struct jerr *e)
 {
 	for (int r = 0; r < RLIM_NLIMITS; r++) {
 		struct rlimit rl = { p->limit[r], p->limit[r] };
@@ -67,7 +67,7 @@ int jail_build(const struct plan *pl, struct jerr *e)
 		return jerr_sys(e, errno, "set hostname %s", name);
 	if (pl->profile->net == NET_NONE && loopback_up(e) < 0)
 		return -1;
-	return apply_limits(pl->profile, e);
+	return jail_limits(pl->profile, e);
 }
 
 int jail_inside(void)

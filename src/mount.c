@@ -83,6 +83,10 @@ static int prepare_bind(const struct plan *pl, const struct plan_op *op,
 	if (priv_fs_user(pl->id, e) < 0)
 		return -1;
 	fd = path_open(op->source, what, e);
+	if (fd < 0 && errno == ENOENT && op->optional) {
+		src->tree = -1;
+		return priv_fs_root(e);
+	}
 	if (priv_fs_root(e) < 0) {
 		if (fd >= 0)
 			close(fd);
@@ -287,6 +291,38 @@ out:
 	return r;
 }
 
+/* The host's /dev/log in the jail's minimal /dev, where syslog() looks:
+ * the same link (on Debian, to journald's socket under /run), or a bind
+ * of the socket itself, cloned now, before the new /dev covers it. The
+ * PAM module's service (sshd) logs through it after it joins the jail.
+ * Returns the clone of a socket, or -1 (a link, or no /dev/log). */
+static int prepare_log(int dev)
+{
+	char target[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (lstat("/dev/log", &st) < 0)
+		return -1;
+	if (S_ISLNK(st.st_mode)) {
+		n = readlink("/dev/log", target, sizeof(target) - 1);
+		if (n > 0) { /* without it only logging suffers */
+			target[n] = '\0';
+			(void)!symlinkat(target, dev, "log");
+		}
+		return -1;
+	}
+	if (!S_ISSOCK(st.st_mode))
+		return -1;
+	fd = openat(dev, "log", O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return open_tree(AT_FDCWD, "/dev/log", OPEN_TREE_CLONE |
+				OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+}
+
 /* Every jail gets its own /dev/shm, whatever its /dev. */
 static int mount_shm(const struct plan *pl, struct jerr *e)
 {
@@ -329,7 +365,7 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
 	};
 	mode_t old_umask;
-	int dev;
+	int dev, log;
 
 	if (pl->profile->devices == DEV_HOST) {
 		if (attach(src->tree, "/dev", 1, pl, NULL, e) < 0)
@@ -358,18 +394,29 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 		jerr_sys(e, errno, "create /dev/pts and /dev/shm");
 		goto fail;
 	}
+	log = prepare_log(dev);
 	if (set_attr(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY) < 0) {
 		jerr_sys(e, errno, "make /dev read-only");
-		goto fail;
+		goto fail_log;
 	}
 	if (attach(dev, "/dev", 1, pl, NULL, e) < 0)
-		goto fail;
+		goto fail_log;
 	close(dev);
+	if (log >= 0) {
+		int r = attach(log, "/dev/log", 0, pl, NULL, e);
+
+		close(log);
+		if (r < 0)
+			return -1;
+	}
 	/* the host's devpts, so that the session's own terminal keeps its
 	 * name (tty, tmux, screen); other users' terminals stay theirs */
 	if (attach(src->tree, "/dev/pts", 1, pl, NULL, e) < 0)
 		return -1;
 	return mount_shm(pl, e);
+fail_log:
+	if (log >= 0)
+		close(log);
 fail:
 	close(dev);
 	return -1;
@@ -413,6 +460,8 @@ static int apply_op(const struct plan *pl, size_t i,
 	case MOUNT_MAP:
 	case MOUNT_VOLUME:
 	case MOUNT_AGENT:
+		if (srcs[i].tree < 0 && op->optional)
+			return 0;
 		return attach(srcs[i].tree, op->target, srcs[i].is_dir, pl, op,
 			      e);
 	}

@@ -249,6 +249,38 @@ int plan_add_agent(struct plan *pl, const char *path, struct jerr *e)
 	return 1;
 }
 
+int plan_add_login_records(struct plan *pl, struct jerr *e)
+{
+	static const char *const files[] = {
+		"/run/utmp", "/var/log/wtmp", "/var/log/btmp",
+		"/var/log/lastlog",
+	};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *source, *target;
+		int taken = 0;
+
+		for (size_t j = 0; j < pl->nops; j++)
+			taken |= !strcmp(pl->ops[j].target, files[i]);
+		if (taken)
+			continue; /* the profile says what goes there */
+		source = strdup(files[i]);
+		target = strdup(files[i]);
+
+		if (!source || !target) {
+			free(source);
+			free(target);
+			return jerr_sys(e, ENOMEM, "plan");
+		}
+		if (add_op(pl, MOUNT_VOLUME, source, target, 0) < 0)
+			return jerr_sys(e, ENOMEM, "plan");
+		pl->ops[pl->nops - 1].optional = true;
+	}
+	qsort(pl->ops, pl->nops, sizeof(*pl->ops), by_target);
+	link_parents(pl);
+	return 0;
+}
+
 int plan_creates_mountpoint(const struct plan *pl, const struct plan_op *op)
 {
 	if (op->parent < 0)

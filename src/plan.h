@@ -15,6 +15,7 @@ struct plan_op {
 	mode_t mode;   /* tmpfs */
 	int parent;    /* the op whose mount holds target; -1 for "/" */
 	int line;      /* where the profile asked for it; 0 if built in */
+	bool optional; /* skipped when the source does not exist */
 };
 
 struct plan {
@@ -39,6 +40,12 @@ const char *plan_kind_name(enum mount_kind kind);
  * socket is brought in, 0 if not (ssh_agent = no, no PATH, or a PATH of
  * another form), -1 on error. */
 int plan_add_agent(struct plan *pl, const char *path, struct jerr *e);
+
+/* For a jail that a service's own process joins (the PAM module): that
+ * process goes on recording the login in utmp, wtmp, btmp and lastlog,
+ * so they stay writable, for whom the host's permissions allow (root and
+ * group utmp, not the user). Those that do not exist are skipped. */
+int plan_add_login_records(struct plan *pl, struct jerr *e);
 
 /* Does a jail built from this op create TARGET's mount point itself (in a
  * tmpfs of the plan) rather than find it on the host? */

@@ -45,6 +45,27 @@ static int drop_bounding_and_ambient(struct jerr *e)
 	return 0;
 }
 
+static int bounding_is_empty(void)
+{
+	for (cap_value_t c = 0; c < cap_max_bits(); c++)
+		if (cap_get_bound(c) != 0)
+			return 0;
+	return 1;
+}
+
+int priv_seal(struct jerr *e)
+{
+	if (drop_bounding_and_ambient(e) < 0)
+		return -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return jerr_sys(e, errno, "set no_new_privs");
+	if (!bounding_is_empty() ||
+	    prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		return jerr_set(e, "the bounding set or no_new_privs did not "
+				"stick");
+	return 0;
+}
+
 static int clear_caps(struct jerr *e)
 {
 	cap_t none = cap_init();
@@ -68,10 +89,7 @@ static int caps_are_clear(void)
 		return 0;
 	/* the ambient set is a subset of permitted and inheritable, both
 	 * seen empty above; the bounding set has to be asked cap by cap */
-	for (cap_value_t c = 0; c < cap_max_bits(); c++)
-		if (cap_get_bound(c) != 0)
-			return 0;
-	return 1;
+	return bounding_is_empty();
 }
 
 static int groups_match(const struct identity *id)
@@ -106,7 +124,7 @@ int priv_drop(const struct identity *id, struct jerr *e)
 		return jerr_set(e, "the groups of %s are not known", id->name);
 	if (setgroups(id->ngroups, id->groups) < 0)
 		return jerr_sys(e, errno, "setgroups");
-	if (drop_bounding_and_ambient(e) < 0)
+	if (priv_seal(e) < 0)
 		return -1;
 	if (setresgid(id->gid, id->gid, id->gid) < 0)
 		return jerr_sys(e, errno, "setresgid %u", id->gid);
@@ -114,8 +132,6 @@ int priv_drop(const struct identity *id, struct jerr *e)
 		return jerr_sys(e, errno, "setresuid %u", id->uid);
 	if (clear_caps(e) < 0)
 		return -1;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return jerr_sys(e, errno, "set no_new_privs");
 
 	/* trust nothing above: read every piece back */
 	if (getresuid(&ru, &eu, &su) < 0 || ru != id->uid || eu != id->uid ||
@@ -125,10 +141,8 @@ int priv_drop(const struct identity *id, struct jerr *e)
 				"%u:%u", id->uid, id->gid);
 	if (!groups_match(id))
 		return jerr_set(e, "supplementary groups did not change");
-	if (!caps_are_clear())
-		return jerr_set(e, "capabilities remain after the drop");
-	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
-		return jerr_set(e, "no_new_privs did not stick");
+	if (!caps_are_clear() || prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		return jerr_set(e, "capabilities or no_new_privs changed back");
 	if (setuid(0) == 0 || setgid(0) == 0)
 		return jerr_set(e, "root could be regained after the drop");
 	return 0;

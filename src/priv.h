@@ -11,10 +11,16 @@
 int priv_fs_user(const struct identity *id, struct jerr *e);
 int priv_fs_root(struct jerr *e);
 
+/* No privilege can ever come back to this process or anything it starts,
+ * whatever its uid becomes: the capability bounding set and the ambient
+ * set emptied, no_new_privs set. The PAM module seals the process that
+ * will start the session's shell, which then changes uid itself. */
+int priv_seal(struct jerr *e);
+
 /* The one-way drop, in this order: supplementary groups (from the group
- * database: id->groups must be known), capability bounding set, ambient
- * set, gid, uid, all capability sets, no_new_privs. Then each step is read
- * back; any mismatch is an error. */
+ * database: id->groups must be known), the seal (bounding set, ambient
+ * set, no_new_privs), gid, uid, all capability sets. Then each step is
+ * read back; any mismatch is an error. */
 int priv_drop(const struct identity *id, struct jerr *e);
 
 #endif

@@ -12,6 +12,7 @@ int settings_parse(const char *file, const char *text, struct settings *s,
 {
 	cfg_opt_t opts[] = {
 		CFG_STR_LIST("group_order", NULL, CFGF_NONE),
+		CFG_BOOL("jail_all_users", cfg_false, CFGF_NONE),
 		CFG_END(),
 	};
 	cfg_t *cfg;
@@ -21,6 +22,7 @@ int settings_parse(const char *file, const char *text, struct settings *s,
 	cfg = cfgparse(opts, file, text, e);
 	if (!cfg)
 		return -1;
+	s->jail_all_users = cfg_getbool(cfg, "jail_all_users");
 	n = cfg_size(cfg, "group_order");
 	s->group_order = calloc(n + 1, sizeof(char *));
 	for (unsigned int i = 0; s->group_order && i < n; i++) {

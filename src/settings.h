@@ -10,6 +10,9 @@
 struct settings {
 	char **group_order; /* groups whose profiles win, in this order */
 	size_t ngroup_order;
+	/* PAM: jail users without a profile of their own (the built-in
+	 * default), instead of leaving them alone */
+	int jail_all_users;
 };
 
 /* Reads jailsh.conf from the configuration directory; a missing file

@@ -1,0 +1,174 @@
+/* pam_jailsh: the jail of the user's profile, from a PAM session.
+ *
+ * pam_sm_open_session builds the jail in a process of its own and moves
+ * the calling process (sshd's session process, login, su, runuser) into
+ * its namespaces, sealed: everything the service starts from then on (the
+ * shell, commands, sftp, forwardings, ~/.ssh/rc) is in the jail and can
+ * never regain privilege. pam_sm_close_session kills the jail, without
+ * waiting. The module never exits, never prints, and keeps only the jail's
+ * two descriptors (close-on-exec) between open and close. */
+#define _GNU_SOURCE
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#define PAM_SM_SESSION
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include "config.h"
+#include "hold.h"
+#include "policy.h"
+
+#define DATA_NAME "pam_jailsh_hold"
+
+struct args {
+	int debug;
+};
+
+/* Strict: an argument this module does not know is an error, never
+ * ignored, so that a typo cannot turn the jail off. */
+static int parse_args(pam_handle_t *pamh, int argc, const char **argv,
+		      struct args *a)
+{
+	memset(a, 0, sizeof(*a));
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "debug")) {
+			a->debug = 1;
+			continue;
+		}
+		pam_syslog(pamh, LOG_ERR, "unknown argument \"%s\" (known: "
+			   "debug); refusing the session", argv[i]);
+		return -1;
+	}
+	return 0;
+}
+
+static void refuse(pam_handle_t *pamh, int flags, const char *user,
+		   const char *msg)
+{
+	pam_syslog(pamh, LOG_ERR, "refusing the session of %s: %s",
+		   user ? user : "?", msg);
+	if (!(flags & PAM_SILENT))
+		pam_error(pamh, "jailsh: %s", msg);
+}
+
+/* pam_end(), or a replacement: the jail goes with the session, except in
+ * a child that the service forked and that only cleans up before exec
+ * (PAM_DATA_SILENT): that one lets go of its copies and nothing else. */
+static void cleanup(pam_handle_t *pamh, void *data, int status)
+{
+	struct hold *h = data;
+
+	(void)pamh;
+	if (status & PAM_DATA_SILENT)
+		hold_release(h);
+	else
+		hold_end(h);
+	free(h);
+}
+
+static int is_root(const char *user)
+{
+	struct passwd pw, *res;
+	char buf[16384];
+
+	return getpwnam_r(user, &pw, buf, sizeof(buf), &res) == 0 && res &&
+	       res->pw_uid == 0;
+}
+
+/* Loads what applies to USER. Returns PAM_SUCCESS, PAM_IGNORE (no profile
+ * and jail_all_users off, or root), or PAM_SESSION_ERR with e set. */
+static int load(pam_handle_t *pamh, const struct args *a, const char *user,
+		struct policy *po, struct jerr *e)
+{
+	int builtin;
+
+	if (is_root(user)) {
+		if (a->debug)
+			pam_syslog(pamh, LOG_DEBUG, "%s: root is never jailed",
+				   user);
+		return PAM_IGNORE;
+	}
+	if (identity_from_name(user, &po->id, e) < 0 ||
+	    policy_load(po, JAILSH_CONFDIR, e) < 0)
+		return PAM_SESSION_ERR;
+	builtin = !strcmp(po->profile.file, PROFILE_BUILTIN_NAME);
+	if (builtin && !po->settings.jail_all_users) {
+		if (a->debug)
+			pam_syslog(pamh, LOG_DEBUG, "%s: no profile, and "
+				   "jail_all_users is off: not jailed", user);
+		return PAM_IGNORE;
+	}
+	if (identity_load_groups(&po->id, e) < 0 ||
+	    plan_add_login_records(&po->plan, e) < 0)
+		return PAM_SESSION_ERR;
+	return PAM_SUCCESS;
+}
+
+PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
+				   const char **argv)
+{
+	struct policy po = { 0 };
+	const void *item = NULL;
+	const char *user;
+	struct jerr e = { "" };
+	struct hold *h;
+	struct args a;
+	int r;
+
+	if (parse_args(pamh, argc, argv, &a) < 0)
+		return PAM_SESSION_ERR;
+	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || !item) {
+		refuse(pamh, flags, NULL, "no user name");
+		return PAM_SESSION_ERR;
+	}
+	user = item;
+	r = load(pamh, &a, user, &po, &e);
+	if (r != PAM_SUCCESS) {
+		if (r == PAM_SESSION_ERR)
+			refuse(pamh, flags, user, e.msg);
+		policy_free(&po);
+		return r;
+	}
+	h = calloc(1, sizeof(*h));
+	if (!h) {
+		refuse(pamh, flags, user, "out of memory");
+		policy_free(&po);
+		return PAM_SESSION_ERR;
+	}
+	if (hold_start(h, &po.plan, &e) < 0 ||
+	    hold_join(h, &po.plan, &e) < 0 ||
+	    pam_set_data(pamh, DATA_NAME, h, cleanup) != PAM_SUCCESS) {
+		if (!e.msg[0])
+			jerr_set(&e, "cannot keep the session's data");
+		refuse(pamh, flags, user, e.msg);
+		hold_end(h);
+		free(h);
+		policy_free(&po);
+		return PAM_SESSION_ERR;
+	}
+	pam_syslog(pamh, LOG_INFO, "session jailed: user %s (uid %u), "
+		   "profile %s", user, po.id.uid, po.profile.file);
+	policy_free(&po);
+	return PAM_SUCCESS;
+}
+
+PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
+				    const char **argv)
+{
+	const void *data = NULL;
+	struct args a;
+
+	(void)flags;
+	if (parse_args(pamh, argc, argv, &a) < 0)
+		return PAM_SESSION_ERR;
+	if (pam_get_data(pamh, DATA_NAME, &data) != PAM_SUCCESS || !data)
+		return PAM_IGNORE; /* this session was not jailed */
+	/* the jail ends now; pam_end() frees what is left */
+	hold_end((struct hold *)data);
+	if (a.debug)
+		pam_syslog(pamh, LOG_DEBUG, "session closed: jail ended");
+	return PAM_SUCCESS;
+}
