@@ -126,7 +126,17 @@ static int prepare_agent(const struct plan *pl, const struct plan_op *op,
 		return -1;
 	fd = path_open(op->source, "agent socket", e);
 	dfd = fd < 0 ? -1 : path_open(dir, "agent socket directory", e);
-	if (priv_fs_root(e) < 0 || fd < 0 || dfd < 0)
+	if (fd < 0 || dfd < 0) {
+		char msg[JERR_MAX];
+
+		/* the path came from the environment: say so */
+		snprintf(msg, sizeof(msg), "%s", e->msg);
+		jerr_set(e, "SSH_AUTH_SOCK=%s cannot be brought into the "
+			 "jail: %s", op->source, msg);
+		priv_fs_root(e);
+		goto fail;
+	}
+	if (priv_fs_root(e) < 0)
 		goto fail;
 	if (fstat(fd, &st) < 0 || fstat(dfd, &dst) < 0) {
 		jerr_sys(e, errno, "agent socket %s", op->source);

@@ -30,13 +30,18 @@ is() {
 	if [ "$1" = "$2" ]; then pass "$3"; else
 		fail "$3"; diag "got:  '$1'" "want: '$2'"; fi
 }
-# like GOT EXTENDED-REGEX DESCRIPTION
+# Does TEXT match REGEX (Perl's, a superset of extended regular
+# expressions), as a whole: a newline in either is just a character.
+_matches() {
+	printf '%s' "$1" | RE=$2 perl -0777 -ne 'exit(/$ENV{RE}/m ? 0 : 1)'
+}
+# like GOT REGEX DESCRIPTION
 like() {
-	if printf '%s' "$1" | grep -Eq -- "$2"; then pass "$3"; else
+	if _matches "$1" "$2"; then pass "$3"; else
 		fail "$3"; diag "got:  '$1'" "want match: '$2'"; fi
 }
 unlike() {
-	if printf '%s' "$1" | grep -Eq -- "$2"; then
+	if _matches "$1" "$2"; then
 		fail "$3"; diag "got:  '$1'" "must not match: '$2'"; else
 		pass "$3"; fi
 }
