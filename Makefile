@@ -31,10 +31,10 @@ ALL_CFLAGS  = -std=gnu11 $(WARNINGS) $(HARDENING) $(CFLAGS) -MMD -MP \
 LDHARDENING = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed
 # libconfuse and libcap are linked in statically: a login pays for every
 # shared object the loader has to map, and these two are small.
-LIBS        = -Wl,-Bstatic -lconfuse -lcap -Wl,-Bdynamic
+LIBS        = -Wl,-Bstatic -lconfuse -lcap -lseccomp -Wl,-Bdynamic
 
 CORE = err identity confdir cfgtext cfgparse settings profile profile_load expand \
-       plan path mount priv jail env init session hold policy
+       plan path mount priv jail env filter init session hold policy
 FRONT = jailsh log cmd_check cmd_explain
 
 CORE_OBJ  = $(CORE:%=$(BUILD)/%.o)
@@ -72,7 +72,7 @@ $(BUILD)/pam_jailsh.so: $(BUILD)/pam_jailsh.o $(BUILD)/libjailsh.a pam/pam_jails
 	$(CC) $(ALL_CFLAGS) -shared -Wl,-z,relro,-z,now -Wl,-z,noexecstack \
 		-Wl,--no-undefined -Wl,--version-script=pam/pam_jailsh.map \
 		-o $@ $(BUILD)/pam_jailsh.o $(BUILD)/libjailsh.a \
-		-lconfuse -lcap -lpam
+		-lconfuse -lcap -lseccomp -lpam
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/fixture.h $(BUILD)/libjailsh.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libjailsh.a $(LIBS)

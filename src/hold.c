@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "hold.h"
 #include "init.h"
 #include "jail.h"
@@ -192,9 +193,9 @@ int hold_join(const struct hold *h, const struct plan *pl, struct jerr *e)
 	/* one call for all of them: the jail's namespaces exactly */
 	if (setns(h->pidfd, (int)jail_clone_flags(pl)) < 0)
 		return jerr_sys(e, errno, "join the jail");
-	if (jail_limits(pl->profile, e) < 0)
+	if (jail_limits(pl->profile, e) < 0 || priv_seal(e) < 0)
 		return -1;
-	return priv_seal(e);
+	return filter_install(pl->profile, e);
 }
 
 void hold_end(struct hold *h)

@@ -21,7 +21,7 @@ int hold_start(struct hold *h, const struct plan *pl, struct jerr *e);
 /* Moves the calling process into the held jail's namespaces: its children
  * are born in the jail's pid namespace, it sees the jail's mounts; it
  * takes the profile's limits and is sealed (priv_seal), so that nothing
- * it starts can ever regain privilege. */
+ * it starts can ever regain privilege, and gets the syscall filter. */
 int hold_join(const struct hold *h, const struct plan *pl, struct jerr *e);
 
 /* Ends the jail: init, and with it everything in the jail, is killed.

@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "init.h"
 #include "jail.h"
 #include "priv.h"
@@ -165,7 +166,8 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 		jerr_sys(&e, errno, "signalfd");
 		goto fail;
 	}
-	if (jail_build(pl, &e) < 0 || drop(pl, groups, &e) < 0)
+	if (jail_build(pl, &e) < 0 || drop(pl, groups, &e) < 0 ||
+	    filter_install(pl->profile, &e) < 0)
 		goto fail;
 	if (groups >= 0)
 		close(groups);

@@ -190,6 +190,12 @@ static int on_choice(cfg_t *cfg, cfg_opt_t *opt)
 		return cfgparse_error(cfg, "network = \"%s\": must be \"host\" "
 				      "or \"none\"", v);
 	}
+	if (!strcmp(opt->name, "seccomp")) {
+		if (!strcmp(v, "default") || !strcmp(v, "none"))
+			return 0;
+		return cfgparse_error(cfg, "seccomp = \"%s\": must be "
+				      "\"default\" or \"none\"", v);
+	}
 	if (!strcmp(v, "minimal") || !strcmp(v, "host"))
 		return 0;
 	return cfgparse_error(cfg, "devices = \"%s\": must be \"minimal\" or "
@@ -319,6 +325,8 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 		CFG_STR("network", "host", CFGF_NONE),
 		CFG_STR("devices", "minimal", CFGF_NONE),
 		CFG_BOOL("ssh_agent", cfg_false, CFGF_NONE),
+		CFG_STR("seccomp", "default", CFGF_NONE),
+		CFG_BOOL("user_namespaces", cfg_true, CFGF_NONE),
 		CFG_SEC("volume", bind_opts, multi),
 		CFG_SEC("map", bind_opts, multi),
 		CFG_SEC("tmpfs", tmpfs_opts, multi),
@@ -333,6 +341,7 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 	} checks[] = {
 		{ "shell", on_shell },       { "hostname", on_hostname },
 		{ "network", on_choice },    { "devices", on_choice },
+		{ "seccomp", on_choice },
 		{ "volume", on_bind },       { "map", on_bind },
 		{ "tmpfs", on_tmpfs },       { "hide", on_hide },
 		{ "env|set", on_env },       { "env|unset", on_env },
@@ -383,6 +392,8 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 	p->devices = !strcmp(cfg_getstr(cfg, "devices"), "host") ? DEV_HOST :
 								  DEV_MINIMAL;
 	p->ssh_agent = cfg_getbool(cfg, "ssh_agent");
+	p->seccomp_default = !strcmp(cfg_getstr(cfg, "seccomp"), "default");
+	p->user_namespaces = cfg_getbool(cfg, "user_namespaces");
 	if ((cfg_getstr(cfg, "shell") && !p->shell) ||
 	    (cfg_getstr(cfg, "hostname") && !p->hostname) ||
 	    copy_list(cfg_getsec(cfg, "env"), "set", &p->env_set,

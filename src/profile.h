@@ -41,6 +41,8 @@ struct profile {
 	enum net_mode net;
 	enum dev_mode devices;
 	bool ssh_agent; /* bring sshd's forwarded agent socket in */
+	bool seccomp_default; /* seccomp = default (or none) */
+	bool user_namespaces; /* the session may create its own */
 	struct profile_mount *mounts;
 	size_t nmounts;
 	bool limit_set[RLIM_NLIMITS];

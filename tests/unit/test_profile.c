@@ -513,6 +513,19 @@ static void test_repeats(void)
 	rejects("a string never closed", "hostname = \"abc\n", 1,
 		"never closed");
 
+	/* the filter's options */
+	rejects("seccomp value", "seccomp = \"strict\"\n", 1, "seccomp");
+	rejects("user_namespaces value", "\nuser_namespaces = maybe\n", 2,
+		"user_namespaces");
+	is_int(profile_parse(FILE_NAME, "", &p, &e), 0, "filter defaults");
+	ok(p.seccomp_default && p.user_namespaces,
+	   "  seccomp = default, user_namespaces = yes");
+	profile_free(&p);
+	is_int(profile_parse(FILE_NAME, "seccomp = none\nuser_namespaces = no"
+			     "\n", &p, &e), 0, "filter options parse");
+	ok(!p.seccomp_default && !p.user_namespaces, "  and apply");
+	profile_free(&p);
+
 	/* what is not a repeat */
 	is_int(profile_parse(FILE_NAME, "rlimit { nofile = 4096  nproc = 512 "
 			     " as = \"8G\" }\n", &p, &e), 0,
