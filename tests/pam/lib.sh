@@ -1,0 +1,200 @@
+# tests/pam/lib.sh: pam_jailsh.so, the PAM module of the private
+# installation, under real PAM services, for the tests in tests/pam/.
+#
+# Everything the helpers write outside the test's own directories (files
+# in /etc/pam.d, a line appended to a service of the system, a /dev/log
+# listener) is undone when the test exits, whether it passes or not.
+#
+#   pam_setup                 setup (harness.sh), then PAM_MODULE (the
+#                             module's path) and PAM_LINE (the line the
+#                             README's setup-pam snippet appends, with that
+#                             path); every other helper calls it first
+#   pam_service NAME LINES    writes /etc/pam.d/NAME (NAME must be new;
+#                             put $$ in it), removed at exit
+#   pam_append SERVICE        runs the README's setup-pam command for
+#                             /etc/pam.d/SERVICE (runuser-l, su...): the
+#                             module line appended to the system's own file,
+#                             whose original is kept and put back at exit
+#   pam_restore_check         puts every appended file back now, and checks
+#                             (as TAP) that each is byte for byte, mode and
+#                             owner, what it was
+#   sshd_with_pam [CONFIG-LINES]  (re)starts the private sshd of
+#                             tests/ssh/lib.sh under a PAM service of its
+#                             own, sshd-jt$$: Debian's /etc/pam.d/sshd plus
+#                             the README's line; a second call stops the
+#                             first sshd and starts another, with the new
+#                             CONFIG-LINES
+#   syslog_listen             when the host has no /dev/log, listens there
+#                             (until exit) and appends each message to
+#                             $SYSLOG; false when /dev/log exists already
+#   pam_probe_dir             a directory for pam_exec scripts, in
+#                             $PROBE_DIR: in /var/tmp, which a jail still
+#                             sees (read-only), unlike the private /tmp
+#   host_ns NAME              the host's namespace NAME (mnt, pid, net...)
+#   in_jail_mnt PID           PID's mount namespace is not the host's
+
+. "$(dirname "$0")/../ssh/lib.sh"
+. "$TOP/tests/lib/integration.sh"
+. "$TOP/tests/lib/capture.sh"
+
+pam_setup() {
+	[ -n "${PAM_MODULE:-}" ] && return 0
+	[ -n "${_state:-}" ] || setup
+	PAM_MODULE=$(find "$JAILSH_TEST_ROOT/lib" -name pam_jailsh.so | head -n 1)
+	[ -f "$PAM_MODULE" ] ||
+		{ echo "Bail out! no pam_jailsh.so under $JAILSH_TEST_ROOT/lib"; exit 1; }
+	_pl_f=$_state/pam-line
+	: > "$_pl_f"
+	_pam_snippet /etc/pam.d/sshd "$_pl_f" | sh -e ||
+		{ echo "Bail out! the setup-pam snippet failed"; exit 1; }
+	PAM_LINE=$(cat "$_pl_f")
+	[ -n "$PAM_LINE" ] ||
+		{ echo "Bail out! the setup-pam snippet has no line for sshd"; exit 1; }
+}
+
+# _pam_snippet FILE [TARGET]: the README's setup-pam command that appends
+# to FILE, with the module's path (and FILE replaced by TARGET)
+_pam_snippet() {
+	readme_snippet setup-pam pam_jailsh.so "$PAM_MODULE" "$1" "${2:-$1}" |
+		awk -v t=" >> ${2:-$1}" \
+			'length($0) > length(t) && substr($0, length($0) - length(t) + 1) == t'
+}
+
+pam_service() {
+	pam_setup
+	case $1 in */* | "") echo "Bail out! pam_service: bad name '$1'"; exit 1 ;; esac
+	[ ! -e "/etc/pam.d/$1" ] ||
+		{ echo "Bail out! /etc/pam.d/$1 exists already"; exit 1; }
+	at_exit "rm -f '/etc/pam.d/$1'"
+	printf '%s\n' "$2" > "/etc/pam.d/$1"
+}
+
+_pam_appended=""
+pam_append() {
+	pam_setup
+	_pa_f=/etc/pam.d/$1
+	[ -f "$_pa_f" ] || skip_all "no $_pa_f"
+	case " $_pam_appended " in *" $1 "*)
+		echo "Bail out! pam_append $1 twice"; exit 1 ;; esac
+	# the copy, with mode, owner and times, before anything is written
+	cp -p "$_pa_f" "$_state/orig.$1" ||
+		{ echo "Bail out! cannot keep a copy of $_pa_f"; exit 1; }
+	_pam_appended="$_pam_appended $1"
+	at_exit "_pam_restore '$1'"
+	_pam_snippet "$_pa_f" | sh -e ||
+		{ echo "Bail out! the setup-pam line for $_pa_f failed"; exit 1; }
+	grep -qxF "$PAM_LINE" "$_pa_f" ||
+		{ echo "Bail out! $_pa_f did not get the module line"; exit 1; }
+}
+
+# _pam_restore SERVICE: the kept copy, written back into the same file (the
+# same inode: its mode and owner are kept), its times as they were
+_pam_restore() {
+	[ -f "$_state/orig.$1" ] || return 0
+	cat "$_state/orig.$1" > "/etc/pam.d/$1"
+	touch -r "$_state/orig.$1" "/etc/pam.d/$1"
+}
+
+pam_restore_check() {
+	for _pr in $_pam_appended; do
+		_pam_restore "$_pr"
+		ok "/etc/pam.d/$_pr is put back byte for byte (cmp with the copy kept)" \
+			cmp "$_state/orig.$_pr" "/etc/pam.d/$_pr"
+		is "$(stat -c '%a %U %G' "/etc/pam.d/$_pr")" \
+			"$(stat -c '%a %U %G' "$_state/orig.$_pr")" \
+			"  ... with its mode and owner"
+	done
+}
+
+# sshd_with_pam [CONFIG-LINES]: like ssh_setup (tests/ssh/lib.sh), but
+# sshd runs as $SSHD_DIR/sshd-jt$$, a symbolic link to /usr/sbin/sshd:
+# OpenSSH 9.2 takes its program name as the PAM service, so its sessions
+# go through /etc/pam.d/sshd-jt$$ (SSHD_SERVICE) and nothing else.
+sshd_with_pam() {
+	pam_setup
+	command -v /usr/sbin/sshd >/dev/null 2>&1 ||
+		skip_all "openssh-server is not installed"
+	[ -f /etc/pam.d/sshd ] || skip_all "no /etc/pam.d/sshd"
+	if [ -n "${SSHD_PID:-}" ]; then
+		kill "$SSHD_PID" 2>/dev/null
+		wait "$SSHD_PID" 2>/dev/null
+		SSHD_PID=
+	fi
+	if [ -z "${SSHD_DIR:-}" ]; then
+		SSHD_DIR=$(mktemp -d /tmp/jailsh-sshd.XXXXXX)
+		chmod 755 "$SSHD_DIR"
+		at_exit "rm -rf '$SSHD_DIR'"
+		SSH_KEY=$SSHD_DIR/client
+		ssh-keygen -q -t ed25519 -N '' -f "$SSHD_DIR/host_ed25519" -C host
+		ssh-keygen -q -t ed25519 -N '' -f "$SSH_KEY" -C jailsh-test
+		if [ ! -d /run/sshd ]; then
+			install -d -m 755 /run/sshd
+			at_exit "rmdir /run/sshd 2>/dev/null"
+		fi
+		SSHD_SERVICE=sshd-jt$$
+		ln -s /usr/sbin/sshd "$SSHD_DIR/$SSHD_SERVICE"
+		pam_service "$SSHD_SERVICE" "$(cat /etc/pam.d/sshd)"
+		_pam_snippet /etc/pam.d/sshd "/etc/pam.d/$SSHD_SERVICE" | sh -e ||
+			{ echo "Bail out! the setup-pam line for sshd failed"; exit 1; }
+		[ "$(tail -n 1 "/etc/pam.d/$SSHD_SERVICE")" = "$PAM_LINE" ] ||
+			{ echo "Bail out! /etc/pam.d/$SSHD_SERVICE does not end with the module line"; exit 1; }
+		_sshd_n=0
+	fi
+	_sshd_n=$((_sshd_n + 1))
+	SSHD_LOG=$SSHD_DIR/sshd.$_sshd_n.log
+	SSHD_PORT=$(_free_port)
+	{ _sshd_base_config; printf '%s\n' "${1:-}"; } > "$SSHD_DIR/sshd_config"
+	"$SSHD_DIR/$SSHD_SERVICE" -t -f "$SSHD_DIR/sshd_config" ||
+		{ echo "Bail out! sshd -t rejects the configuration"; exit 1; }
+	# an absolute path: sshd re-executes itself, under the same name
+	"$SSHD_DIR/$SSHD_SERVICE" -D -e -f "$SSHD_DIR/sshd_config" 2>"$SSHD_LOG" &
+	SSHD_PID=$!
+	at_exit "kill $SSHD_PID 2>/dev/null; wait $SSHD_PID 2>/dev/null"
+	for _i in $(seq 50); do
+		python3 -c "import socket; socket.create_connection(('127.0.0.1', $SSHD_PORT), 1)" \
+			2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "Bail out! sshd did not start:"; sed 's/^/# /' "$SSHD_LOG"
+	exit 1
+}
+
+syslog_listen() {
+	pam_setup
+	[ -n "${SYSLOG:-}" ] && return 0
+	[ -e /dev/log ] || [ -L /dev/log ] && return 1
+	SYSLOG=$_state/syslog
+	: > "$SYSLOG"
+	python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+os.chmod("/dev/log", 0o666)
+f = open(sys.argv[1], "ab", buffering=0)
+while True:
+    f.write(s.recv(65536).rstrip(b"\0\n") + b"\n")
+' "$SYSLOG" &
+	_sl_pid=$!
+	at_exit "kill $_sl_pid 2>/dev/null; wait $_sl_pid 2>/dev/null; rm -f /dev/log"
+	wait_for 5 test -S /dev/log ||
+		{ echo "Bail out! the /dev/log listener did not start"; exit 1; }
+}
+
+pam_probe_dir() {
+	pam_setup
+	[ -n "${PROBE_DIR:-}" ] && return 0
+	PROBE_DIR=$(mktemp -d /var/tmp/jt-pam-probe.XXXXXX)
+	chmod 755 "$PROBE_DIR"
+	at_exit "rm -rf '$PROBE_DIR'"
+}
+
+# host_ns NAME: the host's namespace NAME (mnt, pid, net...), as the test
+# itself has it (the host's pid 1 may not let even root read its
+# /proc/1/ns here)
+host_ns() { readlink "/proc/$$/ns/$1"; }
+
+# in_jail_mnt PID: PID's mount namespace is not the host's
+in_jail_mnt() {
+	_ij=$(readlink "/proc/$1/ns/mnt" 2>/dev/null) &&
+		[ "$_ij" != "$(host_ns mnt)" ]
+}
