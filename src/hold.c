@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -193,7 +194,9 @@ int hold_join(const struct hold *h, const struct plan *pl, struct jerr *e)
 	/* one call for all of them: the jail's namespaces exactly */
 	if (setns(h->pidfd, (int)jail_clone_flags(pl)) < 0)
 		return jerr_sys(e, errno, "join the jail");
-	if (jail_limits(pl->profile, e) < 0 || priv_seal(e) < 0)
+	/* not fsize: this process goes on writing the login records as
+	 * root, and lastlog is as large as the highest uid times 292 */
+	if (jail_limits(pl->profile, RLIMIT_FSIZE, e) < 0 || priv_seal(e) < 0)
 		return -1;
 	return filter_install(pl->profile, e);
 }

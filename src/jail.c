@@ -45,16 +45,20 @@ static int loopback_up(struct jerr *e)
 	return r;
 }
 
-int jail_limits(const struct profile *p, struct jerr *e)
+int jail_limits(const struct profile *p, int skip, struct jerr *e)
 {
-	for (int r = 0; r < RLIM_NLIMITS; r++) {
-		struct rlimit rl = { p->limit[r], p->limit[r] };
+	int r = 0;
 
-		if (p->limit_set[r] && setrlimit(r, &rl) < 0)
-			return jerr_sys(e, errno, "%s: rlimit %s", p->file,
-					profile_rlimit_name(r));
+	/* every limit is tried; the first failure is the one reported */
+	for (int res = 0; res < RLIM_NLIMITS; res++) {
+		struct rlimit rl = { p->limit[res], p->limit[res] };
+
+		if (p->limit_set[res] && res != skip && setrlimit(res, &rl) < 0 &&
+		    r == 0)
+			r = jerr_sys(e, errno, "%s: rlimit %s", p->file,
+				     profile_rlimit_name(res));
 	}
-	return 0;
+	return r;
 }
 
 int jail_build(const struct plan *pl, struct jerr *e)
@@ -67,7 +71,7 @@ int jail_build(const struct plan *pl, struct jerr *e)
 		return jerr_sys(e, errno, "set hostname %s", name);
 	if (pl->profile->net == NET_NONE && loopback_up(e) < 0)
 		return -1;
-	return jail_limits(pl->profile, e);
+	return jail_limits(pl->profile, -1, e);
 }
 
 int jail_inside(void)

@@ -12,8 +12,9 @@ unsigned long jail_clone_flags(const struct plan *pl);
  * limits. The drop to the user (priv_drop) comes next. */
 int jail_build(const struct plan *pl, struct jerr *e);
 
-/* The profile's resource limits on this process (and what it starts). */
-int jail_limits(const struct profile *p, struct jerr *e);
+/* The profile's resource limits on this process (and what it starts),
+ * all but SKIP (a resource, or -1 for none). */
+int jail_limits(const struct profile *p, int skip, struct jerr *e);
 
 /* Is this process inside a jail already? Decided from what the kernel
  * says, never from the environment: no_new_privs is set, the capability

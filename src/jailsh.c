@@ -181,6 +181,9 @@ static int run_in_place(int argc, char **argv, struct inherited *in)
 		log_refusal("out of memory");
 		return EXIT_FAILED;
 	}
+	/* the profile's limits once more, as far as they only lower: under
+	 * the PAM module, fsize was left to the shell (best effort) */
+	jail_limits(&po.profile, -1, &e);
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sigismember(&in->ignored, sig) == 1)
 			signal(sig, SIG_IGN);

@@ -125,13 +125,19 @@ unlike "$(lastlog -u "$U")" 'Never logged in' "lastlog has U's login"
 
 # --- login records under a profile's fsize limit ----------------------------------
 # sshd's monitor (root, in the jail) writes the login records after the
-# session opened; the module set the profile's limits on it. lastlog is
-# written at offset uid * 292 (more than 4K for any uid above 14), wtmp
-# at its end. pam_jailsh(8): "What the service still does as root keeps
-# working: [...] records the login in utmp, wtmp, btmp and lastlog".
-ssh_user FS /bin/bash
-profile "$FS" 'volume "~" {}
-rlimit { fsize = "4K" }'
+# session opened; the module sets the profile's limits on it, but not
+# fsize: lastlog is written at offset uid * 292 (more than 4K for any uid
+# above 14), wtmp at its end. pam_jailsh(8): "What the service still does
+# as root keeps working: [...] records the login in utmp, wtmp, btmp and
+# lastlog". fsize reaches the session through jailsh as the login shell,
+# which, already in the jail, applies the profile's limits before it runs
+# the real shell (the test installation under /tmp is mapped in, since
+# the jail's /tmp is private).
+ssh_user FS "$J"
+profile "$FS" "volume \"~\" {}
+shell = \"/bin/bash\"
+map \"$JAILSH_TEST_ROOT\" {}
+rlimit { fsize = \"4K\" }"
 w0=$(wtmp_count "$FS")
 out=$(printf 'echo FS-$((6*7)) $(ulimit -f)\nexit 0\n' |
 	timeout 30 ssh $(ssh_opts) -p "$SSHD_PORT" -tt "$FS@127.0.0.1" 2>&1)
