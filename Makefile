@@ -5,6 +5,8 @@
 #   sudo make demo            a jailed shell for you, from a private install
 #   sudo make check           the whole test suite (root runs it all)
 #   make bench                startup time against bwrap and firejail
+#   make fuzz                 fuzz the profile parser (FUZZ_SECONDS=600)
+#   make check SANITIZE=1     the core and unit tests with ASan and UBSan
 #
 # The configuration directory, $(SYSCONFDIR)/jailsh, is compiled in: a
 # setuid program never takes it from its environment or command line.
@@ -21,6 +23,13 @@ VERSION     = 0.1.0
 
 CC         ?= cc
 CFLAGS     ?= -O2 -g
+# SANITIZE=1: the core and the unit tests with AddressSanitizer and
+# UndefinedBehaviorSanitizer, built apart (build-sanitize/).
+ifeq ($(SANITIZE),1)
+BUILD      := build-sanitize
+CFLAGS     += -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	      -fno-omit-frame-pointer
+endif
 WARNINGS    = -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	      -Wstrict-prototypes -Wformat=2 -Wformat-security -Wundef \
 	      -Wpointer-arith -Wvla -Wwrite-strings -Wno-unused-parameter
@@ -103,7 +112,7 @@ uninstall:
 
 # Debian packages: to build, and also to run every test.
 BUILD_DEPS = gcc make libc6-dev libconfuse-dev libcap-dev libpam0g-dev \
-	     libseccomp-dev
+	     libseccomp-dev clang libclang-rt-14-dev
 TEST_DEPS  = perl python3 procps psmisc util-linux iproute2 passwd \
 	     openssh-server openssh-client pamtester rsync git \
 	     busybox-static bubblewrap firejail hyperfine
@@ -118,15 +127,32 @@ deps-test:
 demo: deps-build
 	@tests/demo
 
-check: deps-test all $(UNIT)
-	@tests/run $(UNIT)
+check: deps-test all $(UNIT) $(BUILD)/fuzz/fuzz_profile
+	@FUZZER=$(BUILD)/fuzz/fuzz_profile tests/run $(UNIT) \
+		tests/fuzz/10-short-run.t
 
 bench: all
 	@tests/bench/startup
 
+# libFuzzer (clang) on the profile and jailsh.conf parsers and the plan.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_SRC      = tests/fuzz/fuzz_profile.c $(patsubst %,src/%.c,err identity \
+		confdir cfgtext cfgparse settings profile expand plan)
+$(BUILD)/fuzz/fuzz_profile: $(FUZZ_SRC) $(BUILD)/config.h
+	mkdir -p $(BUILD)/fuzz/corpus
+	$(FUZZ_CC) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -I$(BUILD) -Isrc -o $@ \
+		$(FUZZ_SRC) -lconfuse
+
+fuzz: $(BUILD)/fuzz/fuzz_profile
+	$< -max_total_time=$(FUZZ_SECONDS) -timeout=5 $(BUILD)/fuzz/corpus \
+		tests/fuzz/corpus
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf build build-sanitize
 
 FORCE:
-.PHONY: all install uninstall deps-build deps-test demo check bench clean FORCE
+.PHONY: all install uninstall deps-build deps-test demo check bench fuzz \
+	clean FORCE
 -include $(BUILD)/*.d
