@@ -115,7 +115,8 @@ BUILD_DEPS = gcc make libc6-dev libconfuse-dev libcap-dev libpam0g-dev \
 	     libseccomp-dev clang libclang-rt-14-dev
 TEST_DEPS  = perl python3 procps psmisc util-linux iproute2 passwd \
 	     openssh-server openssh-client pamtester rsync git \
-	     busybox-static bubblewrap firejail hyperfine
+	     busybox-static bubblewrap firejail hyperfine strace libcap2-bin \
+	     keyutils
 deps-build:
 	@tests/lib/install-deps $(BUILD_DEPS)
 # Without root the integration tests skip, so only the build is required.
