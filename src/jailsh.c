@@ -198,27 +198,27 @@ static int run_session(int argc, char **argv, struct inherited *in)
 {
 	struct policy po = { 0 };
 	struct shell_start sh = { 0 };
-	char **sargv, **env;
+	char **sargv = NULL, **env = NULL;
 	struct session s;
 	struct jerr e;
-	int code, agent;
+	int code = EXIT_FAILED, agent;
 
 	if (identity_from_uid(getuid(), &po.id, &e) < 0 ||
 	    policy_load(&po, JAILSH_CONFDIR, &e) < 0) {
 		log_refusal("%s", e.msg);
-		return EXIT_FAILED;
+		goto out;
 	}
 	sh.path = po.plan.shell;
 	if (shell_command(&po.plan, argc, argv, in->env, &sargv, &env) < 0) {
 		log_refusal("out of memory");
-		return EXIT_FAILED;
+		goto out;
 	}
 	/* sshd's forwarded agent, if the profile lets it in; otherwise the
 	 * variable would only point at nothing */
 	agent = plan_add_agent(&po.plan, env_get(env, "SSH_AUTH_SOCK"), &e);
 	if (agent < 0) {
 		log_refusal("%s", e.msg);
-		return EXIT_FAILED;
+		goto out;
 	}
 	if (!agent)
 		env_drop(env, "SSH_AUTH_SOCK");
@@ -234,7 +234,8 @@ static int run_session(int argc, char **argv, struct inherited *in)
 
 	if (session_start(&s, &po.plan, &po.id, &sh, &e) < 0) {
 		log_refusal("user %s: %s", po.id.name, e.msg);
-		return s.code;
+		code = s.code;
+		goto out;
 	}
 	log_info("session started: user %s (uid %u), profile %s, shell %s, "
 		 "%s, pid %d", po.id.name, po.id.uid, po.profile.file,
@@ -243,22 +244,16 @@ static int run_session(int argc, char **argv, struct inherited *in)
 	code = session_wait(&s, &e);
 	if (e.msg[0])
 		log_refusal("%s", e.msg);
+out:
+	env_free(sargv); /* a NULL-terminated array of strings, as env is */
+	env_free(env);
+	policy_free(&po);
 	return code;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv, struct inherited *in)
 {
-	static char name[] = "jailsh";
-	static char *no_args[] = { name, NULL };
-	struct inherited in;
 	const char *cmd = argc > 1 && argv[0][0] != '-' ? argv[1] : "";
-
-	take_inheritance(&in);
-	log_open();
-	if (argc < 1) { /* execve with an empty argv: as no arguments */
-		argc = 1;
-		argv = no_args;
-	}
 
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		usage(stdout);
@@ -275,11 +270,29 @@ int main(int argc, char **argv)
 
 	if (geteuid() != 0) {
 		if (jail_inside())
-			return run_in_place(argc, argv, &in);
+			return run_in_place(argc, argv, in);
 		log_refusal("not running as root: jailsh must be installed "
 			    "setuid root (chown root:root; chmod 4755) on a "
 			    "file system mounted without nosuid");
 		return EXIT_FAILED;
 	}
-	return run_session(argc, argv, &in);
+	return run_session(argc, argv, in);
+}
+
+int main(int argc, char **argv)
+{
+	static char name[] = "jailsh";
+	static char *no_args[] = { name, NULL };
+	struct inherited in;
+	int code;
+
+	take_inheritance(&in);
+	log_open();
+	if (argc < 1) { /* execve with an empty argv: as no arguments */
+		argc = 1;
+		argv = no_args;
+	}
+	code = dispatch(argc, argv, &in);
+	free(in.env);
+	return code;
 }
