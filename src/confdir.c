@@ -55,6 +55,15 @@ int confdir_open(struct confdir *d, const char *path, struct jerr *e)
 			goto out;
 		next = openat(fd, comp,
 			      O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT &&
+		    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+			/* in a directory others may write to, "missing" can
+			 * be a rename the user made: refuse, never fall back */
+			r = jerr_set(e, "configuration directory %s is missing "
+				     "from %s, which others can write to",
+				     path, dir[0] ? dir : "/");
+			goto out;
+		}
 		if (next < 0) {
 			/* no configuration at all: the built-in default */
 			if (errno != ENOENT)

@@ -15,7 +15,9 @@ struct confdir {
 /* Opens PATH after checking every directory from / down: owned by root and
  * not writable by group or other (above PATH a sticky directory such as
  * /tmp is allowed, since nobody else can rename what root owns there). A
- * directory that does not exist is not an error: fd is -1. */
+ * directory that does not exist is not an error (fd is -1: the built-in
+ * default applies), unless the directory where it is missing can be
+ * written by others. */
 int confdir_open(struct confdir *d, const char *path, struct jerr *e);
 void confdir_close(struct confdir *d);
 

@@ -196,7 +196,8 @@ int hold_join(const struct hold *h, const struct plan *pl, struct jerr *e)
 		return jerr_sys(e, errno, "join the jail");
 	/* not fsize: this process goes on writing the login records as
 	 * root, and lastlog is as large as the highest uid times 292 */
-	if (jail_limits(pl->profile, RLIMIT_FSIZE, e) < 0 || priv_seal(e) < 0)
+	if (jail_limits(pl->profile, RLIMIT_FSIZE, e) < 0 ||
+	    priv_new_keyring(e) < 0 || priv_seal(e) < 0)
 		return -1;
 	return filter_install(pl->profile, e);
 }

@@ -167,7 +167,7 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 		goto fail;
 	}
 	if (jail_build(pl, &e) < 0 || drop(pl, groups, &e) < 0 ||
-	    filter_install(pl->profile, &e) < 0)
+	    priv_new_keyring(&e) < 0 || filter_install(pl->profile, &e) < 0)
 		goto fail;
 	if (groups >= 0)
 		close(groups);

@@ -510,6 +510,14 @@ int mount_apply(const struct plan *pl, struct jerr *e)
 	for (size_t i = 0; i < pl->nops; i++)
 		if (apply_op(pl, i, srcs, e) < 0)
 			goto out;
+	/* the host's sysfs shows the host's network interfaces; one mounted
+	 * here belongs to the jail's own network namespace */
+	if (pl->profile->net == NET_NONE &&
+	    mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV |
+		  MS_NOEXEC, NULL) < 0) {
+		jerr_sys(e, errno, "mount /sys for the jail's network");
+		goto out;
+	}
 	/* prove it rather than trust it */
 	if (statvfs("/", &sv) < 0 || !(sv.f_flag & ST_RDONLY) ||
 	    !(sv.f_flag & ST_NOSUID)) {

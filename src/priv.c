@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <sys/capability.h>
 #include <sys/fsuid.h>
+#include <linux/keyctl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "priv.h"
@@ -63,6 +65,15 @@ int priv_seal(struct jerr *e)
 	    prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
 		return jerr_set(e, "the bounding set or no_new_privs did not "
 				"stick");
+	return 0;
+}
+
+int priv_new_keyring(struct jerr *e)
+{
+	/* KEYCTL_JOIN_SESSION_KEYRING with no name: a new anonymous one */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
+	    errno != ENOSYS)
+		return jerr_sys(e, errno, "join a new session keyring");
 	return 0;
 }
 

@@ -17,6 +17,10 @@ int priv_fs_root(struct jerr *e);
  * will start the session's shell, which then changes uid itself. */
 int priv_seal(struct jerr *e);
 
+/* A new, empty session keyring: nothing of the caller's keys (root's, or
+ * the outer session's) is reachable from the jail. */
+int priv_new_keyring(struct jerr *e);
+
 /* The one-way drop, in this order: supplementary groups (from the group
  * database: id->groups must be known), the seal (bounding set, ambient
  * set, no_new_privs), gid, uid, all capability sets. Then each step is
