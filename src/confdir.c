@@ -119,25 +119,34 @@ static int check_subdir(const struct confdir *d, const char *rel,
 	return check_owner(&st, "directory", full, 0, e);
 }
 
-static int read_all(int fd, size_t size, char **text)
+/* Exactly size bytes, as fstat() said, or an error: a profile cut short
+ * by a failing disk or by a writer racing this read must never be taken
+ * for the whole profile (a missing hide or a missing jail_all_users would
+ * fail open). Returns 0 with errno set. */
+static char *read_all(int fd, size_t size)
 {
-	char *buf = malloc(size + 1);
+	char *buf = malloc(size + 2);
 	size_t got = 0;
+	ssize_t n = 1;
 
 	if (!buf)
-		return -1;
-	while (got < size) {
-		ssize_t n = read(fd, buf + got, size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
+		return NULL;
+	/* one byte more than expected: a file that grew is also refused */
+	while (got <= size && n != 0) {
+		n = read(fd, buf + got, size + 1 - got);
+		if (n < 0 && errno != EINTR)
 			break;
-		got += n;
+		if (n > 0)
+			got += n;
+	}
+	if (n < 0 || got != size) {
+		if (n >= 0)
+			errno = ESTALE;
+		free(buf);
+		return NULL;
 	}
 	buf[got] = '\0';
-	*text = buf;
-	return (int)got;
+	return buf;
 }
 
 int confdir_read(const struct confdir *d, const char *rel, char **text,
@@ -145,7 +154,7 @@ int confdir_read(const struct confdir *d, const char *rel, char **text,
 {
 	char full[4096];
 	struct stat st;
-	int fd, n;
+	int fd;
 
 	*text = NULL;
 	if (d->fd < 0)
@@ -178,11 +187,17 @@ int confdir_read(const struct confdir *d, const char *rel, char **text,
 			 CONFDIR_MAX_FILE);
 		goto fail;
 	}
-	n = read_all(fd, st.st_size, text);
+	*text = read_all(fd, st.st_size);
+	if (!*text) {
+		if (errno == ESTALE)
+			jerr_set(e, "%s changed size while it was read; try "
+				 "again once it is written", full);
+		else
+			jerr_sys(e, errno, "read %s", full);
+		goto fail;
+	}
 	close(fd);
-	if (n < 0)
-		return jerr_sys(e, ENOMEM, "read %s", full);
-	if (strlen(*text) != (size_t)n) {
+	if (strlen(*text) != (size_t)st.st_size) {
 		free(*text);
 		*text = NULL;
 		return jerr_set(e, "%s contains a NUL byte", full);

@@ -3,7 +3,6 @@
 #include <net/if.h>
 #include <sched.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -13,6 +12,7 @@
 
 #include "jail.h"
 #include "mount.h"
+#include "priv.h"
 
 /* The kernel gives the initial pid namespace this fixed inode number
  * (PROC_PID_INIT_INO in include/linux/proc_ns.h). */
@@ -80,9 +80,8 @@ int jail_inside(void)
 
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
 		return 0;
-	for (cap_value_t c = 0; c < cap_max_bits(); c++)
-		if (cap_get_bound(c) != 0)
-			return 0;
+	if (!priv_bounding_is_empty())
+		return 0;
 	if (stat("/proc/self/ns/pid", &st) < 0)
 		return 0;
 	return st.st_ino != HOST_PID_NS_INO;

@@ -34,24 +34,38 @@ int priv_fs_root(struct jerr *e)
 	return 0;
 }
 
+/* Every bit the prctl interface can name. The kernel answers EINVAL past
+ * its own last capability; past the last one these headers know, that is
+ * expected, before it is an error. Neither libcap's probe of the highest
+ * capability nor /proc is trusted here: a failed probe would leave the
+ * capabilities above it in the bounding set. */
+#define BOUNDING_BITS 64
+
+static int bounding_past_end(cap_value_t c)
+{
+	return errno == EINVAL && c > CAP_LAST_CAP;
+}
+
 static int drop_bounding_and_ambient(struct jerr *e)
 {
-	cap_value_t last = cap_max_bits();
-
-	for (cap_value_t c = 0; c < last; c++)
-		if (cap_drop_bound(c) < 0 && errno != EINVAL)
+	for (cap_value_t c = 0; c < BOUNDING_BITS; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 &&
+		    !bounding_past_end(c))
 			return jerr_sys(e, errno, "drop capability %d from "
 					"the bounding set", c);
-	if (cap_reset_ambient() < 0)
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return jerr_sys(e, errno, "clear the ambient capabilities");
 	return 0;
 }
 
-static int bounding_is_empty(void)
+int priv_bounding_is_empty(void)
 {
-	for (cap_value_t c = 0; c < cap_max_bits(); c++)
-		if (cap_get_bound(c) != 0)
+	for (cap_value_t c = 0; c < BOUNDING_BITS; c++) {
+		int r = prctl(PR_CAPBSET_READ, c, 0, 0, 0);
+
+		if (r != 0 && !(r < 0 && bounding_past_end(c)))
 			return 0;
+	}
 	return 1;
 }
 
@@ -61,7 +75,7 @@ int priv_seal(struct jerr *e)
 		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return jerr_sys(e, errno, "set no_new_privs");
-	if (!bounding_is_empty() ||
+	if (!priv_bounding_is_empty() ||
 	    prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
 		return jerr_set(e, "the bounding set or no_new_privs did not "
 				"stick");
@@ -100,7 +114,7 @@ static int caps_are_clear(void)
 		return 0;
 	/* the ambient set is a subset of permitted and inheritable, both
 	 * seen empty above; the bounding set has to be asked cap by cap */
-	return bounding_is_empty();
+	return priv_bounding_is_empty();
 }
 
 static int groups_match(const struct identity *id)

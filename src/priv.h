@@ -17,6 +17,10 @@ int priv_fs_root(struct jerr *e);
  * will start the session's shell, which then changes uid itself. */
 int priv_seal(struct jerr *e);
 
+/* Whether the bounding set is empty, asked of the kernel bit by bit: any
+ * answer other than "not set" (an error included) means no. */
+int priv_bounding_is_empty(void);
+
 /* A new, empty session keyring: nothing of the caller's keys (root's, or
  * the outer session's) is reachable from the jail. */
 int priv_new_keyring(struct jerr *e);
