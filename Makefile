@@ -42,8 +42,9 @@ LDHARDENING = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed
 # shared object the loader has to map, and these two are small.
 LIBS        = -Wl,-Bstatic -lconfuse -lcap -lseccomp -Wl,-Bdynamic
 
-CORE = err identity confdir cfgtext cfgparse settings profile profile_load expand \
-       plan path mount priv jail env filter init session hold policy
+CORE = err identity confdir cfgtext cfgparse settings cglimit profile \
+       profile_load expand plan path mount priv jail env filter init \
+       session hold policy cgroup status
 FRONT = jailsh log cmd_check cmd_explain
 
 CORE_OBJ  = $(CORE:%=$(BUILD)/%.o)
@@ -139,7 +140,7 @@ bench: all
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 600
 FUZZ_SRC      = tests/fuzz/fuzz_profile.c $(patsubst %,src/%.c,err identity \
-		confdir cfgtext cfgparse settings profile expand plan)
+		confdir cfgtext cfgparse settings cglimit profile expand plan)
 $(BUILD)/fuzz/fuzz_profile: $(FUZZ_SRC) $(BUILD)/config.h
 	mkdir -p $(BUILD)/fuzz/corpus
 	$(FUZZ_CC) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \

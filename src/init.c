@@ -4,11 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "filter.h"
@@ -128,26 +131,126 @@ static int drop(const struct plan *pl, int groups, struct jerr *e)
 	return r;
 }
 
+/* After max_time: SIGTERM to everything, and this much later SIGKILL. */
+#define MAX_TIME_GRACE_MS 5000
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* The shell's end, with what everything init has reaped used. */
+static void report_exit(int report, int status, int timed_out)
+{
+	struct report r = { .type = REPORT_EXIT, .code = status,
+			    .timed_out = timed_out };
+	struct rusage ru;
+	ssize_t n;
+
+	if (getrusage(RUSAGE_CHILDREN, &ru) == 0) {
+		r.cpu_usec = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
+				     1000000ULL +
+			     ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+		r.maxrss_kib = ru.ru_maxrss;
+	}
+	do
+		n = write(report, &r, sizeof(r));
+	while (n < 0 && errno == EINTR);
+}
+
 /* Reaps every child that ended; returns 1 once the shell has. */
-static int reap(pid_t shell, int report)
+static int reap(pid_t shell, int report, int timed_out)
 {
 	int status;
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 		if (shell > 0 && pid == shell) {
-			report_send(report, REPORT_EXIT, status, NULL);
+			report_exit(report, status, timed_out);
 			return 1;
 		}
+	return 0;
+}
+
+/* Until the process outside has read the session's cgroup (or is gone):
+ * everything left in the jail keeps the cgroup, so that what it used is
+ * still there to read. It only ever waits for the outside to hang up. */
+static void await_goodbye(int lifeline)
+{
+	struct pollfd p = { .fd = lifeline, .events = POLLIN };
+
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
+}
+
+/* Init's life once the shell runs (SHELL is 0 for a jail that is only
+ * held): reaps, passes signals on, enforces max_time, and ends when the
+ * shell has, or when the process outside is gone. */
+static int watch(const struct plan *pl, pid_t shell, int sfd, int report,
+		 int lifeline)
+{
+	struct signalfd_siginfo si;
+	struct pollfd fds[2];
+	long long deadline = -1;
+	int timed_out = 0;
+
+	if (pl->profile->max_time)
+		deadline = now_ms() + pl->profile->max_time * 1000LL;
+
+	fds[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = lifeline, .events = POLLIN };
+	for (;;) {
+		int timeout = -1, n;
+
+		if (deadline >= 0)
+			timeout = deadline > now_ms() ? deadline - now_ms() : 0;
+		n = poll(fds, 2, timeout);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (n == 0) {
+			/* max_time: first a polite end, then no choice */
+			if (timed_out && !shell)
+				break;
+			kill(-1, timed_out ? SIGKILL : SIGTERM);
+			deadline = now_ms() + MAX_TIME_GRACE_MS;
+			timed_out = 1;
+			continue;
+		}
+		if (fds[1].revents) {
+			/* the process outside is gone: so is the session */
+			kill(-1, SIGKILL);
+			return 0;
+		}
+		if (read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGCHLD) {
+			if (reap(shell, report, timed_out)) {
+				await_goodbye(lifeline);
+				break;
+			}
+		} else if (shell > 0 && si.ssi_signo != SIGTTOU) {
+			kill(shell, si.ssi_signo);
+		} else if (!shell && (si.ssi_signo == SIGTERM ||
+				   si.ssi_signo == SIGHUP ||
+				   si.ssi_signo == SIGINT)) {
+			break; /* the holder is told to end the session */
+		}
+	}
+	kill(-1, SIGKILL);
 	return 0;
 }
 
 int init_run(const struct plan *pl, const struct shell_start *sh,
 	     int report, int lifeline, int groups)
 {
-	struct signalfd_siginfo si;
 	struct jerr e = { "" };
-	struct pollfd fds[2];
+	struct pollfd fds[1];
 	sigset_t mask;
 	pid_t shell = 0;
 	int sfd;
@@ -164,6 +267,12 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0) {
 		jerr_sys(&e, errno, "signalfd");
+		goto fail;
+	}
+	/* the session's cgroup, which it was born in, is the root of what
+	 * it sees of cgroups (mounted at /sys/fs/cgroup by jail_build) */
+	if (pl->cgroup && unshare(CLONE_NEWCGROUP) < 0) {
+		jerr_sys(&e, errno, "create a cgroup namespace");
 		goto fail;
 	}
 	if (jail_build(pl, &e) < 0 || drop(pl, groups, &e) < 0 ||
@@ -185,35 +294,7 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 	if (sh && shell == 0)
 		exec_shell(pl, sh, report); /* the rest is close-on-exec */
 	report_send(report, REPORT_READY, 0, NULL);
-
-	fds[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-	fds[1] = (struct pollfd){ .fd = lifeline, .events = POLLIN };
-	for (;;) {
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (fds[1].revents) {
-			/* the process outside is gone: so is the session */
-			kill(-1, SIGKILL);
-			return 0;
-		}
-		if (read(sfd, &si, sizeof(si)) != sizeof(si))
-			continue;
-		if (si.ssi_signo == SIGCHLD) {
-			if (reap(shell, report))
-				return 0;
-		} else if (shell > 0 && si.ssi_signo != SIGTTOU) {
-			kill(shell, si.ssi_signo);
-		} else if (!sh && (si.ssi_signo == SIGTERM ||
-				   si.ssi_signo == SIGHUP ||
-				   si.ssi_signo == SIGINT)) {
-			break; /* the holder is told to end the session */
-		}
-	}
-	kill(-1, SIGKILL);
-	return 0;
+	return watch(pl, shell, sfd, report, lifeline);
 fail:
 	report_send(report, REPORT_ERROR, 125, e.msg);
 	return 125;

@@ -1,13 +1,17 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <net/if.h>
+#include <linux/sched.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "jail.h"
@@ -26,6 +30,25 @@ unsigned long jail_clone_flags(const struct plan *pl)
 	if (pl->profile->net == NET_NONE)
 		flags |= CLONE_NEWNET;
 	return flags;
+}
+
+pid_t jail_clone(const struct plan *pl, int cgroup, int *pidfd)
+{
+	struct clone_args a = {
+		.flags = jail_clone_flags(pl),
+		.exit_signal = SIGCHLD,
+	};
+
+	if (pidfd) {
+		a.flags |= CLONE_PIDFD;
+		a.pidfd = (uintptr_t)pidfd;
+	}
+	if (cgroup < 0) /* clone() is enough, and not filtered anywhere */
+		return (pid_t)syscall(SYS_clone, a.flags | SIGCHLD, NULL,
+				      pidfd, NULL, NULL);
+	a.flags |= CLONE_INTO_CGROUP;
+	a.cgroup = cgroup;
+	return (pid_t)syscall(SYS_clone3, &a, sizeof(a));
 }
 
 static int loopback_up(struct jerr *e)

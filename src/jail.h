@@ -3,10 +3,17 @@
 #ifndef JAILSH_JAIL_H
 #define JAILSH_JAIL_H
 
+#include <sys/types.h>
+
 #include "plan.h"
 
 /* The clone() flags of the namespaces a plan asks for. */
 unsigned long jail_clone_flags(const struct plan *pl);
+
+/* fork() into those namespaces, like bubblewrap's raw_clone (no new
+ * stack): with a pidfd of the child if PIDFD, born into the cgroup
+ * CGROUP if it is not -1. Returns what fork() does. */
+pid_t jail_clone(const struct plan *pl, int cgroup, int *pidfd);
 
 /* In the new namespaces, as root: mounts, hostname, loopback, resource
  * limits. The drop to the user (priv_drop) comes next. */

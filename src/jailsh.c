@@ -7,11 +7,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -19,8 +21,10 @@
 #include "env.h"
 #include "jail.h"
 #include "log.h"
+#include "cgroup.h"
 #include "policy.h"
 #include "session.h"
+#include "status.h"
 
 #define EXIT_FAILED 125
 
@@ -28,6 +32,8 @@
  * anything else and then reset, so that none of it steers the privileged
  * part. */
 struct inherited {
+	int status_fd;          /* --status-fd N: where the end goes; -1 */
+	char status_error[128]; /* --status-fd given, but not usable */
 	char **env;
 	char cwd[PATH_MAX];
 	mode_t umask;
@@ -38,7 +44,8 @@ struct inherited {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: jailsh [-c COMMAND | SHELL-ARGUMENTS...]\n"
+		"usage: jailsh [--status-fd N] [-c COMMAND | "
+		"SHELL-ARGUMENTS...]\n"
 		"       jailsh check\n"
 		"       jailsh explain [USER]\n"
 		"       jailsh --help | --version\n"
@@ -86,11 +93,52 @@ static void take_environment(struct inherited *in)
 	clearenv();
 }
 
-static void take_inheritance(struct inherited *in)
+/* "--status-fd N" in front of the shell's arguments: taken out of them,
+ * and N kept (close-on-exec) for the JSON object at the end. */
+static void take_status_fd(int *argc, char **argv, struct inherited *in)
 {
+	char *end;
+	long n;
+	int flags;
+
+	in->status_fd = -1;
+	in->status_error[0] = '\0';
+	if (*argc < 2 || argv[0][0] == '-' || strcmp(argv[1], "--status-fd"))
+		return;
+	if (*argc < 3) {
+		snprintf(in->status_error, sizeof(in->status_error),
+			 "--status-fd: a descriptor number is missing");
+		return;
+	}
+	errno = 0;
+	n = strtol(argv[2], &end, 10);
+	flags = !errno && !*end && argv[2][0] && n >= 0 && n <= INT_MAX ?
+			fcntl((int)n, F_GETFL) : -1;
+	if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY)
+		snprintf(in->status_error, sizeof(in->status_error),
+			 "--status-fd %.32s: not a descriptor open for "
+			 "writing", argv[2]);
+	else
+		in->status_fd = (int)n;
+	memmove(argv + 1, argv + 3, (*argc - 2) * sizeof(char *));
+	*argc -= 2;
+}
+
+static void take_inheritance(int *argc, char **argv, struct inherited *in)
+{
+	int sfd;
+
 	/* descriptors first: nothing opened by the caller may reach the
-	 * jail, and 0-2 must exist so that nothing we open lands there */
-	close_range(3, ~0U, 0);
+	 * jail (but --status-fd's, which is made close-on-exec), and 0-2
+	 * must exist so that nothing we open lands there */
+	take_status_fd(argc, argv, in);
+	sfd = in->status_fd;
+	if (sfd > 3)
+		close_range(3, sfd - 1, 0);
+	close_range(sfd >= 3 ? sfd + 1 : 3, ~0U, 0);
+	if (sfd >= 0 && sfd != STDIN_FILENO && sfd != STDOUT_FILENO &&
+	    sfd != STDERR_FILENO)
+		fcntl(sfd, F_SETFD, FD_CLOEXEC);
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 &&
 		    open("/dev/null", O_RDWR | O_NOCTTY) != fd)
@@ -194,30 +242,95 @@ static int run_in_place(int argc, char **argv, struct inherited *in)
 	return errno == ENOENT ? 127 : 126;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* The JSON object for --status-fd, if it was asked for. */
+static void write_status(const struct inherited *in, const struct status *st)
+{
+	char json[16384];
+
+	if (in->status_fd < 0)
+		return;
+	status_json(st, json, sizeof(json));
+	dprintf(in->status_fd, "%s\n", json);
+}
+
+/* Refused before the session started: said on stderr, syslog and, if
+ * asked for, the status descriptor. */
+static int refuse(const struct inherited *in, struct policy *po, int code,
+		  const char *fmt, ...)
+{
+	struct status st;
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_refusal("%s", msg);
+	status_refused(&st, code, msg);
+	st.user = po->id.name;
+	write_status(in, &st);
+	return code;
+}
+
+/* The end: one line for the user if a limit ended the session, one for
+ * syslog, the JSON object if asked for. */
+static void report_end(const struct inherited *in, const struct policy *po,
+		       const struct session *s, const struct cgroup_session *cg,
+		       int code, long long started)
+{
+	struct cgroup_usage u;
+	struct status st;
+	char line[512];
+
+	cgroup_usage(cg, &u);
+	status_of_session(&st, &po->profile, &s->end, code, &u,
+			  now_ms() - started);
+	st.user = po->id.name;
+	if (status_user_line(&st, line, sizeof(line)))
+		fprintf(stderr, "jailsh: %s\n", line);
+	status_log_line(&st, line, sizeof(line));
+	log_info("user %s (uid %u): %s", po->id.name, po->id.uid, line);
+	write_status(in, &st);
+}
+
 static int run_session(int argc, char **argv, struct inherited *in)
 {
 	struct policy po = { 0 };
 	struct shell_start sh = { 0 };
+	struct cgroup_session cg = { .dir = -1, .user = -1, .parent = -1 };
 	char **sargv = NULL, **env = NULL;
 	struct session s;
 	struct jerr e;
-	int code = EXIT_FAILED, agent;
+	int code = EXIT_FAILED, agent, keeper;
+	long long started = now_ms();
 
+	if (in->status_error[0]) {
+		code = refuse(in, &po, EXIT_FAILED, "%s", in->status_error);
+		goto out;
+	}
 	if (identity_from_uid(getuid(), &po.id, &e) < 0 ||
 	    policy_load(&po, JAILSH_CONFDIR, &e) < 0) {
-		log_refusal("%s", e.msg);
+		code = refuse(in, &po, EXIT_FAILED, "%s", e.msg);
 		goto out;
 	}
 	sh.path = po.plan.shell;
 	if (shell_command(&po.plan, argc, argv, in->env, &sargv, &env) < 0) {
-		log_refusal("out of memory");
+		code = refuse(in, &po, EXIT_FAILED, "out of memory");
 		goto out;
 	}
 	/* sshd's forwarded agent, if the profile lets it in; otherwise the
 	 * variable would only point at nothing */
 	agent = plan_add_agent(&po.plan, env_get(env, "SSH_AUTH_SOCK"), &e);
 	if (agent < 0) {
-		log_refusal("%s", e.msg);
+		code = refuse(in, &po, EXIT_FAILED, "%s", e.msg);
 		goto out;
 	}
 	if (!agent)
@@ -232,19 +345,37 @@ static int run_session(int argc, char **argv, struct inherited *in)
 	sh.mask = in->mask;
 	sh.ignored = in->ignored;
 
-	if (session_start(&s, &po.plan, &po.id, &sh, &e) < 0) {
-		log_refusal("user %s: %s", po.id.name, e.msg);
-		code = s.code;
+	if (cgroup_prepare(&cg, &po.settings, &po.profile, &po.id, &e) < 0 ||
+	    (keeper = cgroup_keep(&cg, &e)) < 0) {
+		cgroup_remove(&cg);
+		code = refuse(in, &po, EXIT_FAILED, "user %s: %s", po.id.name,
+			      e.msg);
+		goto out;
+	}
+	if (cg.skipped[0])
+		log_info("user %s: optional limits not applied: %s",
+			 po.id.name, cg.skipped);
+	po.plan.cgroup = cg.dir >= 0;
+	code = session_start(&s, &po.plan, &po.id, &sh, cg.dir, &e);
+	if (keeper > 0)
+		close(keeper); /* the keeper watches from now on */
+	if (code < 0) {
+		code = refuse(in, &po, s.code, "user %s: %s", po.id.name,
+			      e.msg);
 		goto out;
 	}
 	log_info("session started: user %s (uid %u), profile %s, shell %s, "
-		 "%s, pid %d", po.id.name, po.id.uid, po.profile.file,
+		 "%s, pid %d%s%s", po.id.name, po.id.uid, po.profile.file,
 		 po.plan.shell, sh.argv[1] ? "command" : "interactive",
-		 (int)getpid());
+		 (int)getpid(), cg.dir >= 0 ? ", cgroup " : "",
+		 cg.dir >= 0 ? cg.path : "");
 	code = session_wait(&s, &e);
 	if (e.msg[0])
 		log_refusal("%s", e.msg);
+	report_end(in, &po, &s, &cg, code, started);
+	session_close(&s);
 out:
+	cgroup_close(&cg);
 	env_free(sargv); /* a NULL-terminated array of strings, as env is */
 	env_free(env);
 	policy_free(&po);
@@ -286,7 +417,7 @@ int main(int argc, char **argv)
 	struct inherited in;
 	int code;
 
-	take_inheritance(&in);
+	take_inheritance(&argc, argv, &in);
 	log_open();
 	if (argc < 1) { /* execve with an empty argv: as no arguments */
 		argc = 1;

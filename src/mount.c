@@ -518,6 +518,15 @@ int mount_apply(const struct plan *pl, struct jerr *e)
 		jerr_sys(e, errno, "mount /sys for the jail's network");
 		goto out;
 	}
+	/* the session's own cgroup as the root of the hierarchy (init has
+	 * made it the root of its cgroup namespace), read-only */
+	if (pl->cgroup && mount("cgroup2", "/sys/fs/cgroup", "cgroup2",
+				MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				NULL) < 0) {
+		jerr_sys(e, errno, "mount the session's cgroup on "
+			 "/sys/fs/cgroup");
+		goto out;
+	}
 	/* prove it rather than trust it */
 	if (statvfs("/", &sv) < 0 || !(sv.f_flag & ST_RDONLY) ||
 	    !(sv.f_flag & ST_NOSUID)) {

@@ -22,6 +22,7 @@ struct plan {
 	const struct profile *profile;
 	const struct identity *id;
 	char *shell; /* the real shell */
+	bool cgroup; /* the session has a cgroup of its own (set at start) */
 	struct plan_op *ops; /* parents before children */
 	size_t nops;
 };

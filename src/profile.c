@@ -6,6 +6,7 @@
 
 #include "cfgparse.h"
 #include "expand.h"
+#include "cglimit.h"
 #include "profile.h"
 
 /* What applies when the configuration directory has no profile for a user:
@@ -44,38 +45,6 @@ const char *profile_rlimit_name(int resource)
 
 /* The profile being filled by the callbacks below during one parse. */
 static __thread struct profile *building;
-
-/* "4096", "256M", "8G", "unlimited". */
-static int parse_amount(const char *s, int is_size, uint64_t *out)
-{
-	unsigned long long v, mult = 1;
-	char *end;
-
-	if (!strcmp(s, "unlimited") || !strcmp(s, "infinity")) {
-		*out = UINT64_MAX;
-		return 0;
-	}
-	if (!isdigit((unsigned char)s[0]))
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -1;
-	if (is_size && *end) {
-		const char *units = "KMGT";
-		const char *u = strchr(units, toupper((unsigned char)*end));
-
-		if (!u || end[1])
-			return -1;
-		for (int i = 0; i <= u - units; i++)
-			mult *= 1024;
-		end++;
-	}
-	if (*end || (v && mult > UINT64_MAX / v))
-		return -1;
-	*out = v * mult;
-	return 0;
-}
 
 static const char *kind_word(enum mount_kind kind)
 {
@@ -152,7 +121,7 @@ static int on_tmpfs(cfg_t *cfg, cfg_opt_t *opt)
 	if (add_mount(line, MOUNT_TMPFS, cfg_title(sec), NULL) < 0)
 		return -1;
 	m = &building->mounts[building->nmounts - 1];
-	if (size && (parse_amount(size, 1, &m->size) < 0 ||
+	if (size && (cglimit_parse_amount(size, 1, &m->size) < 0 ||
 		     m->size == UINT64_MAX || m->size == 0))
 		return cfgparse_error_at(line, "tmpfs \"%s\": size \"%s\" is "
 					 "not a size such as 512K, 256M or 2G",
@@ -239,7 +208,7 @@ static int on_rlimit(cfg_t *cfg, cfg_opt_t *opt)
 
 		if (strcmp(rlimits[i].name, opt->name))
 			continue;
-		if (parse_amount(v, rlimits[i].is_size, &amount) < 0)
+		if (cglimit_parse_amount(v, rlimits[i].is_size, &amount) < 0)
 			return cfgparse_error(cfg, "rlimit %s = \"%s\": not %s",
 					      opt->name, v, rlimits[i].is_size ?
 					      "a number, a size such as 8G, or "
@@ -251,6 +220,55 @@ static int on_rlimit(cfg_t *cfg, cfg_opt_t *opt)
 		return 0;
 	}
 	return cfgparse_error(cfg, "unknown rlimit %s", opt->name);
+}
+
+static int on_cglimit(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+	int i = cglimit_find(opt->name);
+	static const char *const expect[] = {
+		[CG_SIZE] = "a size such as 512M or 2G, or \"unlimited\"",
+		[CG_COUNT] = "a number, or \"unlimited\"",
+		[CG_PERCENT] = "a share of one CPU such as \"50%\" or "
+			       "\"200%\"",
+		[CG_WEIGHT] = "a weight from 1 to 10000",
+	};
+
+	if (cglimit_parse(i, v, &building->cg[i]) < 0)
+		return cfgparse_error(cfg, "%s = \"%s\": expected %s",
+				      opt->name, v, expect[cglimit_cg[i].kind]);
+	building->cg_set[i] = true;
+	return 0;
+}
+
+static int on_optional(cfg_t *cfg, cfg_opt_t *opt)
+{
+	unsigned int n = cfg_opt_size(opt);
+	const char *v = n ? cfg_opt_getnstr(opt, n - 1) : NULL;
+	int i;
+
+	if (!v)
+		return 0;
+	i = cglimit_find(v);
+	if (i < 0)
+		return cfgparse_error(cfg, "optional_limits: \"%s\" is not a "
+				      "cgroup limit (memory_max, memory_high, "
+				      "pids_max, cpu_max, cpu_weight, "
+				      "io_weight, user_memory_max, "
+				      "user_pids_max, user_cpu_max)", v);
+	building->cg_optional[i] = true;
+	return 0;
+}
+
+static int on_max_time(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+
+	if (cglimit_parse_duration(v, &building->max_time) < 0)
+		return cfgparse_error(cfg, "max_time = \"%s\": expected "
+				      "seconds, or a time such as \"90s\", "
+				      "\"30m\", \"8h\" or \"2d\"", v);
+	return 0;
 }
 
 static int env_name_ok(const char *s, size_t n)
@@ -295,6 +313,9 @@ static int copy_list(cfg_t *cfg, const char *name, char ***out, size_t *n)
 	return 0;
 }
 
+/* The options every profile has, before the cgroup limits. */
+#define NFIXED 15
+
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
@@ -319,7 +340,7 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 		CFG_END(),
 	};
 	const int multi = CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES;
-	cfg_opt_t opts[] = {
+	cfg_opt_t fixed[] = {
 		CFG_STR("shell", NULL, CFGF_NONE),
 		CFG_STR("hostname", NULL, CFGF_NONE),
 		CFG_STR("network", "host", CFGF_NONE),
@@ -333,8 +354,11 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 		CFG_STR_LIST("hide", NULL, CFGF_NONE),
 		CFG_SEC("rlimit", rlimit_opts, CFGF_NONE),
 		CFG_SEC("env", env_opts, CFGF_NONE),
-		CFG_END(),
+		CFG_STR("max_time", NULL, CFGF_NONE),
+		CFG_STR_LIST("optional_limits", NULL, CFGF_NONE),
 	};
+	/* those, one option per cgroup limit, the end */
+	cfg_opt_t opts[NFIXED + CG_NLIMITS + 1];
 	const struct {
 		const char *opt;
 		cfg_validate_callback_t cb;
@@ -345,6 +369,7 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 		{ "volume", on_bind },       { "map", on_bind },
 		{ "tmpfs", on_tmpfs },       { "hide", on_hide },
 		{ "env|set", on_env },       { "env|unset", on_env },
+		{ "max_time", on_max_time }, { "optional_limits", on_optional },
 	};
 	cfg_opt_t end = CFG_END();
 	cfg_t *cfg;
@@ -357,6 +382,15 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 		rlimit_opts[i] = o;
 	}
 	rlimit_opts[NRLIMITS] = end;
+	_Static_assert(sizeof(fixed) / sizeof(fixed[0]) == NFIXED, "NFIXED");
+	memcpy(opts, fixed, sizeof(fixed));
+	for (size_t i = 0; i < CG_NLIMITS; i++) {
+		cfg_opt_t o = CFG_STR(cglimit_cg[i].name, NULL, CFGF_NONE);
+
+		o.validcb = on_cglimit;
+		opts[NFIXED + i] = o;
+	}
+	opts[NFIXED + CG_NLIMITS] = end;
 	p->file = strdup(file);
 	if (!p->file)
 		return jerr_sys(e, ENOMEM, "%s", file);

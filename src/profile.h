@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "cglimit.h"
 
 /* The order is the order of precedence in the plan when targets nest. */
 enum mount_kind {
@@ -47,6 +48,10 @@ struct profile {
 	size_t nmounts;
 	bool limit_set[RLIM_NLIMITS];
 	rlim_t limit[RLIM_NLIMITS];
+	bool cg_set[CG_NLIMITS]; /* cgroup limits (limits.h) */
+	uint64_t cg[CG_NLIMITS];
+	bool cg_optional[CG_NLIMITS]; /* may be skipped where impossible */
+	unsigned max_time; /* seconds of wall clock; 0: none */
 	char **env_set; /* "NAME=value" */
 	size_t nenv_set;
 	char **env_unset; /* "NAME" */

@@ -20,14 +20,6 @@
 
 #define EXIT_FAILED 125
 
-/* fork() with namespaces: clone without a new stack, like bubblewrap's
- * raw_clone; glibc's clone() wrapper wants a function and a stack. */
-static pid_t clone_ns(unsigned long flags)
-{
-	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL,
-			      NULL);
-}
-
 static void close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -175,7 +167,7 @@ static int hand_over_groups(int fd, struct identity *id, struct jerr *e)
 
 int session_start(struct session *s, const struct plan *pl,
 		  struct identity *id, const struct shell_start *sh,
-		  struct jerr *e)
+		  int cgroup, struct jerr *e)
 {
 	int rep[2], life[2], grp[2];
 	struct report r;
@@ -196,7 +188,7 @@ int session_start(struct session *s, const struct plan *pl,
 	s->signals = signalfd(-1, &fwd, SFD_CLOEXEC);
 	if (s->signals < 0)
 		jerr_sys(e, errno, "signalfd");
-	else if ((s->init = clone_ns(jail_clone_flags(pl))) < 0)
+	else if ((s->init = jail_clone(pl, cgroup, NULL)) < 0)
 		jerr_sys(e, errno, "create namespaces");
 	if (s->init == 0) {
 		close_all(s);
@@ -248,11 +240,12 @@ static int session_status(const struct report *r, struct jerr *e)
 
 int session_wait(struct session *s, struct jerr *e)
 {
-	struct report r;
+	struct report *r = &s->end;
 	int code;
 
 	e->msg[0] = '\0';
-	switch (next_report(s, 1, &r, e)) {
+	memset(r, 0, sizeof(*r));
+	switch (next_report(s, 1, r, e)) {
 	case -1:
 		code = EXIT_FAILED;
 		break;
@@ -260,11 +253,17 @@ int session_wait(struct session *s, struct jerr *e)
 		code = 128 + SIGHUP; /* hung up, and ended */
 		break;
 	default:
-		code = session_status(&r, e);
+		code = session_status(r, e);
 	}
+	if (r->type != REPORT_EXIT)
+		r->type = 0;
 	if (s->foreground)
 		tcsetpgrp(STDIN_FILENO, getpgrp());
+	return code;
+}
+
+void session_close(struct session *s)
+{
 	/* init is ending the jail; there is nothing to wait for */
 	close_all(s);
-	return code;
 }

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "init.h"
+#include "report.h"
 
 struct session {
 	pid_t init;     /* pid 1 of the jail, as the host sees it */
@@ -13,21 +14,24 @@ struct session {
 	int signals;    /* signalfd of the signals passed on to init */
 	int foreground; /* the terminal was ours: take it back at the end */
 	int code;       /* exit status to use when start or wait fails */
+	struct report end; /* how the shell ended; type 0 if unknown */
 };
 
 /* Creates the namespaces with init as pid 1, which builds the jail and
  * starts the shell. Meanwhile this process looks up ID's groups, if they
  * are not known yet, and hands them to init for its drop; then it drops
- * to the user itself. ID is the plan's identity. Returns when the shell
- * has started, or -1 with the reason and s->code set. Called as root;
+ * to the user itself. ID is the plan's identity. Init is born in
+ * the cgroup CGROUP, unless it is -1. Returns when the shell has started, or -1 with the reason and s->code set. Called as root;
  * afterwards this process has no privilege left. */
 int session_start(struct session *s, const struct plan *pl,
 		  struct identity *id, const struct shell_start *sh,
-		  struct jerr *e);
+		  int cgroup, struct jerr *e);
 
 /* Passes signals on until the shell ends, then returns the status to exit
- * with: its own, or 128+N if a signal N killed it. Does not wait for the
- * rest of the jail to be torn down. */
+ * with: its own, or 128+N if a signal N killed it; s->end says more.
+ * What is left in the jail, and with it the session's cgroup, lasts
+ * until session_close(), which does not wait for its teardown. */
 int session_wait(struct session *s, struct jerr *e);
+void session_close(struct session *s);
 
 #endif

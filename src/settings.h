@@ -13,6 +13,8 @@ struct settings {
 	/* PAM: jail users without a profile of their own (the built-in
 	 * default), instead of leaving them alone */
 	int jail_all_users;
+	/* where sessions get their cgroups; NULL: no cgroups */
+	char *cgroup_parent;
 };
 
 /* Reads jailsh.conf from the configuration directory; a missing file

@@ -1,0 +1,387 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+
+/* Controllers switched on for every session where the parent offers
+ * them, limits or not: what the session used and why it ended (peak
+ * memory, an OOM kill, forks refused) is read from their files. */
+static const char *const accounting[] = { "memory", "pids" };
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static int write_at(int dir, const char *file, const char *value)
+{
+	int fd = openat(dir, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	size_t len = strlen(value);
+	ssize_t n;
+	int err;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, value, len);
+	err = errno;
+	close(fd);
+	errno = err;
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+static int read_at(int dir, const char *file, char *buf, size_t size)
+{
+	int fd = openat(dir, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The number after KEY in a flat-keyed file such as memory.events. */
+static int read_key(int dir, const char *file, const char *key,
+		    uint64_t *v)
+{
+	char buf[1024], *p = buf;
+	size_t n = strlen(key);
+
+	if (read_at(dir, file, buf, sizeof(buf)) < 0)
+		return -1;
+	while (p && *p) {
+		if (!strncmp(p, key, n) && p[n] == ' ') {
+			*v = strtoull(p + n + 1, NULL, 10);
+			return 0;
+		}
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	return -1;
+}
+
+/* Is WORD one of the space-separated words of LIST? */
+static int has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') &&
+		    (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return 1;
+	return 0;
+}
+
+/* Switches CONTROLLER on for the children of DIR, unless it is already. */
+static int enable(int dir, const char *path, const char *controller,
+		  struct jerr *e)
+{
+	char now[512], word[64];
+
+	if (read_at(dir, "cgroup.subtree_control", now, sizeof(now)) == 0 &&
+	    has_word(now, controller))
+		return 0;
+	snprintf(word, sizeof(word), "+%s", controller);
+	if (write_at(dir, "cgroup.subtree_control", word) == 0)
+		return 0;
+	if (errno == EBUSY)
+		return jerr_set(e, "cannot enable the %s controller in %s: "
+				"the cgroup holds processes of its own; "
+				"cgroup_parent must be a delegated cgroup "
+				"without processes (see jailsh.conf(5))",
+				controller, path);
+	return jerr_sys(e, errno, "enable the %s controller in %s",
+			controller, path);
+}
+
+static int open_parent(const char *path, struct jerr *e)
+{
+	struct statfs sf;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return jerr_sys(e, errno, "cgroup_parent %s (jailsh.conf)",
+				path);
+	if (fstatfs(fd, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC) {
+		close(fd);
+		return jerr_set(e, "cgroup_parent %s (jailsh.conf) is not a "
+				"cgroup v2 directory", path);
+	}
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
+		close(fd);
+		return jerr_set(e, "cgroup_parent %s (jailsh.conf) must be "
+				"owned by root and writable by no one else",
+				path);
+	}
+	return fd;
+}
+
+/* Which limits apply, given what the parent offers (NULL: no parent).
+ * A limit that cannot apply is an error, unless it is optional. */
+static int choose(struct cgroup_session *cg, const struct profile *p,
+		  const char *parent, const char *offered, struct jerr *e)
+{
+	for (int i = 0; i < CG_NLIMITS; i++) {
+		const char *name = cglimit_cg[i].name;
+		const char *ctl = cglimit_cg[i].controller;
+		size_t n = strlen(cg->skipped);
+
+		if (!p->cg_set[i])
+			continue;
+		if (offered && has_word(offered, ctl)) {
+			cg->applied[i] = true;
+			continue;
+		}
+		if (!p->cg_optional[i] && !parent)
+			return jerr_set(e, "%s: %s needs a cgroup, and "
+					"jailsh.conf sets no cgroup_parent; "
+					"set one, or list %s in "
+					"optional_limits", p->file, name, name);
+		if (!p->cg_optional[i])
+			return jerr_set(e, "%s: %s needs the %s controller, "
+					"which cgroup_parent %s does not "
+					"offer; delegate it, or list %s in "
+					"optional_limits", p->file, name, ctl,
+					parent, name);
+		snprintf(cg->skipped + n, sizeof(cg->skipped) - n, "%s%s",
+			 n ? ", " : "", name);
+	}
+	return 0;
+}
+
+/* mkdir, or find it there; then open it. */
+static int make_dir(int at, const char *name, int exclusive)
+{
+	if (mkdirat(at, name, 0755) < 0 && (exclusive || errno != EEXIST))
+		return -1;
+	return openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				       O_CLOEXEC);
+}
+
+static int write_limits(struct cgroup_session *cg, const struct profile *p,
+			int dir, const char *path, bool user, struct jerr *e)
+{
+	char value[64];
+
+	for (int i = 0; i < CG_NLIMITS; i++) {
+		if (!cg->applied[i] || cglimit_cg[i].user != user)
+			continue;
+		cglimit_cg_value(i, p->cg[i], value, sizeof(value));
+		if (write_at(dir, cglimit_cg[i].file, value) < 0)
+			return jerr_sys(e, errno, "%s: %s: write \"%s\" to "
+					"%s/%s", p->file, cglimit_cg[i].name,
+					value, path, cglimit_cg[i].file);
+	}
+	return 0;
+}
+
+/* The controllers the user's cgroup hands on to its sessions. */
+static int enable_all(struct cgroup_session *cg, int dir, const char *path,
+		      const char *offered, bool for_user, struct jerr *e)
+{
+	for (size_t i = 0; i < sizeof(accounting) / sizeof(accounting[0]); i++)
+		if (has_word(offered, accounting[i]) &&
+		    enable(dir, path, accounting[i], e) < 0)
+			return -1;
+	for (int i = 0; i < CG_NLIMITS; i++)
+		if (cg->applied[i] && (for_user || !cglimit_cg[i].user) &&
+		    enable(dir, path, cglimit_cg[i].controller, e) < 0)
+			return -1;
+	return 0;
+}
+
+int cgroup_prepare(struct cgroup_session *cg, const struct settings *s,
+		   const struct profile *p, const struct identity *id,
+		   struct jerr *e)
+{
+	const char *parent = s->cgroup_parent;
+	char offered[512], upath[4096];
+	const char *user = cg->uname;
+	int pfd;
+
+	memset(cg, 0, sizeof(*cg));
+	cg->dir = cg->user = cg->parent = -1;
+	if (!parent)
+		return choose(cg, p, NULL, NULL, e);
+	pfd = cg->parent = open_parent(parent, e);
+	if (pfd < 0)
+		return -1;
+	if (read_at(pfd, "cgroup.controllers", offered, sizeof(offered)) < 0) {
+		jerr_sys(e, errno, "read %s/cgroup.controllers", parent);
+		goto fail;
+	}
+	if (choose(cg, p, parent, offered, e) < 0 ||
+	    enable_all(cg, pfd, parent, offered, true, e) < 0)
+		goto fail;
+
+	snprintf(cg->uname, sizeof(cg->uname), "user-%u", (unsigned)id->uid);
+	snprintf(upath, sizeof(upath), "%s/%s", parent, user);
+	/* the user's last session may be removing it right now: again */
+	for (int tries = 0; cg->dir < 0 && tries < 3; tries++) {
+		close_fd(&cg->user);
+		cg->user = make_dir(pfd, user, 0);
+		if (cg->user < 0)
+			continue;
+		if (write_limits(cg, p, cg->user, upath, true, e) < 0 ||
+		    enable_all(cg, cg->user, upath, offered, false, e) < 0)
+			goto fail;
+		for (int n = 0; cg->dir < 0 && n < 100; n++) {
+			snprintf(cg->name, sizeof(cg->name),
+				 n ? "session-%d.%d" : "session-%d",
+				 (int)getpid(), n);
+			cg->dir = make_dir(cg->user, cg->name, 1);
+			if (cg->dir < 0 && errno != EEXIST)
+				break;
+		}
+	}
+	if (cg->dir < 0) {
+		jerr_sys(e, errno, "create a cgroup for the session in %s",
+			 upath);
+		goto fail;
+	}
+	snprintf(cg->path, sizeof(cg->path), "%s/%s", upath, cg->name);
+	if (write_limits(cg, p, cg->dir, cg->path, false, e) < 0) {
+		cgroup_remove(cg);
+		return -1;
+	}
+	return 0;
+fail:
+	cgroup_remove(cg);
+	return -1;
+}
+
+/* Removes the session's cgroup, then the user's if it is empty now. A
+ * cgroup whose last process has just died may still be busy briefly. */
+static void remove_dirs(int parent, const char *uname, int user,
+			const char *name)
+{
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+
+	for (int i = 0; i < 300; i++) {
+		if (unlinkat(user, name, AT_REMOVEDIR) == 0 || errno != EBUSY)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	/* EBUSY while another session of the user's is in it */
+	unlinkat(parent, uname, AT_REMOVEDIR);
+}
+
+void cgroup_remove(struct cgroup_session *cg)
+{
+	if (cg->parent >= 0 && cg->uname[0])
+		remove_dirs(cg->parent, cg->uname, cg->user, cg->name);
+	cgroup_close(cg);
+}
+
+/* The keeper: waits for the session's cgroup to empty, removes it. */
+static void keep(int dir, const struct cgroup_session *cg)
+{
+	int events = openat(dir, "cgroup.events", O_RDONLY | O_CLOEXEC);
+	char buf[256];
+
+	while (events >= 0) {
+		struct pollfd p = { .fd = events, .events = POLLPRI };
+		ssize_t n = pread(events, buf, sizeof(buf) - 1, 0);
+
+		if (n < 0)
+			break;
+		buf[n] = '\0';
+		if (strstr(buf, "populated 0"))
+			break;
+		/* a change of cgroup.events wakes poll; the timeout is only
+		 * a safety net */
+		poll(&p, 1, 10000);
+	}
+	remove_dirs(cg->parent, cg->uname, cg->user, cg->name);
+}
+
+int cgroup_keep(struct cgroup_session *cg, struct jerr *e)
+{
+	int go[2];
+	pid_t pid;
+
+	if (cg->dir < 0)
+		return 0;
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return jerr_sys(e, errno, "pipe");
+	pid = fork();
+	if (pid != 0) {
+		close(go[0]);
+		if (pid > 0)
+			return go[1];
+		close(go[1]);
+		return jerr_sys(e, errno, "fork the cgroup keeper");
+	}
+
+	/* Root in every id: the user cannot signal it. Its own session:
+	 * no hangup or terminal signal reaches it. Nothing of the
+	 * session's stays open in it: not the terminal, not the pipes. */
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		_exit(1);
+	setsid();
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_IGN);
+	prctl(PR_SET_NAME, "jailsh-cgroup", 0, 0, 0);
+	{
+		struct cgroup_session k = *cg;
+		int *fds[4] = { &k.dir, &k.user, &k.parent, &go[0] };
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		char byte;
+
+		for (int i = 0; i < 4; i++)
+			if ((*fds[i] = fcntl(*fds[i], F_DUPFD_CLOEXEC,
+					     1024)) < 0)
+				_exit(1);
+		for (int fd = 0; fd < 3 && null >= 0; fd++)
+			dup2(null, fd);
+		close_range(3, 1023, 0);
+		close_range(1028, ~0U, 0);
+		/* until the session has started, or will not */
+		while (read(go[0], &byte, 1) < 0 && errno == EINTR)
+			;
+		keep(k.dir, &k);
+	}
+	_exit(0);
+}
+
+void cgroup_usage(const struct cgroup_session *cg, struct cgroup_usage *u)
+{
+	memset(u, 0, sizeof(*u));
+	if (cg->dir < 0)
+		return;
+	read_key(cg->dir, "memory.events", "oom_kill", &u->oom_kills);
+	read_key(cg->dir, "pids.events", "max", &u->pids_refused);
+	read_key(cg->dir, "cpu.stat", "usage_usec", &u->cpu_usec);
+	{
+		char buf[64];
+
+		if (read_at(cg->dir, "memory.peak", buf, sizeof(buf)) == 0)
+			u->memory_peak = strtoull(buf, NULL, 10);
+	}
+}
+
+void cgroup_close(struct cgroup_session *cg)
+{
+	close_fd(&cg->dir);
+	close_fd(&cg->user);
+	close_fd(&cg->parent);
+}

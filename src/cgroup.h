@@ -1,0 +1,52 @@
+/* The session's cgroup: limits per session and per user, under the
+ * delegated parent named in jailsh.conf (cgroup_parent). */
+#ifndef JAILSH_CGROUP_H
+#define JAILSH_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "identity.h"
+#include "profile.h"
+#include "settings.h"
+
+struct cgroup_session {
+	int dir;            /* the session's cgroup; -1: the session has none */
+	int user;           /* the user's cgroup, which holds it */
+	int parent;         /* cgroup_parent, which holds the user's */
+	char uname[32];     /* the user's, under cgroup_parent */
+	char name[64];      /* the session's, under the user's */
+	char path[4200];    /* the session's, for messages */
+	bool applied[CG_NLIMITS]; /* written; an optional one may be not */
+	char skipped[256];  /* optional limits that could not be applied */
+};
+
+/* As root: with no cgroup_parent, nothing (dir is -1), or an error if
+ * the profile sets a cgroup limit it does not call optional. Otherwise
+ * PARENT/user-UID with the user_* limits and PARENT/user-UID/session-PID
+ * with the others, each controller enabled where a limit needs it. */
+int cgroup_prepare(struct cgroup_session *cg, const struct settings *s,
+		   const struct profile *p, const struct identity *id,
+		   struct jerr *e);
+
+/* As root, before the session starts: a process that stays root, holds
+ * nothing of the session's, and removes the session's cgroup once it is
+ * empty, then the user's if no other session is left in it. It begins
+ * to watch when the last copy of the descriptor returned here is closed
+ * (0 if there is no cgroup); -1 on error. cgroup_remove does the same at
+ * once, for a session that never started. */
+int cgroup_keep(struct cgroup_session *cg, struct jerr *e);
+void cgroup_remove(struct cgroup_session *cg);
+
+/* What the session used, read from its cgroup while it still exists. */
+struct cgroup_usage {
+	uint64_t oom_kills;     /* memory.events oom_kill */
+	uint64_t pids_refused;  /* pids.events max: forks refused */
+	uint64_t memory_peak;   /* bytes, memory.peak; 0: unknown */
+	uint64_t cpu_usec;      /* cpu.stat usage_usec; 0: unknown */
+};
+void cgroup_usage(const struct cgroup_session *cg, struct cgroup_usage *u);
+
+void cgroup_close(struct cgroup_session *cg);
+
+#endif
