@@ -9,6 +9,8 @@
  * two descriptors (close-on-exec) between open and close. */
 #define _GNU_SOURCE
 #include <pwd.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -18,6 +20,7 @@
 #include <security/pam_modules.h>
 
 #include "config.h"
+#include "cgroup.h"
 #include "hold.h"
 #include "policy.h"
 
@@ -25,6 +28,7 @@
 
 struct args {
 	int debug;
+	int systemd_limits; /* pam_systemd follows and applies limits */
 };
 
 /* Strict: an argument this module does not know is an error, never
@@ -38,8 +42,13 @@ static int parse_args(pam_handle_t *pamh, int argc, const char **argv,
 			a->debug = 1;
 			continue;
 		}
+		if (!strcmp(argv[i], "systemd_limits")) {
+			a->systemd_limits = 1;
+			continue;
+		}
 		pam_syslog(pamh, LOG_ERR, "unknown argument \"%s\" (known: "
-			   "debug); refusing the session", argv[i]);
+			   "debug, systemd_limits); refusing the session",
+			   argv[i]);
 		return -1;
 	}
 	return 0;
@@ -107,6 +116,88 @@ static int load(pam_handle_t *pamh, const struct args *a, const char *user,
 	return PAM_SUCCESS;
 }
 
+static void free_string(pam_handle_t *pamh, void *data, int status)
+{
+	(void)pamh;
+	(void)status;
+	free(data);
+}
+
+/* With systemd_limits and no cgroup_parent: the limits pam_systemd
+ * knows go to it as session data (it must come later in the stack),
+ * and are taken off the profile's list of what jailsh applies itself. */
+static int hand_to_systemd(pam_handle_t *pamh, struct profile *p,
+			   struct jerr *e)
+{
+	static const struct { int limit; const char *data; } known[] = {
+		{ CG_MEMORY_MAX, "systemd.memory_max" },
+		{ CG_PIDS_MAX, "systemd.tasks_max" },
+		{ CG_CPU_WEIGHT, "systemd.cpu_weight" },
+		{ CG_IO_WEIGHT, "systemd.io_weight" },
+	};
+	char *v;
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		int l = known[i].limit;
+
+		if (!p->cg_set[l])
+			continue;
+		if (p->cg[l] == UINT64_MAX)
+			v = strdup("infinity");
+		else if (asprintf(&v, "%llu", (unsigned long long)p->cg[l]) < 0)
+			v = NULL;
+		if (!v || pam_set_data(pamh, known[i].data, v, free_string) !=
+				  PAM_SUCCESS) {
+			free(v);
+			return jerr_set(e, "cannot hand %s to pam_systemd",
+					cglimit_cg[l].name);
+		}
+		p->cg_set[l] = false;
+	}
+	if (p->max_time) {
+		if (asprintf(&v, "%u", p->max_time) < 0)
+			return jerr_set(e, "out of memory");
+		if (pam_set_data(pamh, "systemd.runtime_max_sec", v,
+				 free_string) != PAM_SUCCESS) {
+			free(v);
+			return jerr_set(e, "cannot hand max_time to "
+					"pam_systemd");
+		}
+	}
+	return 0;
+}
+
+/* The session's cgroup, if it gets one, and the jail held for it; the
+ * calling process joins both. */
+static int jail(pam_handle_t *pamh, const struct args *a, struct policy *po,
+		struct hold *h, struct jerr *e)
+{
+	struct cgroup_session cg;
+	int keeper, r;
+
+	if (a->systemd_limits && !po->settings.cgroup_parent &&
+	    hand_to_systemd(pamh, &po->profile, e) < 0)
+		return -1;
+	if (cgroup_prepare(&cg, &po->settings, &po->profile, &po->id, e) < 0)
+		return -1;
+	keeper = cgroup_keep(&cg, e);
+	if (keeper < 0) {
+		cgroup_remove(&cg);
+		return -1;
+	}
+	po->plan.cgroup = cg.dir >= 0;
+	r = hold_start(h, &po->plan, cg.dir, e);
+	if (keeper > 0)
+		close(keeper); /* the keeper watches from now on */
+	if (r == 0)
+		r = hold_join(h, &po->plan, cg.dir, e);
+	if (r == 0 && cg.skipped[0])
+		pam_syslog(pamh, LOG_INFO, "optional limits not applied: %s",
+			   cg.skipped);
+	cgroup_close(&cg);
+	return r;
+}
+
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 				   const char **argv)
 {
@@ -138,8 +229,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		policy_free(&po);
 		return PAM_SESSION_ERR;
 	}
-	if (hold_start(h, &po.plan, &e) < 0 ||
-	    hold_join(h, &po.plan, &e) < 0 ||
+	if (jail(pamh, &a, &po, h, &e) < 0 ||
 	    pam_set_data(pamh, DATA_NAME, h, cleanup) != PAM_SUCCESS) {
 		if (!e.msg[0])
 			jerr_set(&e, "cannot keep the session's data");

@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -323,14 +324,28 @@ int cgroup_keep(struct cgroup_session *cg, struct jerr *e)
 		return 0;
 	if (pipe2(go, O_CLOEXEC) < 0)
 		return jerr_sys(e, errno, "pipe");
+	/* twice, so that the keeper is nobody's child here: a service's
+	 * SIGCHLD handler (sshd's) never sees it */
 	pid = fork();
-	if (pid != 0) {
+	if (pid > 0) {
+		int status;
+
 		close(go[0]);
-		if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 			return go[1];
+		close(go[1]);
+		return jerr_set(e, "the cgroup keeper did not start");
+	}
+	if (pid < 0) {
+		close(go[0]);
 		close(go[1]);
 		return jerr_sys(e, errno, "fork the cgroup keeper");
 	}
+	pid = fork();
+	if (pid != 0)
+		_exit(pid < 0);
 
 	/* Root in every id: the user cannot signal it. Its own session:
 	 * no hangup or terminal signal reaches it. Nothing of the

@@ -69,9 +69,10 @@ static int receive_fd(int sock)
 /* The short-lived child: nothing of the service's (descriptors, signal
  * handlers, session, terminal) goes into the jail. Never returns. */
 static void start_init(const struct plan *pl, int report, int lifeline,
-		       int sock)
+		       int sock, int cgroup)
 {
-	int keep[3] = { report, lifeline, sock }, top = 0;
+	int keep[4] = { report, lifeline, sock, cgroup }, top = 0;
+	int nkeep = cgroup >= 0 ? 4 : 3;
 	int pidfd = -1, null;
 	sigset_t none;
 	pid_t init;
@@ -80,18 +81,18 @@ static void start_init(const struct plan *pl, int report, int lifeline,
 		signal(sig, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* only these three stay, as 3, 4 and 5: the client's connection
-	 * must not stay open in the jail. Moved above all three first, so
-	 * that none is overwritten on the way down. */
-	for (int i = 0; i < 3; i++)
+	/* only these stay, as 3, 4, 5 (and 6, the cgroup): the client's
+	 * connection must not stay open in the jail. Moved above all of
+	 * them first, so that none is overwritten on the way down. */
+	for (int i = 0; i < nkeep; i++)
 		top = keep[i] > top ? keep[i] : top;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < nkeep; i++)
 		if ((keep[i] = fcntl(keep[i], F_DUPFD_CLOEXEC, top + 1)) < 0)
 			_exit(125);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < nkeep; i++)
 		if (dup3(keep[i], 3 + i, O_CLOEXEC) < 0)
 			_exit(125);
-	close_range(6, ~0U, 0);
+	close_range(3 + nkeep, ~0U, 0);
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	for (int fd = 0; fd < 3; fd++)
 		if (null < 0 || (null != fd && dup2(null, fd) < 0))
@@ -100,10 +101,11 @@ static void start_init(const struct plan *pl, int report, int lifeline,
 		close(null);
 	setsid();
 	umask(022);
-	init = (pid_t)syscall(SYS_clone, jail_clone_flags(pl) | CLONE_PIDFD |
-				      SIGCHLD, NULL, &pidfd, NULL, NULL);
+	init = jail_clone(pl, cgroup >= 0 ? 6 : -1, &pidfd);
 	if (init == 0) {
 		close(5);
+		if (cgroup >= 0)
+			close(6);
 		_exit(init_run(pl, NULL, 3, 4, -1));
 	}
 	if (init < 0) {
@@ -137,7 +139,8 @@ static int await_ready(int report, struct jerr *e)
 	return 0;
 }
 
-int hold_start(struct hold *h, const struct plan *pl, struct jerr *e)
+int hold_start(struct hold *h, const struct plan *pl, int cgroup,
+	       struct jerr *e)
 {
 	int rep[2] = { -1, -1 }, life[2] = { -1, -1 }, sock[2] = { -1, -1 };
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
@@ -154,7 +157,7 @@ int hold_start(struct hold *h, const struct plan *pl, struct jerr *e)
 	sigaction(SIGCHLD, &dfl, &old);
 	child = fork();
 	if (child == 0)
-		start_init(pl, rep[1], life[0], sock[1]);
+		start_init(pl, rep[1], life[0], sock[1], cgroup);
 	close_fd(&rep[1]);
 	close_fd(&life[0]);
 	close_fd(&sock[1]);
@@ -189,10 +192,27 @@ out:
 	return r;
 }
 
-int hold_join(const struct hold *h, const struct plan *pl, struct jerr *e)
+int hold_join(const struct hold *h, const struct plan *pl, int cgroup,
+	      struct jerr *e)
 {
+	int flags = (int)jail_clone_flags(pl);
+	int procs;
+
+	/* into the session's cgroup first ("0": this process), then into
+	 * the namespace rooted there */
+	if (cgroup >= 0) {
+		procs = openat(cgroup, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+		if (procs < 0 || write(procs, "0", 1) != 1) {
+			jerr_sys(e, errno, "move into the session's cgroup");
+			if (procs >= 0)
+				close(procs);
+			return -1;
+		}
+		close(procs);
+		flags |= CLONE_NEWCGROUP;
+	}
 	/* one call for all of them: the jail's namespaces exactly */
-	if (setns(h->pidfd, (int)jail_clone_flags(pl)) < 0)
+	if (setns(h->pidfd, flags) < 0)
 		return jerr_sys(e, errno, "join the jail");
 	/* not fsize: this process goes on writing the login records as
 	 * root, and lastlog is as large as the highest uid times 292 */

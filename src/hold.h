@@ -15,14 +15,16 @@ struct hold {
  * so that init is never the caller's child; init builds the jail, drops
  * to the user and then only holds it. Returns once init is ready. The
  * user's groups must be known. SIGCHLD is at its default meanwhile, and
- * restored. */
-int hold_start(struct hold *h, const struct plan *pl, struct jerr *e);
+ * restored. Init is born in the cgroup CGROUP unless it is -1. */
+int hold_start(struct hold *h, const struct plan *pl, int cgroup,
+	       struct jerr *e);
 
 /* Moves the calling process into the held jail's namespaces: its children
  * are born in the jail's pid namespace, it sees the jail's mounts; it
  * takes the profile's limits and is sealed (priv_seal), so that nothing
  * it starts can ever regain privilege, and gets the syscall filter. */
-int hold_join(const struct hold *h, const struct plan *pl, struct jerr *e);
+int hold_join(const struct hold *h, const struct plan *pl, int cgroup,
+	      struct jerr *e);
 
 /* Ends the jail: init, and with it everything in the jail, is killed.
  * Never waits. */

@@ -29,9 +29,10 @@ static int cpu_limit_hit(const struct profile *p, int sig, uint64_t cpu_ms)
 {
 	if (!p->limit_set[RLIMIT_CPU])
 		return 0;
-	/* SIGXCPU at the soft limit; SIGKILL at the hard one */
+	/* SIGXCPU at the soft limit; SIGKILL at the hard one, when the
+	 * kernel's tick-based count may still show a little less */
 	return sig == SIGXCPU ||
-	       (sig == SIGKILL && cpu_ms / 1000 >= p->limit[RLIMIT_CPU]);
+	       (sig == SIGKILL && cpu_ms >= p->limit[RLIMIT_CPU] * 900);
 }
 
 void status_of_session(struct status *st, const struct profile *p,
@@ -79,7 +80,7 @@ void status_of_session(struct status *st, const struct profile *p,
 		snprintf(st->limit_shown, sizeof(st->limit_shown), "%llus",
 			 (unsigned long long)p->limit[RLIMIT_CPU]);
 		st->limit = p->limit[RLIMIT_CPU];
-		st->peak = st->cpu_ms / 1000;
+		st->peak = (st->cpu_ms + 500) / 1000;
 	} else if (u->pids_refused && (sig || code)) {
 		st->reason = "pids";
 		name_limit(st, p, CG_PIDS_MAX, CG_USER_PIDS_MAX);
