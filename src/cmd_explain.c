@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cglimit.h"
 #include "commands.h"
 #include "config.h"
 #include "log.h"
@@ -94,6 +95,20 @@ static void print_policy(const struct policy *po)
 	}
 	if (any)
 		printf("\n");
+	any = 0;
+	for (int i = 0; i < CG_NLIMITS; i++) {
+		char v[32];
+
+		if (!p->cg_set[i])
+			continue;
+		cglimit_show(i, p->cg[i], v, sizeof(v));
+		printf("%s %s=%s%s", any++ ? "" : "cgroup   ", cglimit_cg[i].name,
+		       v, p->cg_optional[i] ? " (optional)" : "");
+	}
+	if (any)
+		printf("\n");
+	if (p->max_time)
+		printf("max time  %u s\n", p->max_time);
 	for (size_t i = 0; i < p->nenv_set; i++)
 		printf("env set   %s\n", p->env_set[i]);
 	for (size_t i = 0; i < p->nenv_unset; i++)
