@@ -57,7 +57,7 @@ static const char *where(const struct plan *pl, const struct plan_op *op,
 {
 	buf[0] = '\0';
 	if (op && op->line)
-		snprintf(buf, len, "%s:%d: ", pl->profile->file, op->line);
+		profile_where(pl->profile, op->line, buf, len);
 	return buf;
 }
 
@@ -97,8 +97,8 @@ static int prepare_bind(const struct plan *pl, const struct plan_op *op,
 	if (fstat(fd, &st) < 0 ||
 	    !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))) {
 		close(fd);
-		return jerr_set(e, "%s:%d: %s %s: not a directory or a regular "
-				"file", pl->profile->file, op->line, what,
+		return jerr_set(e, "%s%s %s: not a directory or a regular "
+				"file", where(pl, op, ctx, sizeof(ctx)), what,
 				op->source);
 	}
 	src->is_dir = S_ISDIR(st.st_mode);

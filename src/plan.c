@@ -53,11 +53,13 @@ static int add_builtin(struct plan *pl, enum mount_kind kind,
 static int expand(const struct plan *pl, const struct profile_mount *m,
 		  const char *raw, char **out, struct jerr *e)
 {
-	char why[128];
+	char why[128], at[4200];
 
 	if (expand_path(raw, pl->id, out, why, sizeof(why)) < 0)
-		return jerr_set(e, "%s:%d: %s \"%s\": %s", pl->profile->file,
-				m->line, plan_kind_name(m->kind), raw, why);
+		return jerr_set(e, "%s%s \"%s\": %s",
+				profile_where(pl->profile, m->line, at,
+					      sizeof(at)),
+				plan_kind_name(m->kind), raw, why);
 	return 0;
 }
 
@@ -96,21 +98,21 @@ static int check_target(const struct plan *pl, const struct plan_op *op,
 			struct jerr *e)
 {
 	static const char *const reserved[] = { "/proc", "/dev" };
+	char at[4200];
 
 	if (op->line == 0)
 		return 0;
+	profile_where(pl->profile, op->line, at, sizeof(at));
 	if (!strcmp(op->target, "/"))
-		return jerr_set(e, "%s:%d: %s: cannot mount over /",
-				pl->profile->file, op->line,
+		return jerr_set(e, "%s%s: cannot mount over /", at,
 				plan_kind_name(op->kind));
 	for (size_t i = 0; i < 2; i++)
 		if (!strcmp(op->target, reserved[i]) ||
 		    path_is_below(op->target, reserved[i]))
-			return jerr_set(e, "%s:%d: %s %s: %s is set up by "
+			return jerr_set(e, "%s%s %s: %s is set up by "
 					"jailsh and cannot hold other mounts",
-					pl->profile->file, op->line,
-					plan_kind_name(op->kind), op->target,
-					reserved[i]);
+					at, plan_kind_name(op->kind),
+					op->target, reserved[i]);
 	return 0;
 }
 
@@ -126,12 +128,17 @@ static int find_conflicts(const struct plan *pl, struct jerr *e)
 		/* sorted, so equal targets are neighbours */
 		if (op[-1].line == 0 || op->line == 0)
 			continue; /* a profile's /tmp replaces the default */
-		return jerr_set(e, "%s:%d: %s %s: target already used at line "
-				"%d", pl->profile->file,
-				op[-1].line > op->line ? op[-1].line : op->line,
-				plan_kind_name(op->kind), op->target,
-				op[-1].line > op->line ? op->line :
-							 op[-1].line);
+	{
+		int later = op[-1].line > op->line ? op[-1].line : op->line;
+		int first = op[-1].line > op->line ? op->line : op[-1].line;
+		char at[4200];
+
+		profile_where(pl->profile, later, at, sizeof(at));
+		return jerr_set(e, "%s%s %s: target already used at %s %d",
+				at, plan_kind_name(op->kind), op->target,
+				first >= PROFILE_ARG_LINE ? "argument" : "line",
+				first % PROFILE_ARG_LINE);
+	}
 	}
 	return 0;
 }

@@ -56,22 +56,38 @@ static const char *kind_word(enum mount_kind kind)
 	}
 }
 
-static int add_mount(int line, enum mount_kind kind, const char *source,
-		     const char *target)
+const char *profile_where(const struct profile *p, int line, char *buf,
+			  size_t size)
 {
-	struct profile *p = building;
-	struct profile_mount *m;
-	char why[128];
+	if (line >= PROFILE_ARG_LINE)
+		snprintf(buf, size, "argument %d: ", line - PROFILE_ARG_LINE);
+	else
+		snprintf(buf, size, "%s:%d: ", p->file, line);
+	return buf;
+}
 
-	if (expand_check(source, why, sizeof(why)) < 0)
-		return cfgparse_error_at(line, "%s \"%s\": %s", kind_word(kind),
-					 source, why);
-	if (target && expand_check(target, why, sizeof(why)) < 0)
-		return cfgparse_error_at(line, "%s \"%s\": target \"%s\": %s",
-					 kind_word(kind), source, target, why);
+/* One more mount for P; WHY says what is wrong with it, if anything. */
+static int push_mount(struct profile *p, int line, enum mount_kind kind,
+		      const char *source, const char *target, char *why,
+		      size_t size)
+{
+	struct profile_mount *m;
+	char bad[128];
+
+	if (expand_check(source, bad, sizeof(bad)) < 0) {
+		snprintf(why, size, "%s \"%s\": %s", kind_word(kind), source,
+			 bad);
+		return -1;
+	}
+	if (target && expand_check(target, bad, sizeof(bad)) < 0) {
+		snprintf(why, size, "%s \"%s\": target \"%s\": %s",
+			 kind_word(kind), source, target, bad);
+		return -1;
+	}
+	snprintf(why, size, "out of memory");
 	m = realloc(p->mounts, sizeof(*m) * (p->nmounts + 1));
 	if (!m)
-		return cfgparse_error_at(line, "out of memory");
+		return -1;
 	p->mounts = m;
 	m += p->nmounts;
 	memset(m, 0, sizeof(*m));
@@ -82,7 +98,30 @@ static int add_mount(int line, enum mount_kind kind, const char *source,
 	m->target = target ? strdup(target) : NULL;
 	p->nmounts++;
 	if (!m->source || (target && !m->target))
-		return cfgparse_error_at(line, "out of memory");
+		return -1;
+	return 0;
+}
+
+static int add_mount(int line, enum mount_kind kind, const char *source,
+		     const char *target)
+{
+	char why[256];
+
+	if (push_mount(building, line, kind, source, target, why,
+		       sizeof(why)) < 0)
+		return cfgparse_error_at(line, "%s", why);
+	return 0;
+}
+
+int profile_add_mount(struct profile *p, enum mount_kind kind,
+		      const char *source, const char *target, int line,
+		      struct jerr *e)
+{
+	char why[256], at[4200];
+
+	if (push_mount(p, line, kind, source, target, why, sizeof(why)) < 0)
+		return jerr_set(e, "%s%s", profile_where(p, line, at,
+							 sizeof(at)), why);
 	return 0;
 }
 

@@ -68,4 +68,18 @@ void profile_free(struct profile *p);
 
 const char *profile_rlimit_name(int resource);
 
+/* Mounts that come from the command line (jailsh run) rather than a
+ * file have as their line this plus the argument's position. */
+#define PROFILE_ARG_LINE 1000000
+
+/* "FILE:LINE: " for messages, or "argument N: " for the command line. */
+const char *profile_where(const struct profile *p, int line, char *buf,
+			  size_t size);
+
+/* Adds a mount as the profile's "volume", "map" or "tmpfs" would (source
+ * and target checked the same way); LINE as above. */
+int profile_add_mount(struct profile *p, enum mount_kind kind,
+		      const char *source, const char *target, int line,
+		      struct jerr *e);
+
 #endif
