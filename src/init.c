@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,30 @@ void init_forwarded_signals(sigset_t *set)
 		sigaddset(set, sigs[i]);
 }
 
+/* execvpe(), with the PATH of the environment the command gets (this
+ * process has none); returns why it failed, ENOENT if nowhere. */
+static int exec_search(const struct shell_start *sh)
+{
+	const char *path = "/usr/local/bin:/usr/bin:/bin";
+	int err = ENOENT;
+
+	for (char *const *v = sh->envp; *v; v++)
+		if (!strncmp(*v, "PATH=", 5))
+			path = *v + 5;
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		char full[4096];
+
+		snprintf(full, sizeof(full), "%.*s%s%s", (int)n, path,
+			 n ? "/" : "", sh->path);
+		execve(full, sh->argv, sh->envp);
+		if (errno != ENOENT && errno != ENOTDIR)
+			err = errno; /* found, but not runnable */
+		path += n + (path[n] == ':');
+	}
+	return err;
+}
+
 /* In the shell's process (pid 2), already without privilege. */
 static void exec_shell(const struct plan *pl, const struct shell_start *sh,
 		       int report)
@@ -68,8 +93,10 @@ static void exec_shell(const struct plan *pl, const struct shell_start *sh,
 	if (!sh->cwd || chdir(sh->cwd) < 0)
 		if (chdir(pl->id->home) < 0 && chdir("/") < 0)
 			_exit(125);
-	execve(sh->path, sh->argv, sh->envp);
-	err = errno;
+	if (sh->search_path && !strchr(sh->path, '/'))
+		err = exec_search(sh);
+	else
+		err = execve(sh->path, sh->argv, sh->envp) < 0 ? errno : 0;
 	snprintf(msg, sizeof(msg), "%s: %s", sh->path, strerror(err));
 	report_send(report, REPORT_ERROR, err == ENOENT ? 127 : 126, msg);
 	_exit(err == ENOENT ? 127 : 126);
@@ -110,6 +137,8 @@ static int drop(const struct plan *pl, int groups, struct jerr *e)
 	gid_t *list;
 	int n, r;
 
+	if (pl->userns)
+		return priv_drop_caps(e);
 	if (groups < 0)
 		return priv_drop(pl->id, e);
 	if (io_full(groups, &n, sizeof(n), 0) < 0 || n < 0 || n > MAX_GROUPS)
@@ -159,6 +188,36 @@ static void report_exit(int report, int status, int timed_out)
 	do
 		n = write(report, &r, sizeof(r));
 	while (n < 0 && errno == EINTR);
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* In a new user namespace: the user is themself in it, and nobody else
+ * exists there (no setgroups, which could drop a group that denies). */
+static int map_self(const struct identity *id, struct jerr *e)
+{
+	char map[64];
+
+	snprintf(map, sizeof(map), "%u %u 1\n", id->uid, id->uid);
+	if (write_file("/proc/self/uid_map", map) < 0)
+		return jerr_sys(e, errno, "map uid %u in the user namespace",
+				id->uid);
+	snprintf(map, sizeof(map), "%u %u 1\n", id->gid, id->gid);
+	if (write_file("/proc/self/setgroups", "deny") < 0 ||
+	    write_file("/proc/self/gid_map", map) < 0)
+		return jerr_sys(e, errno, "map gid %u in the user namespace",
+				id->gid);
+	return 0;
 }
 
 /* Reaps every child that ended; returns 1 once the shell has. */
@@ -269,6 +328,8 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 		jerr_sys(&e, errno, "signalfd");
 		goto fail;
 	}
+	if (pl->userns && map_self(pl->id, &e) < 0)
+		goto fail;
 	/* the session's cgroup, which it was born in, is the root of what
 	 * it sees of cgroups (mounted at /sys/fs/cgroup by jail_build) */
 	if (pl->cgroup && unshare(CLONE_NEWCGROUP) < 0) {

@@ -14,6 +14,7 @@ struct shell_start {
 	char *const *envp;
 	const char *cwd;   /* where to start; NULL or missing: home */
 	int foreground;    /* give the shell the terminal on stdin */
+	int search_path;   /* a PATH without '/' is looked up in envp's PATH */
 	mode_t umask;
 	sigset_t mask;
 	sigset_t ignored;

@@ -29,6 +29,8 @@ unsigned long jail_clone_flags(const struct plan *pl)
 
 	if (pl->profile->net == NET_NONE)
 		flags |= CLONE_NEWNET;
+	if (pl->userns)
+		flags |= CLONE_NEWUSER;
 	return flags;
 }
 

@@ -28,24 +28,14 @@
 
 #define EXIT_FAILED 125
 
-/* What the process inherited and hands on to the real shell, taken before
- * anything else and then reset, so that none of it steers the privileged
- * part. */
-struct inherited {
-	int status_fd;          /* --status-fd N: where the end goes; -1 */
-	char status_error[128]; /* --status-fd given, but not usable */
-	char **env;
-	char cwd[PATH_MAX];
-	mode_t umask;
-	sigset_t mask;
-	sigset_t ignored;
-};
-
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: jailsh [--status-fd N] [-c COMMAND | "
 		"SHELL-ARGUMENTS...]\n"
+		"       jailsh run [OPTIONS] [--] COMMAND [ARG...]\n"
+		"       jailsh build [OPTIONS] --rootfs DIR [--] COMMAND "
+		"[ARG...]\n"
 		"       jailsh check\n"
 		"       jailsh explain [USER]\n"
 		"       jailsh --help | --version\n"
@@ -396,6 +386,8 @@ static int dispatch(int argc, char **argv, struct inherited *in)
 	}
 	if (!strcmp(cmd, "check"))
 		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "run") || !strcmp(cmd, "build"))
+		return cmd_run(argc - 1, argv + 1, in);
 	if (!strcmp(cmd, "explain"))
 		return cmd_explain(argc - 1, argv + 1);
 

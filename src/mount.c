@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -20,7 +21,19 @@
 struct source {
 	int tree;   /* detached mount, or -1 */
 	int is_dir;
+	int *nodes; /* /dev without privilege: clones of the host's nodes */
 };
+
+/* The minimal /dev: these device nodes, and links. */
+static const struct {
+	const char *name;
+	unsigned int major, minor;
+} dev_nodes[] = {
+	{ "null", 1, 3 },   { "zero", 1, 5 },    { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+	{ "ptmx", 5, 2 },
+};
+#define NDEV_NODES (sizeof(dev_nodes) / sizeof(dev_nodes[0]))
 
 static int set_attr(int fd, const char *path, unsigned int flags,
 		    unsigned long long set)
@@ -179,7 +192,24 @@ static int prepare_dev(const struct plan *pl, struct source *src,
 				   MOUNT_ATTR_NOEXEC), "devices",
 			       host ? "/dev" : "/dev/pts", e);
 	close(fd);
-	return src->tree < 0 ? -1 : 0;
+	if (src->tree < 0 || host || !pl->userns)
+		return src->tree < 0 ? -1 : 0;
+	/* a user namespace cannot make device nodes: the host's are bound
+	 * in, as bubblewrap does */
+	src->nodes = calloc(NDEV_NODES, sizeof(int));
+	if (!src->nodes)
+		return jerr_sys(e, ENOMEM, "devices");
+	for (size_t i = 0; i < NDEV_NODES; i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i].name);
+		src->nodes[i] = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE |
+					  OPEN_TREE_CLOEXEC |
+					  AT_SYMLINK_NOFOLLOW);
+		if (src->nodes[i] < 0)
+			return jerr_sys(e, errno, "devices: clone %s", path);
+	}
+	return 0;
 }
 
 /* Attaches a detached mount at TARGET, found without following links the
@@ -362,14 +392,6 @@ static int mount_proc(struct jerr *e)
 static int mount_devices(const struct plan *pl, const struct source *src,
 			 struct jerr *e)
 {
-	static const struct {
-		const char *name;
-		unsigned int major, minor;
-	} nodes[] = {
-		{ "null", 1, 3 },   { "zero", 1, 5 },    { "full", 1, 7 },
-		{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
-		{ "ptmx", 5, 2 },
-	};
 	static const char *const links[][2] = {
 		{ "fd", "/proc/self/fd" },        { "stdin", "/proc/self/fd/0" },
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
@@ -387,13 +409,24 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 	if (dev < 0)
 		return -1;
 	old_umask = umask(0);
-	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++)
-		if (mknodat(dev, nodes[i].name, S_IFCHR | 0666,
-			    makedev(nodes[i].major, nodes[i].minor)) < 0) {
-			jerr_sys(e, errno, "create /dev/%s", nodes[i].name);
+	for (size_t i = 0; i < NDEV_NODES; i++) {
+		const char *name = dev_nodes[i].name;
+		int fd = -1;
+
+		if (src->nodes) /* the mount point of the host's node */
+			fd = openat(dev, name, O_CREAT | O_EXCL | O_WRONLY |
+				    O_CLOEXEC, 0666);
+		if ((src->nodes && fd < 0) ||
+		    (!src->nodes && mknodat(dev, name, S_IFCHR | 0666,
+					    makedev(dev_nodes[i].major,
+						    dev_nodes[i].minor)) < 0)) {
+			jerr_sys(e, errno, "create /dev/%s", name);
 			umask(old_umask);
 			goto fail;
 		}
+		if (fd >= 0)
+			close(fd);
+	}
 	umask(old_umask);
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if (symlinkat(links[i][1], dev, links[i][0]) < 0) {
@@ -412,6 +445,16 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 	if (attach(dev, "/dev", 1, pl, NULL, e) < 0)
 		goto fail_log;
 	close(dev);
+	for (size_t i = 0; src->nodes && i < NDEV_NODES; i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i].name);
+		if (attach(src->nodes[i], path, 0, pl, NULL, e) < 0) {
+			if (log >= 0)
+				close(log);
+			return -1;
+		}
+	}
 	if (log >= 0) {
 		int r = attach(log, "/dev/log", 0, pl, NULL, e);
 
@@ -478,6 +521,70 @@ static int apply_op(const struct plan *pl, size_t i,
 	return jerr_set(e, "unknown mount kind %d", op->kind);
 }
 
+/* jailsh run --rootfs, build: DIR becomes the root, by pivot_root (not
+ * chroot: a jail inside can do the same again). Everything of the host
+ * the plan needs was cloned before. */
+static int enter_rootfs(const struct plan *pl, struct jerr *e)
+{
+	unsigned long long attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				   (pl->rootfs_writable ? 0 : MOUNT_ATTR_RDONLY);
+	static const char *const needed[] = { "proc", "dev", "tmp" };
+	int fd, tree, top, r = -1;
+
+	fd = path_open(pl->rootfs, "root file system", e);
+	if (fd < 0)
+		return -1;
+	tree = clone_tree(fd, attrs, "root file system", pl->rootfs, e);
+	close(fd);
+	if (tree < 0)
+		return -1;
+	/* build: the mount points a jail needs, made by the user */
+	for (size_t i = 0; pl->rootfs_writable && i < 3; i++)
+		if (mkdirat(tree, needed[i], 0755) < 0 && errno != EEXIST) {
+			jerr_sys(e, errno, "%s/%s", pl->rootfs, needed[i]);
+			goto out;
+		}
+	if (attach(tree, pl->rootfs, 1, pl, NULL, e) < 0)
+		goto out;
+	top = path_open(pl->rootfs, "root file system", e);
+	if (top < 0)
+		goto out;
+	/* the old root goes to /tmp for now: a user namespace may mount a
+	 * new /proc (or /sys) only while the host's is in sight, and the
+	 * private /tmp covers that place later (leave_old_root) */
+	if (fchdir(top) < 0 || syscall(SYS_pivot_root, ".", "tmp") < 0 ||
+	    chdir("/") < 0)
+		jerr_sys(e, errno, "make %s the root (it needs a directory "
+			 "/tmp)", pl->rootfs);
+	else
+		r = 0;
+	close(top);
+out:
+	close(tree);
+	return r;
+}
+
+/* The jail's own /sys for network = none: the host's shows the host's
+ * network interfaces. */
+static int mount_sysfs(struct jerr *e)
+{
+	if (mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV |
+		  MS_NOEXEC, NULL) < 0)
+		return jerr_sys(e, errno, "mount /sys for the jail's network");
+	return 0;
+}
+
+/* --rootfs, once /proc is mounted: the host's tree is detached. */
+static int leave_old_root(const struct plan *pl, struct jerr *e)
+{
+	if (pl->profile->net == NET_NONE && access("/sys", F_OK) == 0 &&
+	    mount_sysfs(e) < 0)
+		return -1;
+	if (umount2("/tmp", MNT_DETACH) < 0)
+		return jerr_sys(e, errno, "detach the host's tree");
+	return 0;
+}
+
 int mount_apply(const struct plan *pl, struct jerr *e)
 {
 	struct source *srcs = calloc(pl->nops, sizeof(*srcs));
@@ -501,23 +608,24 @@ int mount_apply(const struct plan *pl, struct jerr *e)
 	}
 	if (prepare_sources(pl, srcs, e) < 0)
 		goto out;
-	/* the whole host tree at once, every submount included */
-	if (set_attr(AT_FDCWD, "/", AT_RECURSIVE, MOUNT_ATTR_RDONLY |
-		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0) {
+	if (pl->rootfs && enter_rootfs(pl, e) < 0)
+		goto out;
+	/* the whole tree at once, every submount included */
+	if (set_attr(AT_FDCWD, "/", AT_RECURSIVE, MOUNT_ATTR_NOSUID |
+		     MOUNT_ATTR_NODEV | (pl->rootfs_writable ? 0 :
+					 MOUNT_ATTR_RDONLY)) < 0) {
 		jerr_sys(e, errno, "make the host tree read-only");
 		goto out;
 	}
-	for (size_t i = 0; i < pl->nops; i++)
+	for (size_t i = 0; i < pl->nops; i++) {
 		if (apply_op(pl, i, srcs, e) < 0)
 			goto out;
-	/* the host's sysfs shows the host's network interfaces; one mounted
-	 * here belongs to the jail's own network namespace */
-	if (pl->profile->net == NET_NONE &&
-	    mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV |
-		  MS_NOEXEC, NULL) < 0) {
-		jerr_sys(e, errno, "mount /sys for the jail's network");
-		goto out;
+		if (pl->rootfs && pl->ops[i].kind == MOUNT_PROC &&
+		    leave_old_root(pl, e) < 0)
+			goto out;
 	}
+	if (!pl->rootfs && pl->profile->net == NET_NONE && mount_sysfs(e) < 0)
+		goto out;
 	/* the session's own cgroup as the root of the hierarchy (init has
 	 * made it the root of its cgroup namespace), read-only */
 	if (pl->cgroup && mount("cgroup2", "/sys/fs/cgroup", "cgroup2",
@@ -528,16 +636,22 @@ int mount_apply(const struct plan *pl, struct jerr *e)
 		goto out;
 	}
 	/* prove it rather than trust it */
-	if (statvfs("/", &sv) < 0 || !(sv.f_flag & ST_RDONLY) ||
+	if (statvfs("/", &sv) < 0 ||
+	    (!(sv.f_flag & ST_RDONLY) && !pl->rootfs_writable) ||
 	    !(sv.f_flag & ST_NOSUID)) {
 		jerr_set(e, "the host tree is not read-only and nosuid");
 		goto out;
 	}
 	r = 0;
 out:
-	for (size_t i = 0; i < pl->nops; i++)
+	for (size_t i = 0; i < pl->nops; i++) {
 		if (srcs[i].tree >= 0)
 			close(srcs[i].tree);
+		for (size_t j = 0; srcs[i].nodes && j < NDEV_NODES; j++)
+			if (srcs[i].nodes[j] >= 0)
+				close(srcs[i].nodes[j]);
+		free(srcs[i].nodes);
+	}
 	free(srcs);
 	return r;
 }

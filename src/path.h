@@ -6,7 +6,8 @@
 
 /* Opens PATH (absolute, canonical) as an O_PATH descriptor, one component
  * at a time from /. A symbolic link is followed only if root owns it: the
- * user cannot have made it and cannot change where it points. Every step
+ * user cannot have made it and cannot change where it points (without
+ * privilege, as in jailsh run, every link is followed). Every step
  * is relative to the descriptor of the step before, so nothing can be
  * swapped between check and use. The caller's file system credentials
  * decide what may be searched. WHAT names the path in messages. On

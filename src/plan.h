@@ -23,6 +23,11 @@ struct plan {
 	const struct identity *id;
 	char *shell; /* the real shell */
 	bool cgroup; /* the session has a cgroup of its own (set at start) */
+	/* jailsh run: everything without privilege, in a user namespace
+	 * that maps the user to themself (set by the front end) */
+	bool userns;
+	const char *rootfs; /* the root instead of the host's, or NULL */
+	bool rootfs_writable; /* jailsh build */
 	struct plan_op *ops; /* parents before children */
 	size_t nops;
 };

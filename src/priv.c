@@ -13,6 +13,8 @@
 
 int priv_fs_user(const struct identity *id, struct jerr *e)
 {
+	if (geteuid() != 0)
+		return 0; /* no privilege (jailsh run): the user's already */
 	setfsgid(id->gid);
 	setfsuid(id->uid);
 	/* setfs*id() cannot report failure; ask for the current value by
@@ -26,6 +28,8 @@ int priv_fs_user(const struct identity *id, struct jerr *e)
 
 int priv_fs_root(struct jerr *e)
 {
+	if (geteuid() != 0)
+		return 0;
 	setfsuid(0);
 	setfsgid(0);
 	if (setfsuid((uid_t)-1) != 0 || setfsgid((gid_t)-1) != 0)
@@ -85,8 +89,10 @@ int priv_seal(struct jerr *e)
 int priv_new_keyring(struct jerr *e)
 {
 	/* KEYCTL_JOIN_SESSION_KEYRING with no name: a new anonymous one */
+	/* EPERM: an outer jail's filter closes keyrings to this process
+	 * already, and to everything it starts */
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
-	    errno != ENOSYS)
+	    errno != ENOSYS && errno != EPERM)
 		return jerr_sys(e, errno, "join a new session keyring");
 	return 0;
 }
@@ -115,6 +121,15 @@ static int caps_are_clear(void)
 	/* the ambient set is a subset of permitted and inheritable, both
 	 * seen empty above; the bounding set has to be asked cap by cap */
 	return priv_bounding_is_empty();
+}
+
+int priv_drop_caps(struct jerr *e)
+{
+	if (priv_seal(e) < 0 || clear_caps(e) < 0)
+		return -1;
+	if (!caps_are_clear() || prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		return jerr_set(e, "capabilities or no_new_privs changed back");
+	return 0;
 }
 
 static int groups_match(const struct identity *id)

@@ -31,4 +31,9 @@ int priv_new_keyring(struct jerr *e);
  * read back; any mismatch is an error. */
 int priv_drop(const struct identity *id, struct jerr *e);
 
+/* The drop of a process that is the user already, with capabilities only
+ * in a user namespace of the user's own (jailsh run): the seal, then no
+ * capability at all, read back. */
+int priv_drop_caps(struct jerr *e);
+
 #endif

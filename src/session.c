@@ -205,8 +205,9 @@ int session_start(struct session *s, const struct plan *pl,
 	if (grp[1] >= 0 && hand_over_groups(grp[1], id, e) < 0)
 		return fail(s, EXIT_FAILED);
 
-	/* Nothing out here needs privilege any more. */
-	if (priv_drop(id, e) < 0)
+	/* Nothing out here needs privilege any more (jailsh run has none
+	 * to drop). */
+	if (!pl->userns && priv_drop(id, e) < 0)
 		return fail(s, EXIT_FAILED);
 	/* Never stopped for touching the terminal when taking it back. */
 	signal(SIGTTOU, SIG_IGN);

@@ -1,0 +1,324 @@
+/* jailsh run and jailsh build: a jail any user can make for one command,
+ * as selfdock does. Nothing here uses privilege: the process is the
+ * caller before it reads a single option, and the jail is built in a
+ * user namespace that maps the caller to themself, so it can never hold
+ * more than the caller already has. Inside a jail, it nests. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "config.h"
+#include "confdir.h"
+#include "log.h"
+#include "plan.h"
+#include "session.h"
+
+#define EXIT_FAILED 125
+
+struct run_options {
+	int build;
+	const char *rootfs;
+	const char *profile;
+	const char *name; /* seen in the command line, for jailsh enter */
+	char **cmd;       /* what to run, NULL-terminated */
+};
+
+/* A wrong command line: one line, and nothing runs. */
+static int bad(const char *what, const char *why)
+{
+	fprintf(stderr, "jailsh: %s: %s (see jailsh(8))\n", what, why);
+	return -1;
+}
+
+/* An absolute path for a path given relative to the working directory. */
+static char *absolute(const char *path)
+{
+	char cwd[PATH_MAX], *out;
+
+	if (path[0] == '/')
+		return strdup(path);
+	if (!getcwd(cwd, sizeof(cwd)))
+		return NULL;
+	if (asprintf(&out, "%s/%s", strcmp(cwd, "/") ? cwd : "", path) < 0)
+		return NULL;
+	return out;
+}
+
+/* A name the configuration directory may hold as profiles/NAME.conf. */
+static int plain_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 64 && s[0] != '.' && s[0] != '-' &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789._-") == n;
+}
+
+static int load_profile(const char *name, struct profile *p, struct jerr *e)
+{
+	char rel[128], file[4096], *text = NULL;
+	struct confdir d;
+	int r;
+
+	if (!name)
+		return profile_parse("(command line)", "", p, e);
+	if (!plain_name(name))
+		return jerr_set(e, "--profile %s: not a profile name (letters, "
+				"digits, '.', '_' and '-')", name);
+	if (confdir_open(&d, JAILSH_CONFDIR, e) < 0)
+		return -1;
+	snprintf(rel, sizeof(rel), "profiles/%s.conf", name);
+	snprintf(file, sizeof(file), "%s/%s", JAILSH_CONFDIR, rel);
+	r = confdir_read(&d, rel, &text, e);
+	confdir_close(&d);
+	if (r == 0)
+		return jerr_set(e, "--profile %s: there is no %s", name, file);
+	if (r < 0)
+		return -1;
+	r = profile_parse(file, text, p, e);
+	free(text);
+	return r;
+}
+
+/* The mount options, in the order given, onto the profile. */
+static int add_mounts(int end, char **argv, struct profile *p,
+		      struct jerr *e)
+{
+	for (int i = 1; i < end && strcmp(argv[i], "--"); i++) {
+		enum mount_kind kind;
+		char *source;
+		const char *target = NULL;
+		int r;
+
+		if (!strcmp(argv[i], "--map"))
+			kind = MOUNT_MAP;
+		else if (!strcmp(argv[i], "--vol"))
+			kind = MOUNT_VOLUME;
+		else if (!strcmp(argv[i], "--tmpfs"))
+			kind = MOUNT_TMPFS;
+		else
+			continue;
+		if (kind != MOUNT_TMPFS)
+			target = argv[i + 2];
+		source = kind == MOUNT_TMPFS ? strdup(argv[i + 1]) :
+					       absolute(argv[i + 1]);
+		if (!source)
+			return jerr_sys(e, errno, "%s", argv[i + 1]);
+		r = profile_add_mount(p, kind, source, target,
+				      PROFILE_ARG_LINE + i + 2, e);
+		free(source);
+		if (r < 0)
+			return -1;
+		i += kind == MOUNT_TMPFS ? 1 : 2;
+	}
+	return 0;
+}
+
+static int hostname_ok(const char *v)
+{
+	size_t n = strlen(v);
+
+	return n > 0 && n <= 64 && v[0] != '-' && v[0] != '.' &&
+	       strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789-.") == n;
+}
+
+/* The options, checked; the profile's own settings are overridden by
+ * --net and --hostname afterwards (set_simple). */
+static int parse(int argc, char **argv, struct run_options *o)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->build = !strcmp(argv[0], "build");
+	for (i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+		int two = !strcmp(opt, "--map") || !strcmp(opt, "--vol");
+		int one = two || !strcmp(opt, "--tmpfs") ||
+			  !strcmp(opt, "--rootfs") || !strcmp(opt, "--net") ||
+			  !strcmp(opt, "--hostname") ||
+			  !strcmp(opt, "--name") || !strcmp(opt, "--profile");
+
+		if (!strcmp(opt, "--")) {
+			i++;
+			break;
+		}
+		if (opt[0] != '-' || !opt[1])
+			break;
+		if (!one)
+			return bad(opt, "unknown option");
+		if (i + 1 + two >= argc)
+			return bad(opt, two ? "needs SOURCE and TARGET" :
+				   "needs an argument");
+		if (!strcmp(opt, "--rootfs"))
+			o->rootfs = argv[i + 1];
+		else if (!strcmp(opt, "--profile"))
+			o->profile = argv[i + 1];
+		else if (!strcmp(opt, "--name"))
+			o->name = argv[i + 1];
+		else if (!strcmp(opt, "--net") &&
+			 strcmp(argv[i + 1], "host") &&
+			 strcmp(argv[i + 1], "none"))
+			return bad("--net", "must be host or none");
+		else if (!strcmp(opt, "--hostname") && !hostname_ok(argv[i + 1]))
+			return bad("--hostname", "use 1 to 64 letters, digits, "
+				   "'-' and '.'");
+		else if (!strcmp(opt, "--name") && !plain_name(argv[i + 1]))
+			return bad("--name", "use letters, digits, '.', '_' "
+				   "and '-'");
+		i += 1 + two;
+	}
+	if (i >= argc)
+		return bad(argv[0], "no command to run");
+	if (o->build && !o->rootfs)
+		return bad(argv[0], "--rootfs DIR is required");
+	o->cmd = argv + i;
+	return i;
+}
+
+/* --net and --hostname, the last of each, over the profile's. */
+static int set_simple(int end, char **argv, struct profile *p)
+{
+	for (int i = 1; i < end && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--net"))
+			p->net = strcmp(argv[i + 1], "none") ? NET_HOST :
+							       NET_NONE;
+		if (!strcmp(argv[i], "--hostname")) {
+			free(p->hostname);
+			p->hostname = strdup(argv[i + 1]);
+			if (!p->hostname)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* build: only into a directory of the caller's own, reached without
+ * links that are not root's. */
+static int check_build_root(const char *dir, struct jerr *e)
+{
+	struct stat st;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return jerr_sys(e, errno, "--rootfs %s", dir);
+	if (fstat(fd, &st) < 0 || st.st_uid != getuid()) {
+		close(fd);
+		return jerr_set(e, "--rootfs %s: build writes only into a "
+				"directory you own", dir);
+	}
+	close(fd);
+	return 0;
+}
+
+/* The one line for a kernel without user namespaces for everyone. */
+static void explain_userns(const char *msg)
+{
+	log_refusal("%s: user namespaces are not available to unprivileged "
+		    "users here; an administrator can allow them (sysctl "
+		    "user.max_user_namespaces=N with N > 0, "
+		    "kernel.unprivileged_userns_clone=1, or "
+		    "kernel.apparmor_restrict_unprivileged_userns=0)", msg);
+}
+
+/* Becomes the caller: real, effective and saved ids, for good. */
+static int drop_to_caller(void)
+{
+	gid_t g = getgid();
+	uid_t u = getuid();
+
+	if (setresgid(g, g, g) < 0 || setresuid(u, u, u) < 0 ||
+	    geteuid() != u || getegid() != g)
+		return -1;
+	/* an ordinary process of the caller's now, with nothing to hide:
+	 * and its /proc files must be the caller's, or the user namespace
+	 * cannot be given its map */
+	return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
+int cmd_run(int argc, char **argv, const struct inherited *in)
+{
+	struct run_options o;
+	struct profile p = { 0 };
+	struct identity id = { 0 };
+	struct plan pl = { 0 };
+	struct shell_start sh = { 0 };
+	struct session s;
+	char *rootfs = NULL;
+	struct jerr e = { "" };
+	int code = EXIT_FAILED, have_plan = 0, end;
+
+	if (drop_to_caller() < 0) {
+		log_refusal("cannot become uid %u", getuid());
+		return EXIT_FAILED;
+	}
+	end = parse(argc, argv, &o);
+	if (end < 0)
+		return EXIT_FAILED;
+	if (o.rootfs && !(rootfs = absolute(o.rootfs))) {
+		log_refusal("--rootfs %s: %s", o.rootfs, strerror(errno));
+		return EXIT_FAILED;
+	}
+	if ((o.build && check_build_root(rootfs, &e) < 0) ||
+	    identity_from_uid(getuid(), &id, &e) < 0 ||
+	    load_profile(o.profile, &p, &e) < 0 ||
+	    add_mounts(end, argv, &p, &e) < 0) {
+		log_refusal("%s", e.msg);
+		goto out;
+	}
+	if (set_simple(end, argv, &p) < 0) {
+		log_refusal("out of memory");
+		goto out;
+	}
+	/* the process's own gid (newgrp) is what can be mapped */
+	id.gid = getgid();
+	id.groups_known = 1;
+	if (plan_build(&p, &id, &pl, &e) < 0) {
+		log_refusal("%s", e.msg);
+		goto out;
+	}
+	have_plan = 1;
+	pl.userns = true;
+	pl.rootfs = rootfs;
+	pl.rootfs_writable = o.build;
+
+	sh.path = o.cmd[0];
+	sh.argv = o.cmd;
+	sh.envp = in->env;
+	sh.search_path = 1;
+	sh.cwd = in->cwd[0] ? in->cwd : "/";
+	sh.foreground = isatty(STDIN_FILENO) &&
+			tcgetpgrp(STDIN_FILENO) == getpgrp();
+	sh.umask = in->umask;
+	sh.mask = in->mask;
+	sh.ignored = in->ignored;
+	if (session_start(&s, &pl, &id, &sh, -1, &e) < 0) {
+		if (strstr(e.msg, "create namespaces") &&
+		    (strstr(e.msg, strerror(EPERM)) ||
+		     strstr(e.msg, strerror(ENOSPC)) ||
+		     strstr(e.msg, strerror(EUSERS))))
+			explain_userns(e.msg);
+		else
+			log_refusal("%s", e.msg);
+		code = s.code;
+		goto out;
+	}
+	code = session_wait(&s, &e);
+	if (e.msg[0])
+		log_refusal("%s", e.msg);
+	session_close(&s);
+out:
+	if (have_plan)
+		plan_free(&pl);
+	profile_free(&p);
+	identity_free(&id);
+	free(rootfs);
+	return code;
+}
