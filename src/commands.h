@@ -29,4 +29,8 @@ struct inherited {
  * without any privilege (ARGV[0] is "run" or "build"). */
 int cmd_run(int argc, char **argv, const struct inherited *in);
 
+/* jailsh enter PID|NAME [CMD...]: CMD in a running jail of the caller's
+ * (ARGV[0] is "enter"). */
+int cmd_enter(int argc, char **argv, const struct inherited *in);
+
 #endif

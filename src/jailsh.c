@@ -36,6 +36,7 @@ static void usage(FILE *f)
 		"       jailsh run [OPTIONS] [--] COMMAND [ARG...]\n"
 		"       jailsh build [OPTIONS] --rootfs DIR [--] COMMAND "
 		"[ARG...]\n"
+		"       jailsh enter [--] PID|NAME [COMMAND [ARG...]]\n"
 		"       jailsh check\n"
 		"       jailsh explain [USER]\n"
 		"       jailsh --help | --version\n"
@@ -388,6 +389,8 @@ static int dispatch(int argc, char **argv, struct inherited *in)
 		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(cmd, "run") || !strcmp(cmd, "build"))
 		return cmd_run(argc - 1, argv + 1, in);
+	if (!strcmp(cmd, "enter"))
+		return cmd_enter(argc - 1, argv + 1, in);
 	if (!strcmp(cmd, "explain"))
 		return cmd_explain(argc - 1, argv + 1);
 

@@ -1,0 +1,388 @@
+/* jailsh enter: a command in a running jail of the caller's.
+ *
+ * The target is named by a pid the caller chose, so nothing about it is
+ * trusted: it is pinned with a pidfd before /proc is read, it must be the
+ * caller's in every uid, and it must be jailed. What the joined command
+ * gets is decided before any namespace is joined (identity, groups,
+ * profile: read on the host, never in the target's mount namespace), and
+ * it is sealed (no_new_privs, no capabilities, the filter) before it runs
+ * anything. A jail in a user namespace (jailsh run) is joined with the
+ * caller's own rights only; privilege is used only to join a jail that
+ * root made (a login session), and gives nothing the session had not. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "config.h"
+#include "filter.h"
+#include "jail.h"
+#include "log.h"
+#include "policy.h"
+#include "priv.h"
+
+#define EXIT_FAILED 125
+
+/* The namespaces a jail may have of its own, by their /proc names. */
+static const struct {
+	const char *name;
+	int flag;
+} kinds[] = {
+	{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },
+	{ "pid", CLONE_NEWPID },   { "ipc", CLONE_NEWIPC },
+	{ "uts", CLONE_NEWUTS },   { "net", CLONE_NEWNET },
+	{ "cgroup", CLONE_NEWCGROUP },
+};
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+struct target {
+	pid_t pid;
+	int pidfd;
+	int proc;      /* /proc/PID of the same process */
+	int differ;    /* CLONE_NEW* of the namespaces not shared with us */
+	char cwd[4096];
+};
+
+static int read_at(int dir, const char *file, char *buf, size_t size)
+{
+	int fd = openat(dir, file, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* "Uid:\tR\tE\tS\tF" of /proc/PID/status, all four equal to UID. */
+static int owned_by(int proc, uid_t uid)
+{
+	char buf[4096], *p;
+	unsigned long ids[4];
+
+	if (read_at(proc, "status", buf, sizeof(buf)) < 0 ||
+	    !(p = strstr(buf, "\nUid:")) ||
+	    sscanf(p + 5, "%lu %lu %lu %lu", &ids[0], &ids[1], &ids[2],
+		   &ids[3]) != 4)
+		return 0;
+	for (int i = 0; i < 4; i++)
+		if (ids[i] != uid)
+			return 0;
+	return 1;
+}
+
+static int no_new_privs(int proc)
+{
+	char buf[4096], *p;
+
+	return read_at(proc, "status", buf, sizeof(buf)) == 0 &&
+	       (p = strstr(buf, "\nNoNewPrivs:")) && atoi(p + 12) == 1;
+}
+
+static int same_ns(int proc, const char *name)
+{
+	char path[64];
+	struct stat a, b;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	if (stat(path, &a) < 0)
+		return 1; /* not in this kernel: nothing to join */
+	snprintf(path, sizeof(path), "ns/%s", name);
+	if (fstatat(proc, path, &b, 0) < 0)
+		return -1;
+	return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+/* The init of the caller's jail started with "--name NAME": its command
+ * line is jailsh's, and it is pid 1 of its namespace. */
+static pid_t find_by_name(const char *name, uid_t uid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t found = 0;
+
+	while (d && (de = readdir(d))) {
+		char path[300], buf[8192], status[4096], *p, *end;
+		int proc, hit = 0;
+		ssize_t n;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s", de->d_name);
+		proc = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (proc < 0)
+			continue;
+		if (owned_by(proc, uid) &&
+		    read_at(proc, "status", status, sizeof(status)) == 0 &&
+		    (p = strstr(status, "\nNSpid:"))) {
+			/* the last field is the pid in its own namespace */
+			end = strchr(p + 1, '\n');
+			if (end)
+				*end = '\0';
+			hit = strrchr(p, '\t') && !strcmp(strrchr(p, '\t'),
+							  "\t1") &&
+			      strchr(p + 8, '\t');
+		}
+		n = -1;
+		if (hit) {
+			int fd = openat(proc, "cmdline", O_RDONLY | O_CLOEXEC);
+
+			n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+			if (fd >= 0)
+				close(fd);
+		}
+		close(proc);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		/* argv: ... "run" ... "--name" NAME ... */
+		for (char *a = buf; a < buf + n; a += strlen(a) + 1)
+			if (!strcmp(a, "--name") && a + strlen(a) + 1 < buf + n &&
+			    !strcmp(a + strlen(a) + 1, name)) {
+				found = found ? -1 : atoi(de->d_name);
+				break;
+			}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static int refuse(const char *what, const char *why)
+{
+	log_refusal("enter %s: %s", what, why);
+	return -1;
+}
+
+/* Pins the target and checks it: the caller's, alive, jailed. */
+static int pin(const char *arg, uid_t uid, struct target *t)
+{
+	char path[64], *end;
+	ssize_t n;
+	long v;
+
+	memset(t, 0, sizeof(*t));
+	t->pidfd = t->proc = -1;
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (!*end && arg[0] && !errno && v > 0 && v < (1L << 22)) {
+		t->pid = (pid_t)v;
+	} else {
+		t->pid = find_by_name(arg, uid);
+		if (t->pid < 0)
+			return refuse(arg, "more than one of your jails has "
+				      "that name; give a pid");
+		if (t->pid == 0)
+			return refuse(arg, "none of your jails has that name "
+				      "(jailsh run --name)");
+	}
+	t->pidfd = (int)syscall(SYS_pidfd_open, t->pid, 0);
+	if (t->pidfd < 0)
+		return refuse(arg, "no such process");
+	snprintf(path, sizeof(path), "/proc/%d", (int)t->pid);
+	t->proc = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* still the process the pidfd holds: /proc/PID is that one */
+	if (t->proc < 0 ||
+	    syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
+		return refuse(arg, "no such process");
+	if (!owned_by(t->proc, uid))
+		return refuse(arg, "not a process of yours");
+	for (size_t i = 0; i < NKINDS; i++) {
+		int same = same_ns(t->proc, kinds[i].name);
+
+		if (same < 0)
+			return refuse(arg, "its namespaces cannot be seen");
+		if (!same)
+			t->differ |= kinds[i].flag;
+	}
+	if (!(t->differ & CLONE_NEWPID) || !(t->differ & CLONE_NEWNS) ||
+	    !no_new_privs(t->proc))
+		return refuse(arg, "not in a jail");
+	n = readlinkat(t->proc, "cwd", t->cwd, sizeof(t->cwd) - 1);
+	t->cwd[n > 0 ? n : 0] = '\0';
+	return 0;
+}
+
+static void unpin(struct target *t)
+{
+	if (t->pidfd >= 0)
+		close(t->pidfd);
+	if (t->proc >= 0)
+		close(t->proc);
+}
+
+/* The command and its argv: the given one, or the caller's shell. */
+static char **command(int argc, char **argv, int first, char *const *env,
+		      char **shell_argv)
+{
+	const char *shell = "/bin/sh";
+
+	if (first < argc)
+		return argv + first;
+	for (char *const *v = env; *v; v++)
+		if (!strncmp(*v, "SHELL=", 6) && (*v)[6] == '/')
+			shell = *v + 6;
+	shell_argv[0] = (char *)shell;
+	shell_argv[1] = NULL;
+	return shell_argv;
+}
+
+/* execvpe() with ENV's own PATH; returns the exit status to use. */
+static int exec_in(char **cmd, char *const *env)
+{
+	const char *path = "/usr/local/bin:/usr/bin:/bin";
+	int err = ENOENT;
+
+	if (strchr(cmd[0], '/')) {
+		execve(cmd[0], cmd, env);
+		err = errno;
+	} else {
+		for (char *const *v = env; *v; v++)
+			if (!strncmp(*v, "PATH=", 5))
+				path = *v + 5;
+		while (*path) {
+			size_t n = strcspn(path, ":");
+			char full[4096];
+
+			snprintf(full, sizeof(full), "%.*s%s%s", (int)n, path,
+				 n ? "/" : "", cmd[0]);
+			execve(full, cmd, env);
+			if (errno != ENOENT && errno != ENOTDIR)
+				err = errno;
+			path += n + (path[n] == ':');
+		}
+	}
+	fprintf(stderr, "jailsh: %s: %s\n", cmd[0], strerror(err));
+	return err == ENOENT ? 127 : 126;
+}
+
+/* Into the target's namespaces, and sealed. POLICY is the caller's, for a
+ * jail root made; NULL for one in a user namespace. */
+static int join(const struct target *t, const struct policy *po,
+		struct jerr *e)
+{
+	struct profile dflt;
+	int r;
+
+	if (setns(t->pidfd, t->differ) < 0)
+		return jerr_sys(e, errno, "join the jail of pid %d",
+				(int)t->pid);
+	if (priv_new_keyring(e) < 0)
+		return -1;
+	if (po) {
+		if (jail_limits(&po->profile, -1, e) < 0 ||
+		    priv_drop(&po->id, e) < 0)
+			return -1;
+		return filter_install(&po->profile, e);
+	}
+	/* in the jail's user namespace every capability is there: none
+	 * stays, and the filter of jailsh run comes on */
+	if (priv_drop_caps(e) < 0 ||
+	    profile_parse("(jailsh run)", "", &dflt, e) < 0)
+		return -1;
+	r = filter_install(&dflt, e);
+	profile_free(&dflt);
+	return r;
+}
+
+static int wait_for(pid_t child)
+{
+	int status;
+
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_FAILED;
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+				     WEXITSTATUS(status);
+}
+
+int cmd_enter(int argc, char **argv, const struct inherited *in)
+{
+	struct policy po = { 0 };
+	struct target t = { .pidfd = -1, .proc = -1 };
+	struct jerr e = { "" };
+	char *shell_argv[2], **cmd;
+	int first = 1, privileged, code = EXIT_FAILED;
+	uid_t uid = getuid();
+	pid_t child;
+
+	if (first < argc && !strcmp(argv[first], "--"))
+		first++;
+	if (first >= argc) {
+		log_refusal("enter: which jail? give a pid or a name "
+			    "(see jailsh(8))");
+		return EXIT_FAILED;
+	}
+	if (pin(argv[first], uid, &t) < 0)
+		goto out;
+	/* "enter NAME -- CMD" as well as "enter -- NAME CMD" */
+	cmd = command(argc, argv, first + 1 + (first + 1 < argc &&
+					      !strcmp(argv[first + 1], "--")),
+		      in->env, shell_argv);
+	/* a jail in a user namespace is the caller's own making: joined
+	 * with nothing but the caller's rights */
+	privileged = !(t.differ & CLONE_NEWUSER);
+	if (!privileged || geteuid() != 0) {
+		gid_t g = getgid();
+
+		if (setresgid(g, g, g) < 0 || setresuid(uid, uid, uid) < 0) {
+			log_refusal("enter: cannot become uid %u", uid);
+			goto out;
+		}
+		if (privileged) {
+			refuse(argv[first], "a jail that root made can only be "
+			       "entered with jailsh installed setuid root, "
+			       "from outside any jail");
+			goto out;
+		}
+	}
+	if (privileged &&
+	    (identity_from_uid(uid, &po.id, &e) < 0 ||
+	     identity_load_groups(&po.id, &e) < 0 ||
+	     policy_load(&po, JAILSH_CONFDIR, &e) < 0)) {
+		log_refusal("enter: %s", e.msg);
+		goto out;
+	}
+	if (join(&t, privileged ? &po : NULL, &e) < 0) {
+		log_refusal("enter %s: %s", argv[first], e.msg);
+		goto out;
+	}
+	if (chdir(t.cwd[0] ? t.cwd : "/") < 0 && chdir("/") < 0) {
+		log_refusal("enter %s: no working directory", argv[first]);
+		goto out;
+	}
+	/* the pid namespace is the children's: the command runs in one */
+	child = fork();
+	if (child < 0) {
+		log_refusal("enter: fork: %s", strerror(errno));
+		goto out;
+	}
+	if (child == 0) {
+		sigprocmask(SIG_SETMASK, &in->mask, NULL);
+		umask(in->umask);
+		_exit(exec_in(cmd, in->env));
+	}
+	code = wait_for(child);
+out:
+	unpin(&t);
+	policy_free(&po);
+	return code;
+}
