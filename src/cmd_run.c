@@ -200,6 +200,20 @@ static int set_simple(int end, char **argv, struct profile *p)
 	return 0;
 }
 
+/* Cgroup limits need privilege; a profile that requires one cannot be
+ * applied here, and is refused rather than applied in part. */
+static int check_no_cgroup(const struct profile *p, struct jerr *e)
+{
+	for (int i = 0; i < CG_NLIMITS; i++)
+		if (p->cg_set[i] && !p->cg_optional[i])
+			return jerr_set(e, "%s: %s needs a cgroup, which jailsh "
+					"run cannot make without privilege; "
+					"list it in optional_limits to run "
+					"without it", p->file,
+					cglimit_cg[i].name);
+	return 0;
+}
+
 /* build: only into a directory of the caller's own, reached without
  * links that are not root's. */
 static int check_build_root(const char *dir, struct jerr *e)
@@ -269,6 +283,7 @@ int cmd_run(int argc, char **argv, const struct inherited *in)
 	if ((o.build && check_build_root(rootfs, &e) < 0) ||
 	    identity_from_uid(getuid(), &id, &e) < 0 ||
 	    load_profile(o.profile, &p, &e) < 0 ||
+	    check_no_cgroup(&p, &e) < 0 ||
 	    add_mounts(end, argv, &p, &e) < 0) {
 		log_refusal("%s", e.msg);
 		goto out;
