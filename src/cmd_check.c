@@ -79,7 +79,7 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every NAME.conf in users/ or groups/, in name order. */
+/* Every NAME.conf in users/, groups/ or profiles/, in name order. */
 static void check_dir(const struct confdir *d, const char *sub,
 		      struct tally *t)
 {
@@ -164,6 +164,7 @@ int cmd_check(int argc, char **argv)
 	check_profile(&d, "default.conf", NULL, &t);
 	check_dir(&d, "users", &t);
 	check_dir(&d, "groups", &t);
+	check_dir(&d, "profiles", &t);
 	confdir_close(&d);
 	printf("%d file%s checked, %d with errors\n", t.files,
 	       t.files == 1 ? "" : "s", t.errors);
