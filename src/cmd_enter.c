@@ -27,6 +27,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "env.h"
 #include "filter.h"
 #include "jail.h"
 #include "log.h"
@@ -243,31 +244,11 @@ static char **command(int argc, char **argv, int first, char *const *env,
 	return shell_argv;
 }
 
-/* execvpe() with ENV's own PATH; returns the exit status to use. */
+/* Runs CMD; returns the exit status to use when it cannot. */
 static int exec_in(char **cmd, char *const *env)
 {
-	const char *path = "/usr/local/bin:/usr/bin:/bin";
-	int err = ENOENT;
+	int err = env_exec(cmd[0], cmd, env);
 
-	if (strchr(cmd[0], '/')) {
-		execve(cmd[0], cmd, env);
-		err = errno;
-	} else {
-		for (char *const *v = env; *v; v++)
-			if (!strncmp(*v, "PATH=", 5))
-				path = *v + 5;
-		while (*path) {
-			size_t n = strcspn(path, ":");
-			char full[4096];
-
-			snprintf(full, sizeof(full), "%.*s%s%s", (int)n, path,
-				 n ? "/" : "", cmd[0]);
-			execve(full, cmd, env);
-			if (errno != ENOENT && errno != ENOTDIR)
-				err = errno;
-			path += n + (path[n] == ':');
-		}
-	}
 	fprintf(stderr, "jailsh: %s: %s\n", cmd[0], strerror(err));
 	return err == ENOENT ? 127 : 126;
 }

@@ -1,7 +1,9 @@
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "env.h"
 
@@ -121,4 +123,27 @@ void env_free(char **env)
 	for (char **e = env; e && *e; e++)
 		free(*e);
 	free(env);
+}
+
+int env_exec(const char *cmd, char *const *argv, char *const *env)
+{
+	const char *path = env_get(env, "PATH");
+	int err = ENOENT;
+
+	if (strchr(cmd, '/')) {
+		execve(cmd, argv, env);
+		return errno;
+	}
+	for (path = path ? path : ENV_DEFAULT_PATH; *path;) {
+		size_t n = strcspn(path, ":");
+		char full[4096];
+
+		snprintf(full, sizeof(full), "%.*s%s%s", (int)n, path,
+			 n ? "/" : "", cmd);
+		execve(full, argv, env);
+		if (errno != ENOENT && errno != ENOTDIR)
+			err = errno; /* there, but it cannot be run */
+		path += n + (path[n] == ':');
+	}
+	return err;
 }

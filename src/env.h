@@ -18,4 +18,9 @@ void env_drop(char **env, const char *name);
 /* The value of NAME in ENV, or NULL. */
 const char *env_get(char *const *env, const char *name);
 
+/* execve() of CMD, looked up in ENV's own PATH when it has no '/' (the
+ * process itself may have no environment). Returns only on failure, with
+ * why: ENOENT if it was found nowhere. */
+int env_exec(const char *cmd, char *const *argv, char *const *env);
+
 #endif

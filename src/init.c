@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "filter.h"
 #include "init.h"
 #include "jail.h"
@@ -45,30 +46,6 @@ void init_forwarded_signals(sigset_t *set)
 		sigaddset(set, sigs[i]);
 }
 
-/* execvpe(), with the PATH of the environment the command gets (this
- * process has none); returns why it failed, ENOENT if nowhere. */
-static int exec_search(const struct shell_start *sh)
-{
-	const char *path = "/usr/local/bin:/usr/bin:/bin";
-	int err = ENOENT;
-
-	for (char *const *v = sh->envp; *v; v++)
-		if (!strncmp(*v, "PATH=", 5))
-			path = *v + 5;
-	while (*path) {
-		size_t n = strcspn(path, ":");
-		char full[4096];
-
-		snprintf(full, sizeof(full), "%.*s%s%s", (int)n, path,
-			 n ? "/" : "", sh->path);
-		execve(full, sh->argv, sh->envp);
-		if (errno != ENOENT && errno != ENOTDIR)
-			err = errno; /* found, but not runnable */
-		path += n + (path[n] == ':');
-	}
-	return err;
-}
-
 /* In the shell's process (pid 2), already without privilege. */
 static void exec_shell(const struct plan *pl, const struct shell_start *sh,
 		       int report)
@@ -93,8 +70,8 @@ static void exec_shell(const struct plan *pl, const struct shell_start *sh,
 	if (!sh->cwd || chdir(sh->cwd) < 0)
 		if (chdir(pl->id->home) < 0 && chdir("/") < 0)
 			_exit(125);
-	if (sh->search_path && !strchr(sh->path, '/'))
-		err = exec_search(sh);
+	if (sh->search_path)
+		err = env_exec(sh->path, sh->argv, sh->envp);
 	else
 		err = execve(sh->path, sh->argv, sh->envp) < 0 ? errno : 0;
 	snprintf(msg, sizeof(msg), "%s: %s", sh->path, strerror(err));
