@@ -78,6 +78,10 @@ int jail_limits(const struct profile *p, int skip, struct jerr *e)
 	for (int res = 0; res < RLIM_NLIMITS; res++) {
 		struct rlimit rl = { p->limit[res], p->limit[res] };
 
+		/* cpu: SIGXCPU at the limit, which a program may catch to
+		 * finish up; SIGKILL one second later */
+		if (res == RLIMIT_CPU && rl.rlim_max != RLIM_INFINITY)
+			rl.rlim_max++;
 		if (p->limit_set[res] && res != skip && setrlimit(res, &rl) < 0 &&
 		    r == 0)
 			r = jerr_sys(e, errno, "%s: rlimit %s", p->file,

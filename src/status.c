@@ -25,14 +25,18 @@ static void name_limit(struct status *st, const struct profile *p,
 		snprintf(st->limit_shown, sizeof(st->limit_shown), "none");
 }
 
+/* Did the cpu rlimit end the shell? SIGXCPU comes at the limit, SIGKILL
+ * a second later (jail_limits); either counts only if the session used
+ * about that much cpu, as the kernel's tick-based count has it, so that
+ * a kill -XCPU or -KILL from elsewhere is not taken for the limit. */
 static int cpu_limit_hit(const struct profile *p, int sig, uint64_t cpu_ms)
 {
-	if (!p->limit_set[RLIMIT_CPU])
+	uint64_t limit = p->limit[RLIMIT_CPU];
+
+	if (!p->limit_set[RLIMIT_CPU] || limit == RLIM_INFINITY)
 		return 0;
-	/* SIGXCPU at the soft limit; SIGKILL at the hard one, when the
-	 * kernel's tick-based count may still show a little less */
-	return sig == SIGXCPU ||
-	       (sig == SIGKILL && cpu_ms >= p->limit[RLIMIT_CPU] * 900);
+	return (sig == SIGXCPU && cpu_ms >= limit * 900) ||
+	       (sig == SIGKILL && cpu_ms >= (limit + 1) * 900);
 }
 
 void status_of_session(struct status *st, const struct profile *p,

@@ -81,8 +81,8 @@ in_limits() {
 }
 is "$(in_limits "$r")" "n=100/1000 c=4096/4096 u=5000/5000 f=unlimited/unlimited t=100/100" \
 	"control: without an rlimit section the caller's limits are inherited"
-is "$(in_limits "$u")" "n=123/123 c=0/0 u=77/77 f=1024/1024 t=50/50" \
-	"the profile's rlimits apply, soft = hard (nofile 123, core 0, nproc 77, fsize 1M, cpu 50)"
+is "$(in_limits "$u")" "n=123/123 c=0/0 u=77/77 f=1024/1024 t=50/51" \
+	"the profile's rlimits apply, soft = hard (nofile 123, core 0, nproc 77, fsize 1M; cpu 50, SIGKILL a second after SIGXCPU)"
 capture jrun "$u" 'ulimit -n 124'
 ok "  ... and the user cannot raise them (ulimit -n 124 fails)" [ "$RC" -ne 0 ]
 profile "$u" 'shell = "/bin/bash"

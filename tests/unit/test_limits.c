@@ -191,8 +191,20 @@ static void endings(void)
 	is_str(line, "session killed: cpu time limit reached (rlimit cpu = "
 	       "1s)", "SIGXCPU: the cpu line");
 	ended(&st, &p, SIGKILL, 0, &none, 137);
-	ok(st.reason && !strcmp(st.reason, "cpu"),
-	   "SIGKILL after 1.5 s of cpu, rlimit cpu 1: cpu");
+	ok(!st.reason, "SIGKILL after 1.5 s of cpu, rlimit cpu 1: not the "
+	   "limit (that kills at 2 s)");
+	{
+		struct report end = { .type = REPORT_EXIT, .code = SIGKILL,
+				      .cpu_usec = 2000000 };
+
+		status_of_session(&st, &p, &end, 137, &none, 2500);
+		ok(st.reason && !strcmp(st.reason, "cpu"),
+		   "SIGKILL after 2 s of cpu, rlimit cpu 1: the hard limit");
+		end.code = SIGXCPU;
+		end.cpu_usec = 100000;
+		status_of_session(&st, &p, &end, 152, &none, 2500);
+		ok(!st.reason, "SIGXCPU after 0.1 s of cpu: sent by someone");
+	}
 
 	ended(&st, &p, 1 << 8, 0, &forks, 1);
 	status_user_line(&st, line, sizeof(line));
