@@ -335,8 +335,10 @@ out:
  * the same link (on Debian, to journald's socket under /run), or a bind
  * of the socket itself, cloned now, before the new /dev covers it. The
  * PAM module's service (sshd) logs through it after it joins the jail.
- * Returns the clone of a socket, or -1 (a link, or no /dev/log). */
-static int prepare_log(int dev)
+ * Returns the clone of a socket, -1 (a link, or no /dev/log), or -2 when
+ * there is a socket that could not be brought in: the jail would not be
+ * what it should, so it is not built. */
+static int prepare_log(int dev, struct jerr *e)
 {
 	char target[PATH_MAX];
 	struct stat st;
@@ -356,11 +358,16 @@ static int prepare_log(int dev)
 	if (!S_ISSOCK(st.st_mode))
 		return -1;
 	fd = openat(dev, "log", O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	return open_tree(AT_FDCWD, "/dev/log", OPEN_TREE_CLONE |
-				OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+	if (fd >= 0) {
+		close(fd);
+		fd = open_tree(AT_FDCWD, "/dev/log", OPEN_TREE_CLONE |
+			       OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+	}
+	if (fd < 0) {
+		jerr_sys(e, errno, "bring /dev/log into the jail");
+		return -2;
+	}
+	return fd;
 }
 
 /* Every jail gets its own /dev/shm, whatever its /dev. */
@@ -437,7 +444,9 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 		jerr_sys(e, errno, "create /dev/pts and /dev/shm");
 		goto fail;
 	}
-	log = prepare_log(dev);
+	log = prepare_log(dev, e);
+	if (log == -2)
+		goto fail;
 	if (set_attr(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY) < 0) {
 		jerr_sys(e, errno, "make /dev read-only");
 		goto fail_log;
