@@ -197,18 +197,25 @@ static int map_self(const struct identity *id, struct jerr *e)
 	return 0;
 }
 
-/* Reaps every child that ended; returns 1 once the shell has. */
-static int reap(pid_t shell, int report, int timed_out)
+/* Reaps every child that ended. Returns 1 once the session is over: the
+ * shell has ended, and, after max_time's SIGTERM, everything else too
+ * (or the grace is over: LAST), so that jobs get their time to clean
+ * up. The shell's status goes out on REPORT then. */
+static int reap(pid_t shell, int report, int timed_out, int last,
+		int *status)
 {
-	int status;
+	int st;
 	pid_t pid;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		if (shell > 0 && pid == shell) {
-			report_exit(report, status, timed_out);
-			return 1;
-		}
-	return 0;
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+		if (shell > 0 && pid == shell)
+			*status = st;
+	if (shell <= 0 || *status < 0)
+		return 0;
+	if (timed_out && !last && !(pid < 0 && errno == ECHILD))
+		return 0;
+	report_exit(report, *status, timed_out);
+	return 1;
 }
 
 /* Until the process outside has read the session's cgroup (or is gone):
@@ -231,7 +238,7 @@ static int watch(const struct plan *pl, pid_t shell, int sfd, int report,
 	struct signalfd_siginfo si;
 	struct pollfd fds[2];
 	long long deadline = -1;
-	int timed_out = 0;
+	int timed_out = 0, status = -1;
 
 	if (pl->profile->max_time)
 		deadline = now_ms() + pl->profile->max_time * 1000LL;
@@ -253,6 +260,10 @@ static int watch(const struct plan *pl, pid_t shell, int sfd, int report,
 			/* max_time: first a polite end, then no choice */
 			if (timed_out && !shell)
 				break;
+			if (timed_out && reap(shell, report, 1, 1, &status)) {
+				await_goodbye(lifeline);
+				break;
+			}
 			kill(-1, timed_out ? SIGKILL : SIGTERM);
 			deadline = now_ms() + MAX_TIME_GRACE_MS;
 			timed_out = 1;
@@ -266,15 +277,15 @@ static int watch(const struct plan *pl, pid_t shell, int sfd, int report,
 		if (read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		if (si.ssi_signo == SIGCHLD) {
-			if (reap(shell, report, timed_out)) {
+			if (reap(shell, report, timed_out, 0, &status)) {
 				await_goodbye(lifeline);
 				break;
 			}
-		} else if (shell > 0 && si.ssi_signo != SIGTTOU) {
+		} else if (shell > 0 && status < 0 && si.ssi_signo != SIGTTOU) {
 			kill(shell, si.ssi_signo);
 		} else if (!shell && (si.ssi_signo == SIGTERM ||
-				   si.ssi_signo == SIGHUP ||
-				   si.ssi_signo == SIGINT)) {
+				      si.ssi_signo == SIGHUP ||
+				      si.ssi_signo == SIGINT)) {
 			break; /* the holder is told to end the session */
 		}
 	}
