@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -53,6 +55,7 @@ struct target {
 	int pidfd;
 	int proc;      /* /proc/PID of the same process */
 	int differ;    /* CLONE_NEW* of the namespaces not shared with us */
+	int ns[NKINDS]; /* those, opened when checked; -1 for the others */
 	char cwd[4096];
 };
 
@@ -180,6 +183,8 @@ static int pin(const char *arg, uid_t uid, struct target *t)
 
 	memset(t, 0, sizeof(*t));
 	t->pidfd = t->proc = -1;
+	for (size_t i = 0; i < NKINDS; i++)
+		t->ns[i] = -1;
 	errno = 0;
 	v = strtol(arg, &end, 10);
 	if (!*end && arg[0] && !errno && v > 0 && v < (1L << 22)) {
@@ -204,14 +209,26 @@ static int pin(const char *arg, uid_t uid, struct target *t)
 		return refuse(arg, "no such process");
 	if (!owned_by(t->proc, uid))
 		return refuse(arg, "not a process of yours");
+	/* the namespaces are opened now and joined by these descriptors:
+	 * a target that moves to namespaces of its own making afterwards
+	 * takes nobody along */
 	for (size_t i = 0; i < NKINDS; i++) {
 		int same = same_ns(t->proc, kinds[i].name);
+		char rel[32];
 
 		if (same < 0)
 			return refuse(arg, "its namespaces cannot be seen");
-		if (!same)
-			t->differ |= kinds[i].flag;
+		if (same)
+			continue;
+		snprintf(rel, sizeof(rel), "ns/%s", kinds[i].name);
+		t->ns[i] = openat(t->proc, rel, O_RDONLY | O_CLOEXEC);
+		if (t->ns[i] < 0)
+			return refuse(arg, "its namespaces cannot be opened");
+		t->differ |= kinds[i].flag;
 	}
+	/* ... and they were the pinned process's, not a successor's */
+	if (syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
+		return refuse(arg, "no such process");
 	if (!(t->differ & CLONE_NEWPID) || !(t->differ & CLONE_NEWNS) ||
 	    !no_new_privs(t->proc))
 		return refuse(arg, "not in a jail");
@@ -226,6 +243,44 @@ static void unpin(struct target *t)
 		close(t->pidfd);
 	if (t->proc >= 0)
 		close(t->proc);
+	for (size_t i = 0; i < NKINDS; i++)
+		if (t->ns[i] >= 0)
+			close(t->ns[i]);
+}
+
+/* A jail root made has every namespace owned by the host's user
+ * namespace; one owned by another was made by someone else. */
+static int owned_by_host(const struct target *t)
+{
+	struct stat host, owner;
+
+	if (stat("/proc/self/ns/user", &host) < 0)
+		return 0;
+	for (size_t i = 0; i < NKINDS; i++) {
+		int fd = t->ns[i] < 0 ? -1 : ioctl(t->ns[i], NS_GET_USERNS);
+		int ok;
+
+		if (t->ns[i] < 0)
+			continue;
+		ok = fd >= 0 && fstat(fd, &owner) == 0 &&
+		     owner.st_ino == host.st_ino && owner.st_dev == host.st_dev;
+		if (fd >= 0)
+			close(fd);
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* setns() into each, the user namespace first: in it the others are
+ * the caller's to join. */
+static int join_all(const struct target *t, struct jerr *e)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (t->ns[i] >= 0 && setns(t->ns[i], kinds[i].flag) < 0)
+			return jerr_sys(e, errno, "join the %s namespace of "
+					"pid %d", kinds[i].name, (int)t->pid);
+	return 0;
 }
 
 /* The command and its argv: the given one, or the caller's shell. */
@@ -261,10 +316,7 @@ static int join(const struct target *t, const struct policy *po,
 	struct profile dflt;
 	int r;
 
-	if (setns(t->pidfd, t->differ) < 0)
-		return jerr_sys(e, errno, "join the jail of pid %d",
-				(int)t->pid);
-	if (priv_new_keyring(e) < 0)
+	if (join_all(t, e) < 0 || priv_new_keyring(e) < 0)
 		return -1;
 	if (po) {
 		if (jail_limits(&po->profile, -1, e) < 0 ||
@@ -298,7 +350,7 @@ static int wait_for(pid_t child)
 int cmd_enter(int argc, char **argv, const struct inherited *in)
 {
 	struct policy po = { 0 };
-	struct target t = { .pidfd = -1, .proc = -1 };
+	struct target t;
 	struct jerr e = { "" };
 	char *shell_argv[2], **cmd;
 	int first = 1, privileged, code = EXIT_FAILED;
@@ -334,6 +386,11 @@ int cmd_enter(int argc, char **argv, const struct inherited *in)
 			       "from outside any jail");
 			goto out;
 		}
+	}
+	if (privileged && !owned_by_host(&t)) {
+		refuse(argv[first], "not a jail that root made, nor one in a "
+		       "user namespace of yours");
+		goto out;
 	}
 	if (privileged &&
 	    (identity_from_uid(uid, &po.id, &e) < 0 ||

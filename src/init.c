@@ -68,7 +68,7 @@ static void exec_shell(const struct plan *pl, const struct shell_start *sh,
 	/* a new chdir: the old working directory is the host's, under
 	 * whatever the jail mounted on top of it */
 	if (!sh->cwd || chdir(sh->cwd) < 0)
-		if (chdir(pl->id->home) < 0 && chdir("/") < 0)
+		if ((pl->userns || chdir(pl->id->home) < 0) && chdir("/") < 0)
 			_exit(125);
 	if (sh->search_path)
 		err = env_exec(sh->path, sh->argv, sh->envp);

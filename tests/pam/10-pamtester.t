@@ -334,7 +334,7 @@ session required pam_exec.so stdout type=open_session $PROBE_DIR/probe bogus"
 	like "$ERR" 'pamtester: Cannot make/remove an entry for the specified session' \
 		"  ... open_session fails with PAM_SESSION_ERR"
 	is "$(val MNT)" "" "  ... the session went no further (the probe never ran)"
-	logged "pam_jailsh\($ID-bogus:session\): unknown argument \"bogus\" \(known: debug\); refusing the session" \
+	logged "pam_jailsh\($ID-bogus:session\): unknown argument \"bogus\" \(known: debug, systemd_limits\); refusing the session" \
 		"  ... syslog names the argument"
 	rm -f "/etc/pam.d/$ID-bogus"
 	[ -n "$have_syslog" ] && : > "$SYSLOG"
