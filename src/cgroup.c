@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "fds.h"
 
 /* Controllers switched on for every session where the parent offers
  * them, limits or not: what the session used and why it ended (peak
@@ -358,20 +359,16 @@ int cgroup_keep(struct cgroup_session *cg, struct jerr *e)
 	prctl(PR_SET_NAME, "jailsh-cgroup", 0, 0, 0);
 	{
 		struct cgroup_session k = *cg;
-		int *fds[4] = { &k.dir, &k.user, &k.parent, &go[0] };
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		int fds[4] = { k.dir, k.user, k.parent, go[0] };
 		char byte;
 
-		for (int i = 0; i < 4; i++)
-			if ((*fds[i] = fcntl(*fds[i], F_DUPFD_CLOEXEC,
-					     1024)) < 0)
-				_exit(1);
-		for (int fd = 0; fd < 3 && null >= 0; fd++)
-			dup2(null, fd);
-		close_range(3, 1023, 0);
-		close_range(1028, ~0U, 0);
+		if (fds_keep_only(fds, 4) < 0)
+			_exit(1);
+		k.dir = fds[0];
+		k.user = fds[1];
+		k.parent = fds[2];
 		/* until the session has started, or will not */
-		while (read(go[0], &byte, 1) < 0 && errno == EINTR)
+		while (read(fds[3], &byte, 1) < 0 && errno == EINTR)
 			;
 		keep(k.dir, &k);
 	}

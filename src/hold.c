@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fds.h"
 #include "filter.h"
 #include "hold.h"
 #include "init.h"
@@ -71,9 +72,8 @@ static int receive_fd(int sock)
 static void start_init(const struct plan *pl, int report, int lifeline,
 		       int sock, int cgroup)
 {
-	int keep[4] = { report, lifeline, sock, cgroup }, top = 0;
-	int nkeep = cgroup >= 0 ? 4 : 3;
-	int pidfd = -1, null;
+	int keep[4] = { report, lifeline, sock, cgroup };
+	int pidfd = -1;
 	sigset_t none;
 	pid_t init;
 
@@ -82,23 +82,9 @@ static void start_init(const struct plan *pl, int report, int lifeline,
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* only these stay, as 3, 4, 5 (and 6, the cgroup): the client's
-	 * connection must not stay open in the jail. Moved above all of
-	 * them first, so that none is overwritten on the way down. */
-	for (int i = 0; i < nkeep; i++)
-		top = keep[i] > top ? keep[i] : top;
-	for (int i = 0; i < nkeep; i++)
-		if ((keep[i] = fcntl(keep[i], F_DUPFD_CLOEXEC, top + 1)) < 0)
-			_exit(125);
-	for (int i = 0; i < nkeep; i++)
-		if (dup3(keep[i], 3 + i, O_CLOEXEC) < 0)
-			_exit(125);
-	close_range(3 + nkeep, ~0U, 0);
-	null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	for (int fd = 0; fd < 3; fd++)
-		if (null < 0 || (null != fd && dup2(null, fd) < 0))
-			_exit(125);
-	if (null > 2)
-		close(null);
+	 * connection must not stay open in the jail */
+	if (fds_keep_only(keep, cgroup >= 0 ? 4 : 3) < 0)
+		_exit(125);
 	setsid();
 	umask(022);
 	init = jail_clone(pl, cgroup >= 0 ? 6 : -1, &pidfd);
