@@ -85,7 +85,9 @@ void status_of_session(struct status *st, const struct profile *p,
 			 (unsigned long long)p->limit[RLIMIT_CPU]);
 		st->limit = p->limit[RLIMIT_CPU];
 		st->peak = (st->cpu_ms + 500) / 1000;
-	} else if (u->pids_refused && (sig || code)) {
+	} else if (u->pids_refused) {
+		/* no other limit ended it, but this one was hit: whatever
+		 * failed to fork is why it ended as it did */
 		st->reason = "pids";
 		name_limit(st, p, CG_PIDS_MAX, CG_USER_PIDS_MAX);
 		st->peak = st->limit;

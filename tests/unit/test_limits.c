@@ -214,8 +214,12 @@ static void endings(void)
 	like(json, "\"reason\":\"pids\",\"limit\":32,", "  ... and exit 1 "
 	     "makes it the reason");
 	ended(&st, &p, 0, 0, &forks, 0);
-	ok(!st.reason, "forks refused but exit 0: no reason");
-	ok(status_user_line(&st, line, sizeof(line)), "  ... yet a line");
+	ok(st.reason && !strcmp(st.reason, "pids"),
+	   "forks refused, exit 0: still the process limit");
+	ok(status_user_line(&st, line, sizeof(line)), "  ... and a line");
+	ended(&st, &p, SIGKILL, 0, &oom, 137);
+	ok(st.reason && !strcmp(st.reason, "memory"),
+	   "an OOM kill comes before forks refused");
 
 	profile_free(&p);
 	parses("", "no limits", &p);
