@@ -573,6 +573,29 @@ out:
 	return r;
 }
 
+/* The session's own cgroup as the root of the hierarchy (init has made
+ * it the root of its cgroup namespace), read-only, at /sys/fs/cgroup.
+ * Made with fsmount() and moved there: mount(2) refuses a cgroup2 on top
+ * of the host's cgroup2 mount point (EBUSY, the same superblock). */
+static int mount_cgroup(const struct plan *pl, struct jerr *e)
+{
+	int fs = fsopen("cgroup2", FSOPEN_CLOEXEC), mnt = -1, r;
+
+	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY |
+			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			   MOUNT_ATTR_NOEXEC)) < 0) {
+		r = jerr_sys(e, errno, "mount the session's cgroup");
+	} else {
+		r = attach(mnt, "/sys/fs/cgroup", 1, pl, NULL, e);
+	}
+	if (mnt >= 0)
+		close(mnt);
+	if (fs >= 0)
+		close(fs);
+	return r;
+}
+
 /* The jail's own /sys for network = none: the host's shows the host's
  * network interfaces. */
 static int mount_sysfs(struct jerr *e)
@@ -635,15 +658,8 @@ int mount_apply(const struct plan *pl, struct jerr *e)
 	}
 	if (!pl->rootfs && pl->profile->net == NET_NONE && mount_sysfs(e) < 0)
 		goto out;
-	/* the session's own cgroup as the root of the hierarchy (init has
-	 * made it the root of its cgroup namespace), read-only */
-	if (pl->cgroup && mount("cgroup2", "/sys/fs/cgroup", "cgroup2",
-				MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-				NULL) < 0) {
-		jerr_sys(e, errno, "mount the session's cgroup on "
-			 "/sys/fs/cgroup");
+	if (pl->cgroup && mount_cgroup(pl, e) < 0)
 		goto out;
-	}
 	/* prove it rather than trust it */
 	if (statvfs("/", &sv) < 0 ||
 	    (!(sv.f_flag & ST_RDONLY) && !pl->rootfs_writable) ||
