@@ -17,6 +17,7 @@ SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 MULTIARCH  ?= $(shell $(CC) -print-multiarch 2>/dev/null)
 PAMDIR     ?= $(PREFIX)/lib/$(MULTIARCH)/security
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 CONFDIR     = $(SYSCONFDIR)/jailsh
 BUILD      ?= build
 VERSION     = 0.1.0
@@ -90,7 +91,8 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/fixture.h $(BUILD)/
 install: $(BUILD)/jailsh $(BUILD)/pam_jailsh.so
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(CONFDIR)/users \
-		$(DESTDIR)$(CONFDIR)/groups $(DESTDIR)$(PAMDIR)
+		$(DESTDIR)$(CONFDIR)/groups $(DESTDIR)$(PAMDIR) \
+		$(DESTDIR)$(SYSTEMDDIR)
 	install -m 4755 $(BUILD)/jailsh $(DESTDIR)$(SBINDIR)/jailsh
 	install -m 644 $(BUILD)/pam_jailsh.so $(DESTDIR)$(PAMDIR)/pam_jailsh.so
 	-chown root:root $(DESTDIR)$(SBINDIR)/jailsh && \
@@ -98,8 +100,10 @@ install: $(BUILD)/jailsh $(BUILD)/pam_jailsh.so
 	install -m 644 man/jailsh.8 $(DESTDIR)$(MANDIR)/man8/jailsh.8
 	install -m 644 man/jailsh.conf.5 $(DESTDIR)$(MANDIR)/man5/jailsh.conf.5
 	install -m 644 man/pam_jailsh.8 $(DESTDIR)$(MANDIR)/man8/pam_jailsh.8
+	install -m 644 conf/jailsh-sessions.service \
+		$(DESTDIR)$(SYSTEMDDIR)/jailsh-sessions.service
 	@# never overwrite what an administrator may have edited
-	@cd conf && for f in $$(find . -type f | sort); do \
+	@cd conf && for f in $$(find . -type f ! -name '*.service' | sort); do \
 		dst='$(DESTDIR)$(CONFDIR)'/$${f#./}; \
 		if [ -e "$$dst" ]; then echo "keeping $$dst"; \
 		else install -m 644 "$$f" "$$dst"; fi; \
@@ -109,7 +113,8 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/jailsh $(DESTDIR)$(MANDIR)/man8/jailsh.8 \
 		$(DESTDIR)$(MANDIR)/man5/jailsh.conf.5 \
 		$(DESTDIR)$(MANDIR)/man8/pam_jailsh.8 \
-		$(DESTDIR)$(PAMDIR)/pam_jailsh.so
+		$(DESTDIR)$(PAMDIR)/pam_jailsh.so \
+		$(DESTDIR)$(SYSTEMDDIR)/jailsh-sessions.service
 
 # Debian packages: to build, and also to run every test.
 BUILD_DEPS = gcc make libc6-dev libconfuse-dev libcap-dev libpam0g-dev \
