@@ -149,10 +149,44 @@ static long long now_ms(void)
 }
 
 /* The shell's end, with what everything init has reaped used. */
-static void report_exit(int report, int status, int timed_out)
+/* The shell's end: its wait status, and its own cpu time (not its
+ * children's), which is what its cpu rlimit counts. */
+struct ending {
+	int status; /* -1 while it runs */
+	unsigned long long cpu_usec;
+};
+
+/* The cpu time of PID, a zombie not reaped yet, from /proc/PID/stat. */
+static unsigned long long own_cpu_usec(pid_t pid)
 {
-	struct report r = { .type = REPORT_EXIT, .code = status,
-			    .timed_out = timed_out };
+	unsigned long long ut = 0, st = 0;
+	char path[64], buf[1024], *p;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* after the name: state, 5 numbers, flags, 4 fault counts, then
+	 * utime and stime in clock ticks */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+				"%llu %llu", &ut, &st) != 2)
+		return 0;
+	return (ut + st) * 1000000ULL / (unsigned long long)sysconf(_SC_CLK_TCK);
+}
+
+static void report_exit(int report, const struct ending *end, int timed_out)
+{
+	struct report r = { .type = REPORT_EXIT, .code = end->status,
+			    .timed_out = timed_out,
+			    .shell_cpu_usec = end->cpu_usec };
 	struct rusage ru;
 	ssize_t n;
 
@@ -202,19 +236,25 @@ static int map_self(const struct identity *id, struct jerr *e)
  * (or the grace is over: LAST), so that jobs get their time to clean
  * up. The shell's status goes out on REPORT then. */
 static int reap(pid_t shell, int report, int timed_out, int last,
-		int *status)
+		struct ending *end)
 {
+	siginfo_t si = { 0 };
 	int st;
 	pid_t pid;
 
+	/* a look at the shell before it is reaped: its own cpu time */
+	if (shell > 0 && end->status < 0 &&
+	    waitid(P_PID, shell, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	    si.si_pid == shell)
+		end->cpu_usec = own_cpu_usec(shell);
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
 		if (shell > 0 && pid == shell)
-			*status = st;
-	if (shell <= 0 || *status < 0)
+			end->status = st;
+	if (shell <= 0 || end->status < 0)
 		return 0;
 	if (timed_out && !last && !(pid < 0 && errno == ECHILD))
 		return 0;
-	report_exit(report, *status, timed_out);
+	report_exit(report, end, timed_out);
 	return 1;
 }
 
@@ -237,8 +277,9 @@ static int watch(const struct plan *pl, pid_t shell, int sfd, int report,
 {
 	struct signalfd_siginfo si;
 	struct pollfd fds[2];
+	struct ending end = { .status = -1 };
 	long long deadline = -1;
-	int timed_out = 0, status = -1;
+	int timed_out = 0;
 
 	if (pl->profile->max_time)
 		deadline = now_ms() + pl->profile->max_time * 1000LL;
@@ -260,7 +301,7 @@ static int watch(const struct plan *pl, pid_t shell, int sfd, int report,
 			/* max_time: first a polite end, then no choice */
 			if (timed_out && !shell)
 				break;
-			if (timed_out && reap(shell, report, 1, 1, &status)) {
+			if (timed_out && reap(shell, report, 1, 1, &end)) {
 				await_goodbye(lifeline);
 				break;
 			}
@@ -277,11 +318,12 @@ static int watch(const struct plan *pl, pid_t shell, int sfd, int report,
 		if (read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		if (si.ssi_signo == SIGCHLD) {
-			if (reap(shell, report, timed_out, 0, &status)) {
+			if (reap(shell, report, timed_out, 0, &end)) {
 				await_goodbye(lifeline);
 				break;
 			}
-		} else if (shell > 0 && status < 0 && si.ssi_signo != SIGTTOU) {
+		} else if (shell > 0 && end.status < 0 &&
+			   si.ssi_signo != SIGTTOU) {
 			kill(shell, si.ssi_signo);
 		} else if (!shell && (si.ssi_signo == SIGTERM ||
 				      si.ssi_signo == SIGHUP ||

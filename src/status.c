@@ -26,9 +26,10 @@ static void name_limit(struct status *st, const struct profile *p,
 }
 
 /* Did the cpu rlimit end the shell? SIGXCPU comes at the limit, SIGKILL
- * a second later (jail_limits); either counts only if the session used
- * about that much cpu, as the kernel's tick-based count has it, so that
- * a kill -XCPU or -KILL from elsewhere is not taken for the limit. */
+ * a second later (jail_limits); either counts only if the shell itself
+ * (the limit is per process) used about that much cpu, as the kernel's
+ * tick-based count has it, so that a kill -XCPU or -KILL from elsewhere
+ * is not taken for the limit. */
 static int cpu_limit_hit(const struct profile *p, int sig, uint64_t cpu_ms)
 {
 	uint64_t limit = p->limit[RLIMIT_CPU];
@@ -78,13 +79,13 @@ void status_of_session(struct status *st, const struct profile *p,
 		st->reason = "memory";
 		name_limit(st, p, CG_MEMORY_MAX, CG_USER_MEMORY_MAX);
 		st->peak = st->memory_peak;
-	} else if (cpu_limit_hit(p, sig, st->cpu_ms)) {
+	} else if (cpu_limit_hit(p, sig, end->shell_cpu_usec / 1000)) {
 		st->reason = "cpu";
 		snprintf(st->limit_name, sizeof(st->limit_name), "rlimit cpu");
 		snprintf(st->limit_shown, sizeof(st->limit_shown), "%llus",
 			 (unsigned long long)p->limit[RLIMIT_CPU]);
 		st->limit = p->limit[RLIMIT_CPU];
-		st->peak = (st->cpu_ms + 500) / 1000;
+		st->peak = (end->shell_cpu_usec / 1000 + 500) / 1000;
 	} else if (u->pids_refused) {
 		/* no other limit ended it, but this one was hit: whatever
 		 * failed to fork is why it ended as it did */

@@ -138,7 +138,7 @@ static void ended(struct status *st, struct profile *p, int wstatus,
 {
 	struct report end = { .type = REPORT_EXIT, .code = wstatus,
 			      .timed_out = timed_out, .cpu_usec = 1500000,
-			      .maxrss_kib = 2048 };
+			      .shell_cpu_usec = 1500000, .maxrss_kib = 2048 };
 
 	status_of_session(st, p, &end, code, u, 2500);
 	st->user = "bob";
@@ -195,13 +195,17 @@ static void endings(void)
 	   "limit (that kills at 2 s)");
 	{
 		struct report end = { .type = REPORT_EXIT, .code = SIGKILL,
-				      .cpu_usec = 2000000 };
+				      .cpu_usec = 2000000,
+				      .shell_cpu_usec = 2000000 };
 
 		status_of_session(&st, &p, &end, 137, &none, 2500);
 		ok(st.reason && !strcmp(st.reason, "cpu"),
 		   "SIGKILL after 2 s of cpu, rlimit cpu 1: the hard limit");
+		end.shell_cpu_usec = 100000;
+		status_of_session(&st, &p, &end, 137, &none, 2500);
+		ok(!st.reason, "SIGKILL, 2 s of cpu in all but 0.1 s in the "
+		   "shell: its children used it, not the limit");
 		end.code = SIGXCPU;
-		end.cpu_usec = 100000;
 		status_of_session(&st, &p, &end, 152, &none, 2500);
 		ok(!st.reason, "SIGXCPU after 0.1 s of cpu: sent by someone");
 	}
