@@ -27,17 +27,18 @@ static void name_limit(struct status *st, const struct profile *p,
 
 /* Did the cpu rlimit end the shell? SIGXCPU comes at the limit, SIGKILL
  * a second later (jail_limits); either counts only if the shell itself
- * (the limit is per process) used about that much cpu, as the kernel's
- * tick-based count has it, so that a kill -XCPU or -KILL from elsewhere
- * is not taken for the limit. */
+ * (the limit is per process) used a good part of it, so that a kill -XCPU
+ * or -KILL from elsewhere is not taken for the limit. The kernel counts
+ * for the limit in ticks, which run up to 15% ahead of the cpu time the
+ * process is charged: hence the margins. */
 static int cpu_limit_hit(const struct profile *p, int sig, uint64_t cpu_ms)
 {
 	uint64_t limit = p->limit[RLIMIT_CPU];
 
 	if (!p->limit_set[RLIMIT_CPU] || limit == RLIM_INFINITY)
 		return 0;
-	return (sig == SIGXCPU && cpu_ms >= limit * 900) ||
-	       (sig == SIGKILL && cpu_ms >= (limit + 1) * 900);
+	return (sig == SIGXCPU && cpu_ms >= limit * 500) ||
+	       (sig == SIGKILL && cpu_ms >= limit * 800);
 }
 
 void status_of_session(struct status *st, const struct profile *p,
