@@ -191,8 +191,8 @@ static void endings(void)
 	is_str(line, "session killed: cpu time limit reached (rlimit cpu = "
 	       "1s)", "SIGXCPU: the cpu line");
 	ended(&st, &p, SIGKILL, 0, &none, 137);
-	ok(!st.reason, "SIGKILL after 1.5 s of cpu, rlimit cpu 1: not the "
-	   "limit (that kills at 2 s)");
+	ok(st.reason && !strcmp(st.reason, "cpu"), "SIGKILL after 1.5 s of "
+	   "the shell's cpu, past rlimit cpu 1: the limit");
 	{
 		struct report end = { .type = REPORT_EXIT, .code = SIGKILL,
 				      .cpu_usec = 2000000,
@@ -201,6 +201,10 @@ static void endings(void)
 		status_of_session(&st, &p, &end, 137, &none, 2500);
 		ok(st.reason && !strcmp(st.reason, "cpu"),
 		   "SIGKILL after 2 s of cpu, rlimit cpu 1: the hard limit");
+		end.shell_cpu_usec = 600000;
+		status_of_session(&st, &p, &end, 137, &none, 2500);
+		ok(!st.reason, "SIGKILL after 0.6 s of the shell's cpu: not "
+		   "the limit");
 		end.shell_cpu_usec = 100000;
 		status_of_session(&st, &p, &end, 137, &none, 2500);
 		ok(!st.reason, "SIGKILL, 2 s of cpu in all but 0.1 s in the "
