@@ -45,21 +45,6 @@ static int write_at(int dir, const char *file, const char *value)
 	return n == (ssize_t)len ? 0 : -1;
 }
 
-static int read_at(int dir, const char *file, char *buf, size_t size)
-{
-	int fd = openat(dir, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
-
 /* The number after KEY in a flat-keyed file such as memory.events. */
 static int read_key(int dir, const char *file, const char *key,
 		    uint64_t *v)
@@ -67,7 +52,7 @@ static int read_key(int dir, const char *file, const char *key,
 	char buf[1024], *p = buf;
 	size_t n = strlen(key);
 
-	if (read_at(dir, file, buf, sizeof(buf)) < 0)
+	if (fds_read_at(dir, file, buf, sizeof(buf)) < 0)
 		return -1;
 	while (p && *p) {
 		if (!strncmp(p, key, n) && p[n] == ' ') {
@@ -98,7 +83,7 @@ static int enable(int dir, const char *path, const char *controller,
 {
 	char now[512], word[64];
 
-	if (read_at(dir, "cgroup.subtree_control", now, sizeof(now)) == 0 &&
+	if (fds_read_at(dir, "cgroup.subtree_control", now, sizeof(now)) == 0 &&
 	    has_word(now, controller))
 		return 0;
 	snprintf(word, sizeof(word), "+%s", controller);
@@ -227,7 +212,7 @@ int cgroup_prepare(struct cgroup_session *cg, const struct settings *s,
 	pfd = cg->parent = open_parent(parent, e);
 	if (pfd < 0)
 		return -1;
-	if (read_at(pfd, "cgroup.controllers", offered, sizeof(offered)) < 0) {
+	if (fds_read_at(pfd, "cgroup.controllers", offered, sizeof(offered)) < 0) {
 		jerr_sys(e, errno, "read %s/cgroup.controllers", parent);
 		goto fail;
 	}
@@ -386,7 +371,7 @@ void cgroup_usage(const struct cgroup_session *cg, struct cgroup_usage *u)
 	{
 		char buf[64];
 
-		if (read_at(cg->dir, "memory.peak", buf, sizeof(buf)) == 0)
+		if (fds_read_at(cg->dir, "memory.peak", buf, sizeof(buf)) == 0)
 			u->memory_peak = strtoull(buf, NULL, 10);
 	}
 }

@@ -30,6 +30,7 @@
 #include "commands.h"
 #include "config.h"
 #include "env.h"
+#include "fds.h"
 #include "filter.h"
 #include "jail.h"
 #include "log.h"
@@ -59,28 +60,13 @@ struct target {
 	char cwd[4096];
 };
 
-static int read_at(int dir, const char *file, char *buf, size_t size)
-{
-	int fd = openat(dir, file, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
-
 /* "Uid:\tR\tE\tS\tF" of /proc/PID/status, all four equal to UID. */
 static int owned_by(int proc, uid_t uid)
 {
 	char buf[4096], *p;
 	unsigned long ids[4];
 
-	if (read_at(proc, "status", buf, sizeof(buf)) < 0 ||
+	if (fds_read_at(proc, "status", buf, sizeof(buf)) < 0 ||
 	    !(p = strstr(buf, "\nUid:")) ||
 	    sscanf(p + 5, "%lu %lu %lu %lu", &ids[0], &ids[1], &ids[2],
 		   &ids[3]) != 4)
@@ -95,7 +81,7 @@ static int no_new_privs(int proc)
 {
 	char buf[4096], *p;
 
-	return read_at(proc, "status", buf, sizeof(buf)) == 0 &&
+	return fds_read_at(proc, "status", buf, sizeof(buf)) == 0 &&
 	       (p = strstr(buf, "\nNoNewPrivs:")) && atoi(p + 12) == 1;
 }
 
@@ -133,7 +119,7 @@ static pid_t find_by_name(const char *name, uid_t uid)
 		if (proc < 0)
 			continue;
 		if (owned_by(proc, uid) &&
-		    read_at(proc, "status", status, sizeof(status)) == 0 &&
+		    fds_read_at(proc, "status", status, sizeof(status)) == 0 &&
 		    (p = strstr(status, "\nNSpid:"))) {
 			/* the last field is the pid in its own namespace */
 			end = strchr(p + 1, '\n');

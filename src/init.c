@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "fds.h"
 #include "filter.h"
 #include "init.h"
 #include "jail.h"
@@ -161,18 +162,10 @@ static unsigned long long own_cpu_usec(pid_t pid)
 {
 	unsigned long long ut = 0, st = 0;
 	char path[64], buf[1024], *p;
-	int fd;
-	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fds_read_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	/* after the name: state, 5 numbers, flags, 4 fault counts, then
 	 * utime and stime in clock ticks */
 	p = strrchr(buf, ')');
