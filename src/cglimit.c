@@ -35,6 +35,17 @@ int cglimit_find(const char *name)
 	return -1;
 }
 
+/* The decimal number S starts with (no sign, no space); END is what
+ * follows it. -1 if there is none, or it does not fit. */
+static int leading_number(const char *s, unsigned long long *v, char **end)
+{
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	*v = strtoull(s, end, 10);
+	return errno ? -1 : 0;
+}
+
 int cglimit_parse_amount(const char *s, int size, uint64_t *out)
 {
 	unsigned long long v, mult = 1;
@@ -44,11 +55,7 @@ int cglimit_parse_amount(const char *s, int size, uint64_t *out)
 		*out = UINT64_MAX;
 		return 0;
 	}
-	if (!isdigit((unsigned char)s[0]))
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
+	if (leading_number(s, &v, &end) < 0)
 		return -1;
 	if (size && *end) {
 		const char *units = "KMGT";
@@ -74,11 +81,7 @@ int cglimit_parse_duration(const char *s, unsigned *out)
 	unsigned long long v, mult = 1;
 	char *end;
 
-	if (!isdigit((unsigned char)s[0]))
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
+	if (leading_number(s, &v, &end) < 0)
 		return -1;
 	if (*end) {
 		size_t i = 0;
@@ -107,20 +110,14 @@ int cglimit_parse(int i, const char *s, uint64_t *out)
 	case CG_COUNT:
 		return cglimit_parse_amount(s, 0, out) < 0 || *out == 0 ? -1 : 0;
 	case CG_PERCENT:
-		if (!isdigit((unsigned char)s[0]))
-			return -1;
-		errno = 0;
-		v = strtoull(s, &end, 10);
-		if (errno || strcmp(end, "%") || v == 0 || v > MAX_PERCENT)
+		if (leading_number(s, &v, &end) < 0 || strcmp(end, "%") ||
+		    v == 0 || v > MAX_PERCENT)
 			return -1;
 		*out = v;
 		return 0;
 	case CG_WEIGHT:
-		if (!isdigit((unsigned char)s[0]))
-			return -1;
-		errno = 0;
-		v = strtoull(s, &end, 10);
-		if (errno || *end || v < 1 || v > 10000)
+		if (leading_number(s, &v, &end) < 0 || *end || v < 1 ||
+		    v > 10000)
 			return -1;
 		*out = v;
 		return 0;

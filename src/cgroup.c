@@ -202,7 +202,6 @@ int cgroup_prepare(struct cgroup_session *cg, const struct settings *s,
 {
 	const char *parent = s->cgroup_parent;
 	char offered[512], upath[4096];
-	const char *user = cg->uname;
 	int pfd;
 
 	memset(cg, 0, sizeof(*cg));
@@ -221,11 +220,11 @@ int cgroup_prepare(struct cgroup_session *cg, const struct settings *s,
 		goto fail;
 
 	snprintf(cg->uname, sizeof(cg->uname), "user-%u", (unsigned)id->uid);
-	snprintf(upath, sizeof(upath), "%s/%s", parent, user);
+	snprintf(upath, sizeof(upath), "%s/%s", parent, cg->uname);
 	/* the user's last session may be removing it right now: again */
 	for (int tries = 0; cg->dir < 0 && tries < 3; tries++) {
 		close_fd(&cg->user);
-		cg->user = make_dir(pfd, user, 0);
+		cg->user = make_dir(pfd, cg->uname, 0);
 		if (cg->user < 0)
 			continue;
 		if (write_limits(cg, p, cg->user, upath, true, e) < 0 ||
