@@ -28,6 +28,11 @@
 #               the jail is neither the root shell's that started the
 #               session nor the user's outer session's, and their keys
 #               cannot be found (compared by serial)
+#   io_uring    io_uring_setup, io_uring_enter and io_uring_register,
+#               through the native, i386 and x32 system call ABIs (each
+#               where it works outside: the control), fail with EPERM
+#               (seccomp = default; and in jailsh run); io_uring_setup
+#               works with io_uring = yes, and with seccomp = none
 #   abstract    a root service on the abstract socket \0jt-PID is not
 #               reachable with network = none; it is with network = host
 #               (control, the documented exposure) and outside
@@ -244,6 +249,47 @@ for n in (\"jtnull\", \"jttun\", \"jtloop\"):
 		ok "$W: seccomp = none: the jail's session keyring ($(val SES)) is not the outer session's ($outerses)" \
 			test -n "$(val SES)" -a "$(val SES)" != "$outerses"
 		unlike "$(val "KEY jt-outer-$$")" "outersecret" "$W: seccomp = none: the outer session's key cannot be found or read in the jail"
+	fi
+
+	# --- io_uring -----------------------------------------------------------------
+	if [ -x "$P2/uring" ]; then
+		CTL=$(as_user "$U" "$P2/uring" native i386 x32)
+		esc_profile "$U" ''
+		jcap "$M" "$U" "~/.p2/uring native i386 x32"
+		DFLT=$OUT
+		esc_profile "$U" 'io_uring = yes'
+		jcap "$M" "$U" "~/.p2/uring native i386 x32"
+		YES=$OUT
+		esc_profile "$U" 'seccomp = "none"'
+		jcap "$M" "$U" "~/.p2/uring native i386 x32"
+		NONE=$OUT
+		for a in native i386 x32; do
+			OUT=$CTL
+			if [ "$(val "$a-setup")" != ok ]; then
+				for i in 1 2 3 4 5 6 $([ "$M" = W ] && echo 7); do
+					skip "$W: io_uring through the $a ABI does not work outside either ($a-setup=$(val "$a-setup")): nothing to refuse"
+				done
+				continue
+			fi
+			pass "$W: control: outside, io_uring_setup through the $a ABI makes a ring; enter and register get the kernel's $(val "$a-enter"), $(val "$a-register")"
+			OUT=$DFLT
+			for c in setup enter register; do
+				is "$(val "$a-$c")" "Operation not permitted" \
+					"$W: seccomp = default: io_uring_$c through the $a ABI fails with EPERM"
+			done
+			OUT=$YES
+			is "$(val "$a-setup")" ok "$W: io_uring = yes: io_uring_setup through the $a ABI makes a ring"
+			OUT=$NONE
+			is "$(val "$a-setup")" ok "$W: seccomp = none: io_uring_setup through the $a ABI makes a ring"
+			if [ "$M" = W ]; then
+				OUT=$(as_user "$U" "$J" run -- "$P2/uring" "$a" 2>&1)
+				is "$(val "$a-setup")" "Operation not permitted" \
+					"$W run: io_uring_setup through the $a ABI fails with EPERM (jailsh run's default filter)"
+			fi
+		done
+		esc_profile "$U" ''
+	else
+		skip "$W: no compiled uring probe (no gcc?)"
 	fi
 
 	# --- an abstract socket of a host service ---------------------------------
