@@ -69,8 +69,9 @@ static void print_policy(const struct policy *po)
 	printf("devices   %s\n", p->devices == DEV_HOST ? "host" : "minimal");
 	printf("ssh agent %s\n", p->ssh_agent ? "yes, when sshd forwards one" :
 	       "no");
-	printf("seccomp   %s; user namespaces %s\n", p->seccomp_default ?
-	       "default" : "none (TIOCSTI and TIOCLINUX only)",
+	printf("seccomp   %s; user namespaces %s\n", !p->seccomp_default ?
+	       "none (TIOCSTI and TIOCLINUX only)" : p->io_uring ?
+	       "default, io_uring allowed" : "default, io_uring refused",
 	       p->user_namespaces ? "allowed" : "refused");
 	printf("mounts, in the order they are made:\n");
 	for (size_t i = 0; i < pl->nops; i++) {

@@ -8,8 +8,9 @@
  * already (priv_drop or priv_seal). Whatever the profile says, TIOCSTI and
  * TIOCLINUX are refused: a jailed process must not type into a terminal
  * that something outside the jail reads after the session. With seccomp =
- * default, what a jailed session never needs is refused too; with
- * user_namespaces = no, creating a user namespace. Refused calls fail
+ * default, what a jailed session never needs is refused too, and io_uring
+ * unless io_uring = yes; with user_namespaces = no, creating a user
+ * namespace. Refused calls fail
  * with EPERM (clone3, which cannot be inspected, with ENOSYS, so that libc
  * falls back to clone); nothing is killed. */
 int filter_install(const struct profile *p, struct jerr *e);

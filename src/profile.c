@@ -353,7 +353,7 @@ static int copy_list(cfg_t *cfg, const char *name, char ***out, size_t *n)
 }
 
 /* The options every profile has, before the cgroup limits. */
-#define NFIXED 15
+#define NFIXED 16
 
 static char *dup_or_null(const char *s)
 {
@@ -387,6 +387,7 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 		CFG_BOOL("ssh_agent", cfg_false, CFGF_NONE),
 		CFG_STR("seccomp", "default", CFGF_NONE),
 		CFG_BOOL("user_namespaces", cfg_true, CFGF_NONE),
+		CFG_BOOL("io_uring", cfg_false, CFGF_NONE),
 		CFG_SEC("volume", bind_opts, multi),
 		CFG_SEC("map", bind_opts, multi),
 		CFG_SEC("tmpfs", tmpfs_opts, multi),
@@ -467,6 +468,7 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 	p->ssh_agent = cfg_getbool(cfg, "ssh_agent");
 	p->seccomp_default = !strcmp(cfg_getstr(cfg, "seccomp"), "default");
 	p->user_namespaces = cfg_getbool(cfg, "user_namespaces");
+	p->io_uring = cfg_getbool(cfg, "io_uring");
 	if ((cfg_getstr(cfg, "shell") && !p->shell) ||
 	    (cfg_getstr(cfg, "hostname") && !p->hostname) ||
 	    copy_list(cfg_getsec(cfg, "env"), "set", &p->env_set,

@@ -44,6 +44,7 @@ struct profile {
 	bool ssh_agent; /* bring sshd's forwarded agent socket in */
 	bool seccomp_default; /* seccomp = default (or none) */
 	bool user_namespaces; /* the session may create its own */
+	bool io_uring; /* seccomp = default lets io_uring through */
 	struct profile_mount *mounts;
 	size_t nmounts;
 	bool limit_set[RLIM_NLIMITS];

@@ -517,13 +517,17 @@ static void test_repeats(void)
 	rejects("seccomp value", "seccomp = \"strict\"\n", 1, "seccomp");
 	rejects("user_namespaces value", "\nuser_namespaces = maybe\n", 2,
 		"user_namespaces");
+	rejects("io_uring value", "io_uring = \"sometimes\"\n", 1,
+		"io_uring");
 	is_int(profile_parse(FILE_NAME, "", &p, &e), 0, "filter defaults");
-	ok(p.seccomp_default && p.user_namespaces,
-	   "  seccomp = default, user_namespaces = yes");
+	ok(p.seccomp_default && p.user_namespaces && !p.io_uring,
+	   "  seccomp = default, user_namespaces = yes, io_uring = no");
 	profile_free(&p);
 	is_int(profile_parse(FILE_NAME, "seccomp = none\nuser_namespaces = no"
-			     "\n", &p, &e), 0, "filter options parse");
-	ok(!p.seccomp_default && !p.user_namespaces, "  and apply");
+			     "\nio_uring = yes\n", &p, &e), 0,
+	       "filter options parse");
+	ok(!p.seccomp_default && !p.user_namespaces && p.io_uring,
+	   "  and apply");
 	profile_free(&p);
 
 	/* what is not a repeat */
