@@ -24,7 +24,8 @@ static void describe(const struct plan *pl, const struct plan_op *op,
 		break;
 	case MOUNT_DEV:
 		snprintf(buf, len, p->devices == DEV_HOST ?
-			 "the host's /dev, nosuid, with a private /dev/shm" :
+			 "the host's /dev, nosuid, with a private /dev/shm "
+			 "and /dev/mqueue" :
 			 "minimal: null zero full random urandom tty ptmx, "
 			 "the host's /dev/pts, a private /dev/shm");
 		break;

@@ -370,6 +370,42 @@ static int prepare_log(int dev, struct jerr *e)
 	return fd;
 }
 
+/* A new file system of TYPE with nothing to configure, not attached
+ * anywhere yet; -1 (errno set) on failure. */
+static int fresh_fs(const char *type, unsigned int attrs)
+{
+	int fs = fsopen(type, FSOPEN_CLOEXEC), mnt = -1, err;
+
+	if (fs >= 0 && fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+		mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	err = errno;
+	if (fs >= 0)
+		close(fs);
+	errno = err;
+	return mnt;
+}
+
+/* The host's /dev brings the host's /dev/mqueue: the queue file system of
+ * the host's IPC namespace, mode 1777, where a queue made by path would
+ * outlive the session and be the host's. Covered by the queue file system
+ * of the jail's own IPC namespace (fsopen takes the caller's), which dies
+ * with the jail. A host without one has nothing to cover. */
+static int mount_mqueue(const struct plan *pl, struct jerr *e)
+{
+	struct stat st;
+	int mnt, r;
+
+	if (lstat("/dev/mqueue", &st) < 0 && errno == ENOENT)
+		return 0;
+	mnt = fresh_fs("mqueue", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				 MOUNT_ATTR_NOEXEC);
+	if (mnt < 0)
+		return jerr_sys(e, errno, "mount the jail's own /dev/mqueue");
+	r = attach(mnt, "/dev/mqueue", 1, pl, NULL, e);
+	close(mnt);
+	return r;
+}
+
 /* Every jail gets its own /dev/shm, whatever its /dev. */
 static int mount_shm(const struct plan *pl, struct jerr *e)
 {
@@ -407,9 +443,10 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 	int dev, log;
 
 	if (pl->profile->devices == DEV_HOST) {
-		if (attach(src->tree, "/dev", 1, pl, NULL, e) < 0)
+		if (attach(src->tree, "/dev", 1, pl, NULL, e) < 0 ||
+		    mount_shm(pl, e) < 0)
 			return -1;
-		return mount_shm(pl, e);
+		return mount_mqueue(pl, e);
 	}
 	dev = new_tmpfs("/dev", 0755, 65536,
 			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
@@ -579,20 +616,14 @@ out:
  * of the host's cgroup2 mount point (EBUSY, the same superblock). */
 static int mount_cgroup(const struct plan *pl, struct jerr *e)
 {
-	int fs = fsopen("cgroup2", FSOPEN_CLOEXEC), mnt = -1, r;
+	int mnt = fresh_fs("cgroup2", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	int r;
 
-	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY |
-			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-			   MOUNT_ATTR_NOEXEC)) < 0) {
-		r = jerr_sys(e, errno, "mount the session's cgroup");
-	} else {
-		r = attach(mnt, "/sys/fs/cgroup", 1, pl, NULL, e);
-	}
-	if (mnt >= 0)
-		close(mnt);
-	if (fs >= 0)
-		close(fs);
+	if (mnt < 0)
+		return jerr_sys(e, errno, "mount the session's cgroup");
+	r = attach(mnt, "/sys/fs/cgroup", 1, pl, NULL, e);
+	close(mnt);
 	return r;
 }
 

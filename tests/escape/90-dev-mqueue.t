@@ -106,7 +106,7 @@ for M in $MODES; do
 	made=$(val MADE-PATH)/$(val mq_create)
 	if control "$W: devices = host: the session makes a queue by path and one with mq_open" \
 		[ "$made" = ok/ok ]; then
-		like " $(val LS) " " $PQ .* $MQ | $MQ .* $PQ " \
+		like " $(val LS) " "^(?=.* $PQ )(?=.* $MQ )" \
 			"$W: the jail's /dev/mqueue lists both (the queue file system of its own IPC namespace)"
 		is "$(val FSTYPE)" mqueue "  ... and is an mqueue file system"
 		ok "$W: while the session runs, the host's /dev/mqueue has neither queue" \
