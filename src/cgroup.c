@@ -381,3 +381,46 @@ void cgroup_close(struct cgroup_session *cg)
 	close_fd(&cg->user);
 	close_fd(&cg->parent);
 }
+
+/* For jailsh enter: opens, without changing anything, the session cgroup
+ * NAME of user UID under cgroup_parent: root's directories on cgroup2,
+ * none reached through a link. */
+int cgroup_open_session(const struct settings *s, uid_t uid,
+			const char *name, struct jerr *e)
+{
+	char uname[32];
+	int dirs[3] = { -1, -1, -1 }, r = -1;
+
+	snprintf(uname, sizeof(uname), "user-%u", (unsigned)uid);
+	if (!s->cgroup_parent)
+		return jerr_set(e, "jailsh.conf sets no cgroup_parent");
+	dirs[0] = open_parent(s->cgroup_parent, e);
+	if (dirs[0] < 0)
+		return -1;
+	dirs[1] = openat(dirs[0], uname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					       O_CLOEXEC);
+	if (dirs[1] >= 0)
+		dirs[2] = openat(dirs[1], name, O_RDONLY | O_DIRECTORY |
+						       O_NOFOLLOW | O_CLOEXEC);
+	if (dirs[2] < 0) {
+		jerr_sys(e, errno, "%s/%s/%s", s->cgroup_parent, uname, name);
+	} else {
+		struct statfs sf;
+		struct stat a, b;
+
+		if (fstatfs(dirs[2], &sf) < 0 ||
+		    sf.f_type != CGROUP2_SUPER_MAGIC ||
+		    fstat(dirs[1], &a) < 0 || fstat(dirs[2], &b) < 0 ||
+		    a.st_uid != 0 || b.st_uid != 0)
+			jerr_set(e, "%s/%s/%s is not a session cgroup made by "
+				 "root", s->cgroup_parent, uname, name);
+		else
+			r = dirs[2];
+	}
+	close(dirs[0]);
+	if (dirs[1] >= 0)
+		close(dirs[1]);
+	if (r < 0 && dirs[2] >= 0)
+		close(dirs[2]);
+	return r;
+}

@@ -49,4 +49,10 @@ void cgroup_usage(const struct cgroup_session *cg, struct cgroup_usage *u);
 
 void cgroup_close(struct cgroup_session *cg);
 
+/* For jailsh enter, which changes nothing here: the directory of the
+ * session cgroup NAME ("session-...") of user UID under cgroup_parent,
+ * root's and on cgroup2, opened; -1 on error. */
+int cgroup_open_session(const struct settings *s, uid_t uid,
+			const char *name, struct jerr *e);
+
 #endif

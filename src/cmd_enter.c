@@ -8,7 +8,8 @@
  * it is sealed (no_new_privs, no capabilities, the filter) before it runs
  * anything. A jail in a user namespace (jailsh run) is joined with the
  * caller's own rights only; privilege is used only to join a jail that
- * root made (a login session), and gives nothing the session had not. */
+ * root made (a login session), and gives nothing the session had not:
+ * the command runs in the session's cgroup too, under its limits. */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <dirent.h>
@@ -27,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "commands.h"
 #include "config.h"
 #include "env.h"
@@ -258,6 +260,109 @@ static int owned_by_host(const struct target *t)
 	return 1;
 }
 
+/* PATH of "0::PATH", the cgroup v2 line of PROC's cgroup file (PROC is
+ * a /proc/PID directory); -1 when there is none. */
+static int cgroup_path(int proc, const char *file, char *path, size_t size)
+{
+	char buf[8192], *p, *end;
+
+	if (fds_read_at(proc, file, buf, sizeof(buf)) < 0)
+		return -1;
+	p = !strncmp(buf, "0::", 3) ? buf : strstr(buf, "\n0::");
+	if (!p)
+		return -1;
+	p += p == buf ? 3 : 4;
+	end = strchr(p, '\n');
+	if (end)
+		*end = '\0';
+	if (p[0] != '/' || strlen(p) >= size)
+		return -1;
+	snprintf(path, size, "%s", p);
+	return 0;
+}
+
+/* NAME when PATH ends in "/user-UID/NAME", NAME a session's; else NULL. */
+static const char *session_name(const char *path, uid_t uid)
+{
+	const char *name = strrchr(path, '/'), *user;
+	char want[32];
+	size_t n;
+
+	if (!name || name == path || strncmp(name + 1, "session-", 8) ||
+	    !name[9])
+		return NULL;
+	for (user = name - 1; user > path && *user != '/'; user--)
+		;
+	n = snprintf(want, sizeof(want), "/user-%u/", (unsigned)uid);
+	return strncmp(user, want, n) || user + n != name + 1 ? NULL :
+								name + 1;
+}
+
+static int not_session(const char *arg, const char *cgroup,
+		       const char *parent)
+{
+	log_refusal("enter %s: its cgroup %s is not a session cgroup of yours "
+		    "under cgroup_parent %s (jailsh.conf)", arg, cgroup, parent);
+	return -1;
+}
+
+/* A jail root made with a cgroup (cgroup_parent) is joined only in it:
+ * this process moves into the cgroup the kernel names for the pinned
+ * target, which must be a session cgroup of the caller's under
+ * cgroup_parent, before it joins anything; then the kernel must name
+ * the same cgroup for both. A target with a cgroup namespace of its own
+ * has a cgroup: without cgroup_parent it is refused. */
+static int join_cgroup(const struct target *t, const struct policy *po,
+		       const char *arg)
+{
+	const char *parent = po->settings.cgroup_parent, *name;
+	char theirs[4096], again[4096], mine[4096];
+	struct jerr e = { "" };
+	int dir, procs, ok;
+
+	if (!parent && !(t->differ & CLONE_NEWCGROUP))
+		return 0; /* a session without a cgroup: nothing to join */
+	if (cgroup_path(t->proc, "cgroup", theirs, sizeof(theirs)) < 0 ||
+	    syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
+		return refuse(arg, "its cgroup cannot be read");
+	if (!parent)
+		return refuse(arg, "it has a cgroup of its own, and jailsh.conf "
+			      "sets no cgroup_parent: it cannot be joined");
+	name = session_name(theirs, po->id.uid);
+	if (!name)
+		return not_session(arg, theirs, parent);
+	dir = cgroup_open_session(&po->settings, po->id.uid, name, &e);
+	if (dir >= 0) {
+		procs = openat(dir, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+		ok = procs >= 0 && write(procs, "0", 1) == 1;
+		if (!ok)
+			jerr_sys(&e, errno, "move into %s/user-%u/%s", parent,
+				 (unsigned)po->id.uid, name);
+		if (procs >= 0)
+			close(procs);
+		close(dir);
+		if (!ok)
+			dir = -1;
+	}
+	if (dir < 0) {
+		log_refusal("enter %s: its cgroup %s cannot be joined: %s", arg,
+			    theirs, e.msg);
+		return -1;
+	}
+	/* the kernel's word for where this process is now (the same
+	 * PARENT/user-UID/NAME as the target's only if the target's is
+	 * under cgroup_parent), and for where the target still is */
+	if (cgroup_path(AT_FDCWD, "/proc/self/cgroup", mine, sizeof(mine)) < 0 ||
+	    cgroup_path(t->proc, "cgroup", again, sizeof(again)) < 0 ||
+	    syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
+		return refuse(arg, "its cgroup cannot be read");
+	if (strcmp(again, theirs))
+		return refuse(arg, "it moved to another cgroup meanwhile");
+	if (strcmp(mine, theirs))
+		return not_session(arg, theirs, parent);
+	return 0;
+}
+
 /* setns() into each, the user namespace first: in it the others are
  * the caller's to join. */
 static int join_all(const struct target *t, struct jerr *e)
@@ -385,6 +490,10 @@ int cmd_enter(int argc, char **argv, const struct inherited *in)
 		log_refusal("enter: %s", e.msg);
 		goto out;
 	}
+	/* into the session's cgroup first, while still root: never the
+	 * command outside it */
+	if (privileged && join_cgroup(&t, &po, argv[first]) < 0)
+		goto out;
 	if (join(&t, privileged ? &po : NULL, &e) < 0) {
 		log_refusal("enter %s: %s", argv[first], e.msg);
 		goto out;

@@ -617,7 +617,7 @@ out:
 static int mount_cgroup(const struct plan *pl, struct jerr *e)
 {
 	int mnt = fresh_fs("cgroup2", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-					      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+				      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	int r;
 
 	if (mnt < 0)

@@ -16,7 +16,9 @@
 #       cgroup_parent: root moved the target to PARENT/jt-other, to
 #       PARENT/user-UID/jt-notsession, below the session's cgroup, to
 #       another user's PARENT/user-OTHER/session-1, to a session-like
-#       ELSEWHERE/user-UID/session-1 outside cgroup_parent; jailsh.conf
+#       ELSEWHERE/user-UID/session-1 outside cgroup_parent, also when
+#       cgroup_parent has one of that name (PARENT/user-UID/session-jt-twin,
+#       which only the kernel's answer after the move tells apart); jailsh.conf
 #       names another cgroup_parent, one that does not exist, or none
 #       while the session has a cgroup namespace of its own; a session
 #       that has no cgroup (started without cgroup_parent) once
@@ -58,6 +60,8 @@ in_cg() {
 jec() { _jc_u=$1; shift; in_cg "$CALLER" "$_jc_u" "$J" enter "$@"; }
 # move PID DIR: root moves PID into the cgroup DIR (made if need be)
 move() { mkdir -p "$2" && echo "$1" > "$2/cgroup.procs"; }
+# refused_why DESC: refused (adhoc/lib.sh), and the message as a diag
+refused_why() { refused "$1"; diag "  $ERR"; }
 # the host pid of USER's command "sleep ARG"
 sleep_pid() { pgrep -u "$1" -x -f "sleep $2" | head -n 1; }
 
@@ -103,7 +107,7 @@ moved() {
 		return
 	fi
 	capture jec "$U" "$S" -- sh -c 'echo jt-ran'
-	refused "(b) the target moved to $1"
+	refused_why "(b) the target moved to $1"
 	move "$S" "$SESS"
 }
 moved "PARENT/jt-other (under cgroup_parent, no user's)" "$CG_T/jt-other"
@@ -111,17 +115,21 @@ moved "PARENT/user-UID/jt-notsession (not a session's)" "$CG_T/user-$U_UID/jt-no
 moved "PARENT/user-UID/session-N/jt-sub (below the session's)" "$SESS/jt-sub"
 moved "PARENT/user-OTHER/session-1 (another user's)" "$CG_T/user-$B_UID/session-1"
 moved "ELSEWHERE/user-UID/session-1 (not under cgroup_parent)" "$ELSE/user-$U_UID/session-1"
+# the same name under cgroup_parent too: only the kernel can tell them apart
+mkdir -p "$CG_T/user-$U_UID/session-jt-twin"
+moved "ELSEWHERE/user-UID/session-jt-twin, while PARENT/user-UID/session-jt-twin exists" \
+	"$ELSE/user-$U_UID/session-jt-twin"
 is "$(proc_cg "$S")" "$SESS" "(b) the target is back in its session's cgroup"
 
 jconf "cgroup_parent = \"$ELSE\""
 capture jec "$U" "$S" -- sh -c 'echo jt-ran'
-refused "(b) jailsh.conf names another cgroup_parent"
+refused_why "(b) jailsh.conf names another cgroup_parent"
 jconf "cgroup_parent = \"$CG_BASE/t-$$-gone\""
 capture jec "$U" "$S" -- sh -c 'echo jt-ran'
-refused "(b) jailsh.conf names a cgroup_parent that does not exist"
+refused_why "(b) jailsh.conf names a cgroup_parent that does not exist"
 no_jconf
 capture jec "$U" "$S" -- sh -c 'echo jt-ran'
-refused "(b) jailsh.conf sets no cgroup_parent, and the session has a cgroup namespace of its own"
+refused_why "(b) jailsh.conf sets no cgroup_parent, and the session has a cgroup namespace of its own"
 
 jconf "cgroup_parent = \"$CG_T\""
 capture jec "$U" "$S" -- sh -c 'echo jt-ran; grep "^0::" /proc/self/cgroup'
@@ -138,7 +146,7 @@ esc_control "(b) a session started without cgroup_parent ($N) is entered while j
 	[ "$RC/$OUT" = "0/jt-ran" ]
 jconf "cgroup_parent = \"$CG_T\""
 capture jec "$U" "$N" -- sh -c 'echo jt-ran'
-refused "(b) that session (no cgroup) once jailsh.conf sets cgroup_parent"
+refused_why "(b) that session (no cgroup) once jailsh.conf sets cgroup_parent"
 kill -KILL "$N"
 wait_for 5 eval '[ -z "$(jailed_pids "$U" sleep)" ]'
 
