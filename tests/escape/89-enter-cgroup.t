@@ -23,7 +23,9 @@
 #       while the session has a cgroup namespace of its own; a session
 #       that has no cgroup (started without cgroup_parent) once
 #       jailsh.conf sets one.
-#   (c) max_time: a command entered into a session with max_time ends
+#   (c) a session the PAM module jailed (pamrun, a PAM service of the
+#       test's own): entered, the command is in its cgroup.
+#   (d) max_time: a command entered into a session with max_time ends
 #       with it.
 #
 # Positive controls: outside any jail the caller's command is in the
@@ -151,7 +153,42 @@ kill -KILL "$N"
 wait_for 5 eval '[ -z "$(jailed_pids "$U" sleep)" ]'
 
 # =============================================================================
-# (c) max_time
+# (c) a session the PAM module jailed
+# =============================================================================
+pam_setup
+PAMRUN=$ESC_DIR/pamrun
+if gcc -O2 -Wall -o "$PAMRUN" "$TOP/tests/escape/probes2/pamrun.c" -lpam 2>"$_state/gcc"; then
+	pam_service "jt-enter-$$" "auth sufficient pam_rootok.so
+session required pam_unix.so
+$PAM_LINE"
+	"$PAMRUN" "jt-enter-$$" "$U" -c 'echo ready; exec sleep 300' > "$_state/p.out" 2>&1 &
+	disown $!
+	wait_file 10 "$_state/p.out" '^ready$'
+	PP=
+	wait_for 5 eval 'PP=$(jailed_pids "$U" sleep | head -n 1); [ -n "$PP" ]'
+	PS=$(proc_cg "$PP")
+fi
+if esc_control "(c) a PAM-jailed session's sleep (${PP:-none}) is in a session cgroup: ${PS#"$CG_T"/}" \
+	_matches "${PS:-}" "^$(ere "$CG_T")/user-$U_UID/session-[^/]+\$"; then
+	capture jec "$U" "$PP" -- sh -c 'grep "^0::" /proc/self/cgroup'
+	is "$RC/$OUT" "0/0::/" "(c) entered into it, /proc/self/cgroup reads 0::/"
+	TAG3=$((TAG + 2))
+	jec "$U" "$PP" -- sh -c "exec sleep $TAG3" > /dev/null 2>&1 &
+	EJ=$!
+	EP=
+	wait_for 10 eval 'EP=$(sleep_pid "$U" "$TAG3"); [ -n "$EP" ]'
+	is "$(proc_cg "$EP")" "$PS" "(c) the host sees the entered command ($EP) in the PAM session's cgroup"
+	[ -n "$EP" ] && kill -KILL "$EP"
+	wait "$EJ"
+else
+	diag "$(cat "$_state/gcc" "$_state/p.out" 2>/dev/null)"
+	esc_skip 2 "no PAM-jailed session with a cgroup"
+fi
+kill -KILL "$PP" 2>/dev/null
+wait_for 5 eval '[ -z "$(jailed_pids "$U" sleep)" ]'
+
+# =============================================================================
+# (d) max_time
 # =============================================================================
 profile "$U" 'volume "~" {}
 max_time = 3'
@@ -162,10 +199,10 @@ jec "$U" "$T" -- sh -c "exec sleep $TAG2" > /dev/null 2>&1 &
 EJ=$!
 EP=
 wait_for 5 eval 'EP=$(sleep_pid "$U" "$TAG2"); [ -n "$EP" ]'
-esc_control "(c) a command is entered into a session with max_time = 3 ($EP)" [ -n "$EP" ]
+esc_control "(d) a command is entered into a session with max_time = 3 ($EP)" [ -n "$EP" ]
 # SIGTERM at 3 s, SIGKILL 5 s later (init.c, MAX_TIME_GRACE_MS)
-ok "(c) it ends with the session, within 10 s" wait_for 10 eval '[ -z "$(sleep_pid "$U" "$TAG2")" ]'
-diag "(c) gone after $(since "$t0") s"
+ok "(d) it ends with the session, within 10 s" wait_for 10 eval '[ -z "$(sleep_pid "$U" "$TAG2")" ]'
+diag "(d) gone after $(since "$t0") s"
 wait "$EJ"
 
 ok "nothing of the user's is left running" no_live_processes "$U" 5
