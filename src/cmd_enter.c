@@ -260,13 +260,13 @@ static int owned_by_host(const struct target *t)
 	return 1;
 }
 
-/* PATH of "0::PATH", the cgroup v2 line of PROC's cgroup file (PROC is
- * a /proc/PID directory); -1 when there is none. */
-static int cgroup_path(int proc, const char *file, char *path, size_t size)
+/* PATH of "0::PATH", the cgroup v2 line of FILE at DIR (/proc/PID and
+ * "cgroup"); -1 when there is none. */
+static int read_cgroup(int dir, const char *file, char *path, size_t size)
 {
 	char buf[8192], *p, *end;
 
-	if (fds_read_at(proc, file, buf, sizeof(buf)) < 0)
+	if (fds_read_at(dir, file, buf, sizeof(buf)) < 0)
 		return -1;
 	p = !strncmp(buf, "0::", 3) ? buf : strstr(buf, "\n0::");
 	if (!p)
@@ -322,7 +322,7 @@ static int join_cgroup(const struct target *t, const struct policy *po,
 
 	if (!parent && !(t->differ & CLONE_NEWCGROUP))
 		return 0; /* a session without a cgroup: nothing to join */
-	if (cgroup_path(t->proc, "cgroup", theirs, sizeof(theirs)) < 0 ||
+	if (read_cgroup(t->proc, "cgroup", theirs, sizeof(theirs)) < 0 ||
 	    syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
 		return refuse(arg, "its cgroup cannot be read");
 	if (!parent)
@@ -352,8 +352,8 @@ static int join_cgroup(const struct target *t, const struct policy *po,
 	/* the kernel's word for where this process is now (the same
 	 * PARENT/user-UID/NAME as the target's only if the target's is
 	 * under cgroup_parent), and for where the target still is */
-	if (cgroup_path(AT_FDCWD, "/proc/self/cgroup", mine, sizeof(mine)) < 0 ||
-	    cgroup_path(t->proc, "cgroup", again, sizeof(again)) < 0 ||
+	if (read_cgroup(AT_FDCWD, "/proc/self/cgroup", mine, sizeof(mine)) < 0 ||
+	    read_cgroup(t->proc, "cgroup", again, sizeof(again)) < 0 ||
 	    syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
 		return refuse(arg, "its cgroup cannot be read");
 	if (strcmp(again, theirs))
