@@ -23,6 +23,7 @@
 #include "log.h"
 #include "cgroup.h"
 #include "policy.h"
+#include "self.h"
 #include "session.h"
 #include "status.h"
 
@@ -373,9 +374,22 @@ out:
 	return code;
 }
 
+/* Is this the caller's login shell, outside any jail? Then whatever
+ * started it (su USER -- ARGS, runuser, anything that runs a login shell
+ * with arguments) chose its arguments, and none of them may choose a
+ * subcommand over the profile's jail. Root is never jailed. */
+static int login_shell_outside(struct jerr *e)
+{
+	if (getuid() == 0 || jail_inside())
+		return 0;
+	return self_is_login_shell(getuid(), e);
+}
+
 static int dispatch(int argc, char **argv, struct inherited *in)
 {
 	const char *cmd = argc > 1 && argv[0][0] != '-' ? argv[1] : "";
+	struct jerr e;
+	int r;
 
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		usage(stdout);
@@ -384,6 +398,18 @@ static int dispatch(int argc, char **argv, struct inherited *in)
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
 		printf("jailsh %s\n", JAILSH_VERSION);
 		return 0;
+	}
+	if (!strcmp(cmd, "check") || !strcmp(cmd, "run") ||
+	    !strcmp(cmd, "build") || !strcmp(cmd, "enter") ||
+	    !strcmp(cmd, "explain")) {
+		r = login_shell_outside(&e);
+		if (r < 0) {
+			log_refusal("%s: cannot tell whether jailsh is the "
+				    "login shell: %s", cmd, e.msg);
+			return EXIT_FAILED;
+		}
+		if (r > 0)
+			cmd = ""; /* the real shell's arguments, in the jail */
 	}
 	if (!strcmp(cmd, "check"))
 		return cmd_check(argc - 1, argv + 1);

@@ -1,8 +1,35 @@
 #define _GNU_SOURCE
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "policy.h"
 #include "profile_load.h"
+#include "self.h"
+
+/* The real shell is never jailsh itself: the plan knows it by the name
+ * "jailsh" only, and a link by another name would start jailsh in the
+ * jail, which would start itself again, without end. A login shell that
+ * is jailsh runs /bin/sh, as the plan does for "jailsh"; a profile that
+ * names it is refused. */
+static int not_self(struct policy *po, struct jerr *e)
+{
+	char *sh;
+	int r = self_is(po->plan.shell, e);
+
+	if (r <= 0)
+		return r;
+	if (po->profile.shell)
+		return jerr_set(e, "%s: shell = \"%s\" is jailsh itself; name "
+				"the real shell", po->profile.file,
+				po->profile.shell);
+	sh = strdup("/bin/sh");
+	if (!sh)
+		return jerr_set(e, "out of memory");
+	free(po->plan.shell);
+	po->plan.shell = sh;
+	return 0;
+}
 
 int policy_load(struct policy *po, const char *confdir, struct jerr *e)
 {
@@ -15,9 +42,9 @@ int policy_load(struct policy *po, const char *confdir, struct jerr *e)
 	if (r >= 0)
 		r = profile_load(&d, &po->settings, &po->id, &po->profile, e);
 	confdir_close(&d);
-	if (r < 0)
+	if (r < 0 || plan_build(&po->profile, &po->id, &po->plan, e) < 0)
 		return -1;
-	return plan_build(&po->profile, &po->id, &po->plan, e);
+	return not_self(po, e);
 }
 
 int policy_load_builtin(struct policy *po, struct jerr *e)
@@ -25,7 +52,9 @@ int policy_load_builtin(struct policy *po, struct jerr *e)
 	if (profile_parse(PROFILE_BUILTIN_NAME, profile_builtin, &po->profile,
 			  e) < 0)
 		return -1;
-	return plan_build(&po->profile, &po->id, &po->plan, e);
+	if (plan_build(&po->profile, &po->id, &po->plan, e) < 0)
+		return -1;
+	return not_self(po, e);
 }
 
 void policy_free(struct policy *po)

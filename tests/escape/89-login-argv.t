@@ -27,9 +27,13 @@
 #   - su U -- enter NAME PROBE, NAME an ad-hoc jail of U's (made with a
 #     copy of jailsh that is not U's login shell); su U -- explain prints
 #     nothing of explain's;
+#   - what a subcommand's name becomes: the real shell's argument, so
+#     "su U -- run ARGS" from U's home runs U's ./run script in the jail;
+#   - a uid with no entry in the password database: jailsh run refused;
 #   - a login shell that is a symbolic link (another name) to a second
 #     setuid copy of jailsh: su W -- run -- PROBE; and such a session runs
-#     the real shell, never jailsh again (which looped);
+#     /bin/sh, never jailsh again (which looped); a profile whose shell is
+#     such a link is refused;
 #   - ssh U@127.0.0.1 run -- PROBE, and ssh ... jailsh run --vol /proc /mnt
 #     -- PROBE (nested in the profile's jail, which it can only narrow),
 #     against a private sshd.
@@ -166,6 +170,13 @@ start "runuser U -- run --vol /proc /mnt -- PROBE" \
 	runuser "$U" -- run --vol /proc /mnt -- "$PROBE"
 start "runuser -u U -- jailsh run --vol /proc /mnt -- PROBE" \
 	runuser -u "$U" -- "$J" run --vol /proc /mnt -- "$PROBE"
+# what a subcommand's name becomes: the real shell's script, as with any
+# other login shell (bash runs ./run from the working directory), in the
+# jail
+install -m 755 -o root -g root "$PROBE" "$U_H/run"
+capture env -C "$U_H" timeout 60 su "$U" -- run --vol /proc /mnt -- x </dev/null
+is "$(outcome)" profile "su U -- run ARGS, from U's home: bash runs U's ./run in the profile's jail"
+rm -f "$U_H/run"
 start "su U -- -c 'jailsh run --vol /proc /mnt -- PROBE' (nested in the profile's jail)" \
 	su "$U" -- -c "$JC run --vol /proc /mnt -- $PROBE"
 ok "  ... which ran (nesting inside the jail still works)" _matches "$OUT" '(^|\n)Uid='
@@ -205,6 +216,16 @@ capture timeout 60 su "$U" -- explain </dev/null
 unlike "$OUT" "$(ere "$CONF/users/$U.conf")" \
 	"su U -- explain: explain is not run (the argument is the real shell's)"
 
+# --- the password database ---------------------------------------------------------
+# a uid that has no entry: nothing tells whether jailsh is its login
+# shell, so no subcommand
+nouid=$((U_UID + 7000))
+while getent passwd "$nouid" >/dev/null; do nouid=$((nouid + 1)); done
+capture env -C / setpriv --reuid="$nouid" --regid="$U_GID" --clear-groups \
+	--reset-env -- timeout 60 "$JC" run -- /bin/echo jt-ran
+is "$RC:$OUT" 125: "uid $nouid, no entry in the password database: jailsh run is refused (125), nothing runs"
+like "$ERR" "^jailsh: run: .*uid $nouid has no entry in the password database\$" "  ... with one line that says why"
+
 # --- a login shell that is a link, with another name, to a second copy --------
 install -d -m 755 "$ESC_DIR/bin"
 install -m 4755 -o root -g root "$J" "$ESC_DIR/bin/jailsh"
@@ -217,6 +238,15 @@ OWNER=$W start "su W -- run --vol /proc /mnt -- PROBE (login shell a link to a s
 esc_user X "$ESC_DIR/bin/jsh" "volume \"~\" {}"
 capture timeout 20 su "$X" -- -c 'readlink /proc/$$/exe' </dev/null
 is "$OUT" "$(readlink -f /bin/sh)" "su X -- -c CMD, X's login shell a link to jailsh named jsh: CMD runs under /bin/sh, not jailsh again (exit $RC)"
+
+# a profile that names jailsh (by a link to the copy that runs) as the
+# real shell: refused
+esc_user Z /bin/bash "shell = \"$ESC_DIR/bin/jsh\"
+volume \"~\" {}"
+capture as_user "$Z" timeout 20 "$ESC_DIR/bin/jailsh" -c 'echo jt-ran' </dev/null
+is "$RC:$OUT" 125: "a profile with shell = a link to jailsh: refused (125), not run in a loop"
+like "$ERR" "^jailsh: .*shell = \"$(ere "$ESC_DIR")/bin/jsh\" is jailsh itself; name the real shell\$" \
+	"  ... with one line that says so"
 
 # --- ssh ----------------------------------------------------------------------------
 if [ -n "$have_sshd" ]; then
