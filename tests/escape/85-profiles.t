@@ -83,7 +83,7 @@ map \"$JAILSH_TEST_ROOT\" {}"
 network = \"none\""
 
 	# --- what the jail can write is never read -----------------------------
-	before=$(as_user "$U" "$J" explain 2>&1)
+	before=$("$J" explain "$U" 2>&1)
 	LOOSE='network = "host"
 hostname = "jt-loose"
 seccomp = "none"
@@ -98,7 +98,7 @@ map "/root" {}'
 		done
 		echo PLANTED"
 	like "$OUT" PLANTED "$W: inside, loosening profiles were written in the home directory, ~/.config, /tmp and /dev/shm"
-	after=$(as_user "$U" "$J" explain 2>&1)
+	after=$("$J" explain "$U" 2>&1)
 	is "$after" "$before" "$W: the next session's plan (jailsh explain) is unchanged"
 	jcap "$M" "$U" "hostname; ls /sys/class/net >/dev/null; ${IP:-/usr/sbin/ip} -o link | wc -l; test -e /host && echo HOST-MOUNTED"
 	is "$(printf '%s' "$OUT" | tr '\n' ' ')" "jt-prof-$M 1" \

@@ -462,7 +462,10 @@ for mode in self root; do
 	fi
 done
 
-user L "$J"
+# L's and LF's sessions are started with jailsh -c; their login shell is
+# bash, so that they may run jailsh enter outside a jail, which jailsh as
+# the login shell does not take (tests/escape/89-login-argv.t)
+user L /bin/bash
 profile "$L" 'shell = "/bin/bash"
 volume "~" {}'
 if fake F "$L" self "jtfakel$$" login; then
@@ -504,8 +507,9 @@ if fake BF "$B" self "jtbonly$$"; then
 else
 	skip "(c) B's fake jail could not be made"
 fi
-# A's login session
-user LA "$J"
+# A's login session (started with jailsh -c; bash as the login shell, as
+# for L)
+user LA /bin/bash
 profile "$LA" 'shell = "/bin/bash"
 volume "~" {}'
 start_jail LAP "$LA" "$_state/c-la.out" \
@@ -575,7 +579,7 @@ if esc_control "(d) a flipping target in a jailsh run jail ($FP) changes mount n
 fi
 kill -KILL "$FP" 2>/dev/null
 
-user LF "$J"
+user LF /bin/bash
 profile "$LF" 'shell = "/bin/bash"
 volume "~" {}'
 as_user "$LF" "$J" -c "exec $PY $ESC_DIR/spawn.py $ESC_DIR/stage" > "$_state/spawn" 2>&1 &

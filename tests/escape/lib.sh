@@ -331,7 +331,8 @@ libc = ctypes.CDLL(None, use_errno=True)
 if libc.lckpwdf() != 0:
     sys.exit("lckpwdf: " + os.strerror(ctypes.get_errno()))
 try:
-    op, line, keep = sys.argv[1], sys.argv[2].encode() + b"\n", sys.argv[3]
+    # os.fsencode: a line may hold bytes that are not UTF-8
+    op, line, keep = sys.argv[1], os.fsencode(sys.argv[2]) + b"\n", sys.argv[3]
     with open("/etc/passwd", "rb") as f:
         now = f.read()
     if op == "add":

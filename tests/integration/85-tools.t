@@ -11,7 +11,9 @@
 . "$(dirname "$0")/../lib/capture.sh"
 setup
 
-mkuser u
+# u's login shell is bash: as a login shell outside a jail, jailsh takes
+# no command (tests/escape/89-login-argv.t), and u explains itself here
+mkuser u /bin/bash
 mkuser v
 uh=$(homedir "$u")
 vh=$(homedir "$v")
