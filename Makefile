@@ -46,7 +46,7 @@ LIBS        = -Wl,-Bstatic -lconfuse -lcap -lseccomp -Wl,-Bdynamic
 CORE = err identity confdir cfgtext cfgparse settings cglimit profile \
        profile_load expand plan path mount priv jail env filter init \
        session hold policy cgroup status fds
-CORE += self
+CORE += self escape
 FRONT = jailsh log cmd_check cmd_explain cmd_run cmd_enter
 
 CORE_OBJ  = $(CORE:%=$(BUILD)/%.o)

@@ -9,6 +9,7 @@
  * two descriptors (close-on-exec) between open and close. */
 #define _GNU_SOURCE
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 
 #include "config.h"
 #include "cgroup.h"
+#include "escape.h"
 #include "hold.h"
 #include "policy.h"
 
@@ -30,6 +32,21 @@ struct args {
 	int debug;
 	int systemd_limits; /* pam_systemd follows and applies limits */
 };
+
+/* pam_syslog, with what it says made one line: the user name (PAM_USER,
+ * which the service may have from a client) and paths are escaped. */
+static void __attribute__((format(printf, 3, 4)))
+say(pam_handle_t *pamh, int priority, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	escape_in_place(msg, sizeof(msg));
+	pam_syslog(pamh, priority, "%s", msg);
+}
 
 /* Strict: an argument this module does not know is an error, never
  * ignored, so that a typo cannot turn the jail off. */
@@ -46,7 +63,7 @@ static int parse_args(pam_handle_t *pamh, int argc, const char **argv,
 			a->systemd_limits = 1;
 			continue;
 		}
-		pam_syslog(pamh, LOG_ERR, "unknown argument \"%s\" (known: "
+		say(pamh, LOG_ERR, "unknown argument \"%s\" (known: "
 			   "debug, systemd_limits); refusing the session",
 			   argv[i]);
 		return -1;
@@ -57,10 +74,13 @@ static int parse_args(pam_handle_t *pamh, int argc, const char **argv,
 static void refuse(pam_handle_t *pamh, int flags, const char *user,
 		   const char *msg)
 {
-	pam_syslog(pamh, LOG_ERR, "refusing the session of %s: %s",
-		   user ? user : "?", msg);
+	char shown[1024];
+
+	say(pamh, LOG_ERR, "refusing the session of %s: %s",
+	    user ? user : "?", msg);
+	escape_text(shown, sizeof(shown), msg);
 	if (!(flags & PAM_SILENT))
-		pam_error(pamh, "jailsh: %s", msg);
+		pam_error(pamh, "jailsh: %s", shown);
 }
 
 /* pam_end(), or a replacement: the jail goes with the session, except in
@@ -96,7 +116,7 @@ static int load(pam_handle_t *pamh, const struct args *a, const char *user,
 
 	if (is_root(user)) {
 		if (a->debug)
-			pam_syslog(pamh, LOG_DEBUG, "%s: root is never jailed",
+			say(pamh, LOG_DEBUG, "%s: root is never jailed",
 				   user);
 		return PAM_IGNORE;
 	}
@@ -106,7 +126,7 @@ static int load(pam_handle_t *pamh, const struct args *a, const char *user,
 	builtin = !strcmp(po->profile.file, PROFILE_BUILTIN_NAME);
 	if (builtin && !po->settings.jail_all_users) {
 		if (a->debug)
-			pam_syslog(pamh, LOG_DEBUG, "%s: no profile, and "
+			say(pamh, LOG_DEBUG, "%s: no profile, and "
 				   "jail_all_users is off: not jailed", user);
 		return PAM_IGNORE;
 	}
@@ -239,8 +259,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		policy_free(&po);
 		return PAM_SESSION_ERR;
 	}
-	pam_syslog(pamh, LOG_INFO, "session jailed: user %s (uid %u), "
-		   "profile %s", user, po.id.uid, po.profile.file);
+	say(pamh, LOG_INFO, "session jailed: user %s (uid %u), profile %s",
+	    user, po.id.uid, po.profile.file);
 	policy_free(&po);
 	return PAM_SUCCESS;
 }

@@ -395,7 +395,7 @@ static int exec_in(char **cmd, char *const *env)
 {
 	int err = env_exec(cmd[0], cmd, env);
 
-	fprintf(stderr, "jailsh: %s: %s\n", cmd[0], strerror(err));
+	log_error("%s: %s", cmd[0], strerror(err));
 	return err == ENOENT ? 127 : 126;
 }
 

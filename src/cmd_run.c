@@ -33,7 +33,7 @@ struct run_options {
 /* A wrong command line: one line, and nothing runs. */
 static int bad(const char *what, const char *why)
 {
-	fprintf(stderr, "jailsh: %s: %s (see jailsh(8))\n", what, why);
+	log_error("%s: %s (see jailsh(8))", what, why);
 	return -1;
 }
 

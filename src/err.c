@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "escape.h"
 
 int jerr_set(struct jerr *e, const char *fmt, ...)
 {
@@ -12,6 +13,7 @@ int jerr_set(struct jerr *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
+	escape_in_place(e->msg, sizeof(e->msg));
 	return -1;
 }
 
@@ -25,5 +27,6 @@ int jerr_sys(struct jerr *e, int errnum, const char *fmt, ...)
 	va_end(ap);
 	n = strlen(e->msg);
 	snprintf(e->msg + n, sizeof(e->msg) - n, ": %s", strerror(errnum));
+	escape_in_place(e->msg, sizeof(e->msg));
 	return -1;
 }

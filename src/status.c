@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include "escape.h"
 #include "status.h"
 
 /* The limit a reason refers to: the session's own if the profile sets
@@ -166,11 +167,16 @@ static void put(char *buf, size_t size, size_t *n, const char *fmt, ...)
 		*n += r;
 }
 
+/* The string as it is shown on stderr and in syslog (escaped: valid UTF-8
+ * without control characters, as JSON wants), then in JSON's quotes. */
 static void put_string(char *buf, size_t size, size_t *n, const char *key,
 		       const char *v)
 {
+	char shown[4096];
+
+	escape_text(shown, sizeof(shown), v);
 	put(buf, size, n, ",\"%s\":\"", key);
-	for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
+	for (const unsigned char *c = (const unsigned char *)shown; *c; c++) {
 		if (*c == '"' || *c == '\\')
 			put(buf, size, n, "\\%c", *c);
 		else if (*c < 0x20)

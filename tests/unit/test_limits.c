@@ -237,8 +237,9 @@ static void endings(void)
 
 	status_refused(&st, 125, "users/bob.conf:3: \"quoted\"\tand\\");
 	status_json(&st, json, sizeof(json));
+	/* the message as stderr shows it (the tab as \t), then quoted */
 	is_str(json, "{\"status\":\"refused\",\"code\":125,\"error\":"
-	       "\"users/bob.conf:3: \\\"quoted\\\"\\u0009and\\\\\"}",
+	       "\"users/bob.conf:3: \\\"quoted\\\"\\\\tand\\\\\"}",
 	       "refused: JSON with the message escaped");
 }
 
