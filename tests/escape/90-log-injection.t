@@ -130,9 +130,20 @@ one_line() {
 		diag "stderr: $(printf '%s' "$ERR" | od -c | head -n 8)"
 	fi
 }
+# sync_log: once the listener has written all it got: a datagram sent
+# now is queued after everything sent before it
+_sync_n=0
+sync_log() {
+	_sync_n=$((_sync_n + 1))
+	"$PY" -c 'import socket, sys
+socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(sys.argv[2].encode(), sys.argv[1])' \
+		"$LOGDIR/log" "jt-sync-$_sync_n"
+	wait_for 10 grep -q "\"jt-sync-$_sync_n\"" "$SYSLOG" ||
+		{ echo "Bail out! the listener does not answer"; exit 1; }
+}
 # log_clean DESC: TAP: every syslog record since the last mark is clean
 log_clean() {
-	sleep 0.2 # the listener writes what it got
+	sync_log
 	_lc=$(tail -n +"$((MARK + 1))" "$SYSLOG")
 	if printf '%s\n' "$_lc" | grep -q '"clean": false'; then
 		fail "$1: every syslog record is one clean line"
@@ -149,7 +160,7 @@ esc_user V /bin/bash
 # --- controls ------------------------------------------------------------------------------
 mark
 capture uas "$U" "$J" --status-fd 99 -c 'echo jt-ran'
-sleep 0.2
+sync_log
 have_log=0
 esc_control "the listener records jailsh's refusal (--status-fd 99)" \
 	eval 'records "--status-fd 99: not a descriptor open for writing" | grep -q "\"clean\": true"' &&
@@ -233,7 +244,11 @@ is "$(json user)" "$(printf 'jt%sx\\xffy' "$$")" \
 	"  ... --status-fd: valid JSON (UTF-8), the user name with the byte escaped"
 like "$(json profile)" "/users/jt$$"'x\\xffy\.conf$' "  ... and the profile's file name too"
 log_check "  ... the session's syslog lines"
-esc_passwd_restore
+# only the line added goes (other tests may add and remove users meanwhile,
+# so the file is not compared with the copy kept)
+_esc_passwd_del "$_esc_pw_n"
+ok "the user jt...\\xffy is gone from the password database" \
+	eval '! getent passwd "$WUID" >/dev/null'
 
 # --- the PAM module: a user name with a newline --------------------------------------
 if command -v pamtester >/dev/null; then
