@@ -145,7 +145,7 @@ fi
 # --- a login session ---------------------------------------------------------------
 # started with jailsh -c; L's login shell is bash, so that L may run
 # jailsh enter outside a jail, which jailsh as the login shell does not
-# take (tests/escape/89-login-argv.t)
+# take (tests/escape/91-login-argv.t)
 user L /bin/bash
 profile "$L" 'shell = "/bin/bash"
 volume "~" {}

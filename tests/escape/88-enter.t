@@ -464,7 +464,7 @@ done
 
 # L's and LF's sessions are started with jailsh -c; their login shell is
 # bash, so that they may run jailsh enter outside a jail, which jailsh as
-# the login shell does not take (tests/escape/89-login-argv.t)
+# the login shell does not take (tests/escape/91-login-argv.t)
 user L /bin/bash
 profile "$L" 'shell = "/bin/bash"
 volume "~" {}'

@@ -12,7 +12,7 @@
 setup
 
 # u's login shell is bash: as a login shell outside a jail, jailsh takes
-# no command (tests/escape/89-login-argv.t), and u explains itself here
+# no command (tests/escape/91-login-argv.t), and u explains itself here
 mkuser u /bin/bash
 mkuser v
 uh=$(homedir "$u")

@@ -82,7 +82,7 @@ cat > "$PROBE" <<EOF
 #!/bin/sh
 # the profile's hide, the host's processes (the test's own, pid $$)
 if [ -e "$HIDE/canary" ]; then echo HIDE=seen; else echo HIDE=hidden; fi
-if grep -qs 89-login-argv /proc/$$/cmdline /mnt/$$/cmdline
+if grep -qs 91-login-argv /proc/$$/cmdline /mnt/$$/cmdline
 then echo HOSTPROC=seen; else echo HOSTPROC=hidden; fi
 exec $PY $ESC_DIR/state.py "\$HOME/.jt-ran-$$"
 EOF
