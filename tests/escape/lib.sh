@@ -93,6 +93,14 @@
 #   esc_passwd_add LINE       appends LINE to /etc/passwd (under lckpwdf),
 #                             removed at exit; esc_passwd_restore puts the
 #                             file back now, and checks it byte for byte
+#   esc_group_line GROUP LINE GROUP's line in /etc/group becomes LINE
+#                             (under lckpwdf, written whole and renamed into
+#                             place, as shadow's tools do); the line it had
+#                             is put back at exit, or now with
+#                             esc_group_restore GROUP. Only that line: what
+#                             others write meanwhile stays. Call it for a
+#                             throwaway group, before the at_exit that
+#                             removes the group (so that it runs after).
 
 . "$(dirname "$0")/../pam/lib.sh"
 
@@ -445,4 +453,48 @@ _esc_inject_run() {
 	fi
 	_ij_rc=$?
 	_ij_out=$(cat "$_state/inject.out")
+}
+
+# --- /etc/group ----------------------------------------------------------------------
+_esc_gr_py='
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.lckpwdf() != 0:
+    sys.exit("lckpwdf: " + os.strerror(ctypes.get_errno()))
+try:
+    name, line, keep = sys.argv[1].encode(), sys.argv[2], sys.argv[3]
+    path = "/etc/group"
+    lines = open(path, "rb").read().splitlines(True)
+    at = [i for i, l in enumerate(lines) if l.split(b":", 1)[0] == name]
+    if len(at) != 1:
+        # gone already (the group was removed): nothing to put back
+        sys.exit(0 if line == "-" else "%s: %d lines" % (name, len(at)))
+    i = at[0]
+    if line == "-":
+        line = open(keep, "rb").read()
+    elif not os.path.exists(keep):
+        open(keep, "wb").write(lines[i])
+    lines[i] = line.encode() + b"\n" if isinstance(line, str) else line
+    st = os.stat(path)
+    tmp = "/etc/.jt-group.%d" % os.getpid()
+    with open(tmp, "wb") as f:
+        f.write(b"".join(lines))
+        f.flush()
+        os.fsync(f.fileno())
+    os.chown(tmp, st.st_uid, st.st_gid)
+    os.chmod(tmp, st.st_mode & 0o7777)
+    os.replace(tmp, path)
+finally:
+    libc.ulckpwdf()
+'
+esc_group_line() {
+	_gr_keep=$_state/group.$1
+	[ -f "$_gr_keep" ] || at_exit "esc_group_restore '$1'"
+	"$PY" -c "$_esc_gr_py" "$1" "$2" "$_gr_keep" ||
+		{ echo "Bail out! cannot change $1 in /etc/group"; exit 1; }
+}
+esc_group_restore() {
+	[ -f "$_state/group.$1" ] || return 0
+	"$PY" -c "$_esc_gr_py" "$1" - "$_state/group.$1" &&
+		rm -f "$_state/group.$1"
 }
