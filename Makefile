@@ -43,7 +43,7 @@ LDHARDENING = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed
 # shared object the loader has to map, and these two are small.
 LIBS        = -Wl,-Bstatic -lconfuse -lcap -lseccomp -Wl,-Bdynamic
 
-CORE = err identity confdir cfgtext cfgparse settings cglimit profile \
+CORE = err nss identity confdir cfgtext cfgparse settings cglimit profile \
        profile_load expand plan path mount priv jail env filter init \
        session hold policy cgroup status fds
 CORE += self escape

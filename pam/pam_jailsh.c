@@ -8,7 +8,6 @@
  * waiting. The module never exits, never prints, and keeps only the jail's
  * two descriptors (close-on-exec) between open and close. */
 #define _GNU_SOURCE
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -24,6 +23,7 @@
 #include "cgroup.h"
 #include "escape.h"
 #include "hold.h"
+#include "nss.h"
 #include "policy.h"
 
 #define DATA_NAME "pam_jailsh_hold"
@@ -98,13 +98,18 @@ static void cleanup(pam_handle_t *pamh, void *data, int status)
 	free(h);
 }
 
-static int is_root(const char *user)
+/* 1: USER is root, 0: not (or no such user: identity_from_name says so),
+ * -1: the password database failed, and nobody can say. */
+static int is_root(const char *user, struct jerr *e)
 {
-	struct passwd pw, *res;
-	char buf[16384];
+	struct nss_entry ent = { 0 };
+	int r;
 
-	return getpwnam_r(user, &pw, buf, sizeof(buf), &res) == 0 && res &&
-	       res->pw_uid == 0;
+	r = nss_get(&(struct nss_key){ .name = user }, &ent, e);
+	if (r > 0)
+		r = ent.pw.pw_uid == 0;
+	nss_entry_free(&ent);
+	return r;
 }
 
 /* Loads what applies to USER. Returns PAM_SUCCESS, PAM_IGNORE (no profile
@@ -112,9 +117,11 @@ static int is_root(const char *user)
 static int load(pam_handle_t *pamh, const struct args *a, const char *user,
 		struct policy *po, struct jerr *e)
 {
-	int builtin;
+	int builtin, root = is_root(user, e);
 
-	if (is_root(user)) {
+	if (root < 0)
+		return PAM_SESSION_ERR;
+	if (root) {
 		if (a->debug)
 			say(pamh, LOG_DEBUG, "%s: root is never jailed",
 				   user);
@@ -224,7 +231,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	struct policy po = { 0 };
 	const void *item = NULL;
 	const char *user;
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 	struct hold *h;
 	struct args a;
 	int r;

@@ -1,8 +1,6 @@
 /* jailsh check: like sshd -t, for every file in the configuration
  * directory. */
 #define _GNU_SOURCE
-#include <dirent.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +10,7 @@
 #include "config.h"
 #include "confdir.h"
 #include "log.h"
+#include "nss.h"
 #include "plan.h"
 #include "settings.h"
 
@@ -28,14 +27,48 @@ static const struct identity sample = {
 	.shell = sample_shell, .group = sample_name,
 };
 
+/* A group profile for a group the database does not have refuses the
+ * sessions that reach it (a failing source would answer the same). */
+static int check_group(const char *file, const char *group, struct jerr *e)
+{
+	struct nss_entry ent = { 0 };
+	int r;
+
+	r = nss_get(&(struct nss_key){ .group = 1, .name = group }, &ent, e);
+	nss_entry_free(&ent);
+	if (r == 0)
+		return jerr_set(e, "%s: no group %s in the group database: "
+				"sessions that reach this profile are refused; "
+				"create the group or remove the profile", file,
+				group);
+	return r < 0 ? -1 : 0;
+}
+
+static int check_text(const char *file, const char *text,
+		      const struct identity *id, struct jerr *e)
+{
+	struct profile p;
+	struct plan pl;
+	int r;
+
+	r = profile_parse(file, text, &p, e);
+	if (r < 0)
+		return -1;
+	r = plan_build(&p, id, &pl, e);
+	if (r == 0)
+		plan_free(&pl);
+	profile_free(&p);
+	return r;
+}
+
+/* REL, for USER (users/) or GROUP (groups/), or a typical user. */
 static void check_profile(const struct confdir *d, const char *rel,
-			  const char *user, struct tally *t)
+			  const char *user, const char *group,
+			  struct tally *t)
 {
 	struct identity real = { 0 };
 	const struct identity *id = &sample;
-	struct profile p;
-	struct plan pl;
-	char *text;
+	char *text, file[4096];
 	struct jerr e;
 	int r;
 
@@ -48,80 +81,43 @@ static void check_profile(const struct confdir *d, const char *rel,
 		t->errors++;
 		return;
 	}
+	snprintf(file, sizeof(file), "%s/%s", d->path, rel);
 	if (user && identity_from_name(user, &real, &e) == 0)
 		id = &real;
 	else if (user)
-		printf("%s/%s: warning: %s\n", d->path, rel, e.msg);
-	{
-		char file[4096];
-
-		snprintf(file, sizeof(file), "%s/%s", d->path, rel);
-		r = profile_parse(file, text, &p, &e);
-	}
+		printf("%s: warning: %s\n", file, e.msg);
+	r = check_text(file, text, id, &e);
 	free(text);
-	if (r == 0) {
-		r = plan_build(&p, id, &pl, &e);
-		if (r == 0)
-			plan_free(&pl);
-		profile_free(&p);
-	}
+	if (r == 0 && group)
+		r = check_group(file, group, &e);
 	if (r < 0) {
 		printf("%s\n", e.msg);
 		t->errors++;
 	} else {
-		printf("%s/%s: ok\n", d->path, rel);
+		printf("%s: ok\n", file);
 	}
 	identity_free(&real);
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Every NAME.conf in users/, groups/ or profiles/, in name order. */
 static void check_dir(const struct confdir *d, const char *sub,
 		      struct tally *t)
 {
-	char **names = NULL, rel[512];
-	size_t n = 0;
-	struct dirent *de;
-	DIR *dir;
-	int fd;
+	char **names, rel[512];
+	struct jerr e;
+	size_t n;
 
-	fd = openat(d->fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-				    O_CLOEXEC);
-	if (fd < 0)
-		return;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
+	if (confdir_list(d, sub, ".conf", &names, &n, &e) < 0) {
+		printf("%s\n", e.msg);
+		t->errors++;
 		return;
 	}
-	while ((de = readdir(dir))) {
-		size_t len = strlen(de->d_name);
-		char **grown;
-
-		if (len <= 5 || strcmp(de->d_name + len - 5, ".conf") ||
-		    de->d_name[0] == '.')
-			continue;
-		grown = realloc(names, (n + 1) * sizeof(char *));
-		if (!grown)
-			break;
-		names = grown;
-		names[n] = strndup(de->d_name, len - 5);
-		if (names[n])
-			n++;
-	}
-	closedir(dir);
-	qsort(names, n, sizeof(char *), by_name);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(rel, sizeof(rel), "%s/%s.conf", sub, names[i]);
 		check_profile(d, rel, !strcmp(sub, "users") ? names[i] : NULL,
-			      t);
-		free(names[i]);
+			      !strcmp(sub, "groups") ? names[i] : NULL, t);
 	}
-	free(names);
+	confdir_list_free(names, n);
 }
 
 int cmd_check(int argc, char **argv)
@@ -161,7 +157,7 @@ int cmd_check(int argc, char **argv)
 			printf("%s/jailsh.conf: ok\n", d.path);
 		settings_free(&s);
 	}
-	check_profile(&d, "default.conf", NULL, &t);
+	check_profile(&d, "default.conf", NULL, NULL, &t);
 	check_dir(&d, "users", &t);
 	check_dir(&d, "groups", &t);
 	check_dir(&d, "profiles", &t);

@@ -317,7 +317,7 @@ static int join_cgroup(const struct target *t, const struct policy *po,
 {
 	const char *parent = po->settings.cgroup_parent, *name;
 	char theirs[4096], again[4096], mine[4096];
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 	int dir, procs, ok;
 
 	if (!parent && !(t->differ & CLONE_NEWCGROUP))
@@ -442,7 +442,7 @@ int cmd_enter(int argc, char **argv, const struct inherited *in)
 {
 	struct policy po = { 0 };
 	struct target t;
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 	char *shell_argv[2], **cmd;
 	int first = 1, privileged, code = EXIT_FAILED;
 	uid_t uid = getuid();

@@ -266,7 +266,7 @@ int cmd_run(int argc, char **argv, const struct inherited *in)
 	struct shell_start sh = { 0 };
 	struct session s;
 	char *rootfs = NULL;
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 	int code = EXIT_FAILED, have_plan = 0, end;
 
 	if (drop_to_caller() < 0) {

@@ -165,8 +165,8 @@ int confdir_read(const struct confdir *d, const char *rel, char **text,
 	/* O_NONBLOCK: a FIFO planted here must not hang the login. */
 	fd = openat(d->fd, rel,
 		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
-		return 0;
+	if (fd < 0 && errno == ENOENT)
+		return 0; /* the only error that means "no such profile" */
 	if (fd < 0 && errno == ELOOP)
 		return jerr_set(e, "%s is a symbolic link; profiles must be "
 				"regular files", full);
@@ -208,30 +208,92 @@ fail:
 	return -1;
 }
 
-int confdir_has(const struct confdir *d, const char *sub, const char *suffix)
+static int by_name(const void *a, const void *b)
 {
-	size_t n = strlen(suffix);
-	struct dirent *de;
-	int fd, found = 0;
-	DIR *dir;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
+static int add_name(char ***names, size_t *n, const char *s, size_t len)
+{
+	char **grown = realloc(*names, (*n + 2) * sizeof(char *));
+
+	if (!grown)
+		return -1;
+	*names = grown;
+	grown[*n] = strndup(s, len);
+	if (!grown[*n])
+		return -1;
+	grown[++*n] = NULL;
+	return 0;
+}
+
+/* Every NAME of NAME SUFFIX in DIR, in *names. -1 with errno set when
+ * the directory cannot be read to its end. */
+static int read_names(DIR *dir, const char *suffix, char ***names,
+		      size_t *n)
+{
+	size_t slen = strlen(suffix);
+	struct dirent *de;
+
+	for (;;) {
+		size_t len;
+
+		errno = 0; /* readdir says "the end" and "an error" alike */
+		de = readdir(dir);
+		if (!de)
+			return errno ? -1 : 0;
+		len = strlen(de->d_name);
+		if (len <= slen || de->d_name[0] == '.' ||
+		    strcmp(de->d_name + len - slen, suffix))
+			continue;
+		if (add_name(names, n, de->d_name, len - slen) < 0)
+			return -1;
+	}
+}
+
+int confdir_list(const struct confdir *d, const char *sub,
+		 const char *suffix, char ***names, size_t *n,
+		 struct jerr *e)
+{
+	char full[4096];
+	DIR *dir;
+	int fd, r;
+
+	*names = NULL;
+	*n = 0;
 	if (d->fd < 0)
 		return 0;
+	snprintf(full, sizeof(full), "%s/%s", d->path, sub);
 	fd = openat(d->fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 				    O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	dir = fdopendir(fd);
+	if (fd < 0 && errno == ENOENT)
+		return 0; /* the only error that means "none" */
+	if (fd < 0 && (errno == ENOTDIR || errno == ELOOP))
+		return jerr_set(e, "%s is not a directory (symbolic links are "
+				"not followed)", full);
+	dir = fd < 0 ? NULL : fdopendir(fd);
 	if (!dir) {
-		close(fd);
-		return 0;
+		r = jerr_sys(e, errno, "open %s", full);
+		if (fd >= 0)
+			close(fd);
+		return r;
 	}
-	while (!found && (de = readdir(dir))) {
-		size_t len = strlen(de->d_name);
-
-		found = len > n && de->d_name[0] != '.' &&
-			!strcmp(de->d_name + len - n, suffix);
+	r = read_names(dir, suffix, names, n);
+	if (r < 0) {
+		jerr_sys(e, errno, "read %s", full);
+		confdir_list_free(*names, *n);
+		*names = NULL;
+		*n = 0;
 	}
 	closedir(dir);
-	return found;
+	if (*n > 1)
+		qsort(*names, *n, sizeof(char *), by_name);
+	return r;
+}
+
+void confdir_list_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }

@@ -22,13 +22,21 @@ int confdir_open(struct confdir *d, const char *path, struct jerr *e);
 void confdir_close(struct confdir *d);
 
 /* Reads REL ("default.conf", "users/alice.conf") into a NUL-terminated
- * buffer. Returns 1 and *text, 0 when the file does not exist, -1 when it
- * exists but may not be used (wrong owner or mode, not a regular file,
- * a symbolic link, a NUL byte, too large). */
+ * buffer. Returns 1 and *text, 0 when the file does not exist (ENOENT,
+ * nothing else), -1 when it exists but may not be used (wrong owner or
+ * mode, not a regular file, a symbolic link, a NUL byte, too large) or
+ * cannot be read. */
 int confdir_read(const struct confdir *d, const char *rel, char **text,
 		 struct jerr *e);
 
-/* Does the subdirectory SUB hold any file named *SUFFIX? */
-int confdir_has(const struct confdir *d, const char *sub, const char *suffix);
+/* The names of the files NAME SUFFIX in the subdirectory SUB (no name
+ * that starts with a dot), sorted, without SUFFIX, NULL-terminated: only
+ * names, each file is checked when it is read. None when SUB does not
+ * exist; any other error (SUB not a directory, a symbolic link, a read
+ * that fails) is -1. confdir_list_free() frees them. */
+int confdir_list(const struct confdir *d, const char *sub,
+		 const char *suffix, char ***names, size_t *n,
+		 struct jerr *e);
+void confdir_list_free(char **names, size_t n);
 
 #endif

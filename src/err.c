@@ -14,6 +14,7 @@ int jerr_set(struct jerr *e, const char *fmt, ...)
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
 	escape_in_place(e->msg, sizeof(e->msg));
+	e->errnum = 0;
 	return -1;
 }
 
@@ -28,5 +29,6 @@ int jerr_sys(struct jerr *e, int errnum, const char *fmt, ...)
 	n = strlen(e->msg);
 	snprintf(e->msg + n, sizeof(e->msg) - n, ": %s", strerror(errnum));
 	escape_in_place(e->msg, sizeof(e->msg));
+	e->errnum = errnum;
 	return -1;
 }

@@ -6,12 +6,14 @@
 
 struct jerr {
 	char msg[JERR_MAX];
+	int errnum; /* the errno behind it, or 0 */
 };
 
 /* Both set the message and return -1, so that "return jerr_set(...)" reads
- * as what it does. jerr_sys appends ": strerror(errnum)". The message is
- * one line whatever the arguments hold: escaped (escape.h), since paths,
- * names and values in it may come from the user. */
+ * as what it does. jerr_sys appends ": strerror(errnum)" and keeps errnum;
+ * jerr_set clears it. The message is one line whatever the arguments hold:
+ * escaped (escape.h), since paths, names and values in it may come from
+ * the user. */
 int jerr_set(struct jerr *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int jerr_sys(struct jerr *e, int errnum, const char *fmt, ...)

@@ -18,7 +18,8 @@ struct identity {
 	 * its own, done only where it is needed. */
 	int groups_known;
 	gid_t *groups;       /* for setgroups() */
-	char **group_names;  /* names of groups[], NULL where a gid has none */
+	char **group_names;  /* names of groups[], NULL where a gid has none
+			      * (no entry, or a name no file can have) */
 	int ngroups;
 };
 
@@ -28,8 +29,16 @@ struct identity {
 int identity_from_uid(uid_t uid, struct identity *id, struct jerr *e);
 int identity_from_name(const char *name, struct identity *id,
 		       struct jerr *e);
-/* Looks up the supplementary groups; does nothing if they are known. */
+/* Looks up the supplementary groups; does nothing if they are known. Any
+ * error of the group database is an error (a gid that has no entry is
+ * not: it has no name). */
 int identity_load_groups(struct identity *id, struct jerr *e);
+/* Is the user in GROUP (groups known)? 1 or 0; -1 when the database cannot
+ * say for sure: GROUP has no entry (a failing source answers the same),
+ * a lookup failed, or GROUP's entry lists the user but the list of the
+ * user's groups does not have it. */
+int identity_in_group(const struct identity *id, const char *group,
+		      struct jerr *e);
 void identity_free(struct identity *id);
 
 #endif

@@ -331,7 +331,7 @@ static int watch(const struct plan *pl, pid_t shell, int sfd, int report,
 int init_run(const struct plan *pl, const struct shell_start *sh,
 	     int report, int lifeline, int groups)
 {
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 	struct pollfd fds[1];
 	sigset_t mask;
 	pid_t shell = 0;

@@ -192,6 +192,40 @@ static int shell_command(const struct plan *pl, int argc, char **argv,
 	return 0;
 }
 
+/* Can the configuration be seen from in here? A jail may hide it, or
+ * show it through a user namespace, where root's files are nobody's. */
+static int config_visible(void)
+{
+	struct confdir d;
+	struct jerr e;
+	int seen = confdir_open(&d, JAILSH_CONFDIR, &e) == 0 && d.fd >= 0;
+
+	confdir_close(&d);
+	return seen;
+}
+
+/* The policy in a jail: the profile, read as the user. Where the
+ * configuration cannot be seen, or only root may read it (EACCES), the
+ * built-in default's rule for the shell (the login shell, unless that is
+ * jailsh) decides: nothing here has privilege, the jail is built. Any
+ * other error (a lookup, a read, a bad profile) refuses, as outside. */
+static int in_place_policy(struct policy *po, struct jerr *e)
+{
+	struct identity id;
+
+	if (config_visible()) {
+		if (policy_load(po, JAILSH_CONFDIR, e) == 0)
+			return 0;
+		if (e->errnum != EACCES)
+			return -1;
+	}
+	id = po->id;
+	memset(&po->id, 0, sizeof(po->id));
+	policy_free(po);
+	po->id = id;
+	return policy_load_builtin(po, e);
+}
+
 /* Inside a jail already (a nested shell, vim's :sh, tmux): no privilege
  * is left and none is needed; run the real shell in place. */
 static int run_in_place(int argc, char **argv, struct inherited *in)
@@ -200,22 +234,11 @@ static int run_in_place(int argc, char **argv, struct inherited *in)
 	struct jerr e;
 	char **sargv, **env;
 
-	if (identity_from_uid(getuid(), &po.id, &e) < 0) {
+	if (identity_from_uid(getuid(), &po.id, &e) < 0 ||
+	    in_place_policy(&po, &e) < 0) {
 		log_refusal("%s", e.msg);
-		return EXIT_FAILED;
-	}
-	/* the profile may be hidden in here; then the default rule for
-	 * the shell (the login shell, unless that is jailsh) decides */
-	if (policy_load(&po, JAILSH_CONFDIR, &e) < 0) {
-		struct identity id = po.id;
-
-		memset(&po.id, 0, sizeof(po.id));
 		policy_free(&po);
-		po.id = id;
-		if (policy_load_builtin(&po, &e) < 0) {
-			log_refusal("%s", e.msg);
-			return EXIT_FAILED;
-		}
+		return EXIT_FAILED;
 	}
 	if (shell_command(&po.plan, argc, argv, in->env, &sargv, &env) < 0) {
 		log_refusal("out of memory");

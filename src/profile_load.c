@@ -30,43 +30,50 @@ static int try_group(const struct confdir *d, const char *group,
 	return try_file(d, rel, p, e);
 }
 
-static int by_name(const void *a, const void *b)
+/* GROUP's profile, if the user is in GROUP. A doubt about that is an
+ * error, said with the profile it is about. */
+static int try_member(const struct confdir *d, const struct identity *id,
+		      const char *group, struct profile *p, struct jerr *e)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	char msg[JERR_MAX];
+	int r = identity_in_group(id, group, e);
+
+	if (r > 0)
+		return try_group(d, group, p, e);
+	if (r < 0) {
+		snprintf(msg, sizeof(msg), "%s", e->msg);
+		jerr_set(e, "%s/groups/%s.conf: %s", d->path, group, msg);
+	}
+	return r;
 }
 
-static int is_member(const struct identity *id, const char *group)
+static int listed(char **names, size_t n, const char *s)
 {
-	for (int i = 0; i < id->ngroups; i++)
-		if (id->group_names[i] && !strcmp(id->group_names[i], group))
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], s))
 			return 1;
 	return 0;
 }
 
+/* The profiles in groups/, those in group_order first; each that comes
+ * before the one that applies is asked about, so that none is passed over
+ * because the database failed to say the user is in it. */
 static int try_groups(const struct confdir *d, const struct settings *s,
-		      const struct identity *id, struct profile *p,
-		      struct jerr *e)
+		      struct identity *id, struct profile *p, struct jerr *e)
 {
-	const char **sorted;
-	int n = 0, r = 0;
+	char **names;
+	size_t n;
+	int r;
 
-	for (size_t i = 0; i < s->ngroup_order; i++) {
-		if (!is_member(id, s->group_order[i]))
-			continue;
-		r = try_group(d, s->group_order[i], p, e);
-		if (r)
-			return r;
-	}
-	sorted = calloc(id->ngroups + 1, sizeof(*sorted));
-	if (!sorted)
-		return jerr_set(e, "out of memory");
-	for (int i = 0; i < id->ngroups; i++)
-		if (id->group_names[i])
-			sorted[n++] = id->group_names[i];
-	qsort(sorted, n, sizeof(sorted[0]), by_name);
-	for (int i = 0; i < n && !r; i++)
-		r = try_group(d, sorted[i], p, e);
-	free(sorted);
+	if (confdir_list(d, "groups", ".conf", &names, &n, e) < 0)
+		return -1;
+	r = n ? identity_load_groups(id, e) : 0;
+	for (size_t i = 0; r == 0 && n && i < s->ngroup_order; i++)
+		if (listed(names, n, s->group_order[i]))
+			r = try_member(d, id, s->group_order[i], p, e);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = try_member(d, id, names[i], p, e);
+	confdir_list_free(names, n);
 	return r;
 }
 
@@ -78,11 +85,8 @@ int profile_load(const struct confdir *d, const struct settings *s,
 
 	snprintf(rel, sizeof(rel), "users/%s.conf", id->name);
 	r = try_file(d, rel, p, e);
-	if (!r && confdir_has(d, "groups", ".conf")) {
-		r = identity_load_groups(id, e);
-		if (!r)
-			r = try_groups(d, s, id, p, e);
-	}
+	if (!r)
+		r = try_groups(d, s, id, p, e);
 	if (!r)
 		r = try_file(d, "default.conf", p, e);
 	if (!r)

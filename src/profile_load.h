@@ -10,8 +10,10 @@
 /* The first that exists: users/NAME.conf; groups/GROUP.conf for the user's
  * groups, those in group_order first and in that order, then the others
  * alphabetically; default.conf; the built-in default. A file that exists
- * but cannot be used is an error, never a reason to try the next one.
- * The user's groups are looked up only if groups/ holds a profile. */
+ * but cannot be used is an error, never a reason to try the next one, and
+ * so is any error of the group database or of reading groups/ (only a
+ * groups/ that does not exist means "no group profiles"). The user's
+ * groups are looked up only if groups/ holds a profile. */
 int profile_load(const struct confdir *d, const struct settings *s,
 		 struct identity *id, struct profile *p, struct jerr *e);
 

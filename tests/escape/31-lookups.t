@@ -53,15 +53,20 @@ shell() { esc_payload "$U"; capture env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin ti
 pam() { esc_payload "$P"; capture env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin timeout 60 "$@" runuser -l "$P" -c "$ESC_PAYLOAD"; }
 plain_shell() { shell setpriv --reuid="$U" --regid="$(id -g "$U")" --init-groups --; }
 
-# applied USER: what the last start gave: "group" (jailed, G's profile),
-# "other profile (hostname H)", "refused", or what was wrong
+# applied USER [SHORT-OK]: what the last start gave: "group" (jailed, G's
+# profile), "other profile (hostname H)", "refused", or what was wrong.
+# With SHORT-OK, a session jailed but for fewer groups than the database
+# has is "group, short": in PAM mode, the groups are runuser's (its own
+# initgroups, which a fault makes short without an error), not jailsh's.
 applied() {
-	local o h
+	local o h short=
 	o=$(esc_outcome "$1" "$RC" "$OUT")
+	case $o in "RAN, NOT EXACTLY JAILED: Groups '"*) [ -n "${2:-}" ] &&
+		[ "${o#*;}" = "$o" ] && o=jailed short=", short" ;; esac
 	[ "$o" = jailed ] || { echo "$o"; return; }
 	h=$(printf '%s\n' "$OUT" | sed -n 's/^HOSTNAME=//p' | head -n 1)
 	[ -z "$h" ] && h=$(sed -n 's/^HOSTNAME=//p' "$ESC_MARK" 2>/dev/null | head -n 1)
-	if [ "$h" = jt-grp ]; then echo group; else echo "other profile (hostname $h)"; fi
+	if [ "$h" = jt-grp ]; then echo "group$short"; else echo "other profile (hostname $h)"; fi
 }
 # refused MODE DESC REGEX: the last start failed closed, saying REGEX
 refused() {
@@ -94,7 +99,7 @@ esc_control "a short line, PAM without default.conf: the session is jailed with 
 
 # --- a line of some 17,600 bytes -------------------------------------------------------
 line=$(getent group "$G")
-fill=$(for i in $(seq 1100); do printf 'jtf%s-%04d-x,' "$$" "$i"; done)
+fill=$(awk -v p=$$ 'BEGIN { while (length(s) < 17560) s = s sprintf("jtf%s-%04d-x,", p, i++); printf "%s", s }')
 esc_group_line "$G" "$(printf '%s' "$line" | cut -d: -f1-3):$fill$(printf '%s' "$line" | cut -d: -f4)"
 len=$(grep "^$G:" /etc/group | wc -c)
 esc_control "$G's /etc/group line is $len bytes long, and U and P are still in it" \
@@ -142,8 +147,8 @@ done
 # sweep MODE: EIO into the N-th read of /etc/group of each process, for
 # each N up to the most one process makes
 sweep() {
-	local k n o who=$U bad= ref= grp=
-	[ "$1" = pam ] && who=$P
+	local k n o who=$U loose= bad= ref= grp= short= why=
+	[ "$1" = pam ] && who=$P loose=1
 	if [ "$1" = shell ]; then default_on; shell $(trace /etc/group read) -u "$U"
 	else default_off; pam $(trace /etc/group read); fi
 	k=$(esc_inject_calls read "$LOG")
@@ -153,10 +158,13 @@ sweep() {
 	for n in $(seq "$k"); do
 		if [ "$1" = shell ]; then shell $(trace /etc/group read error=EIO:when=$n) -u "$U"
 		else pam $(trace /etc/group read error=EIO:when=$n); fi
-		o=$(applied "$who")
+		o=$(applied "$who" $loose)
 		case $o in
-		refused) ref="$ref $n" ;;
+		refused) ref="$ref $n"
+			why="$why
+$(printf '%s\n' "$ERR" | sed -n 's/.*\(group database: [^;(]*\).*/\1/p' | sed 's/jt[a-z0-9-]*/NAME/g; s/[0-9]\{1,\}/N/g')" ;;
 		group) grp="$grp $n" ;;
+		"group, short") short="$short $n" ;;
 		*) bad="$bad
 when=$n: exit $RC, $o: $(printf '%s' "$ERR" | head -n 2 | tr '\n' '|')" ;;
 		esac
@@ -167,7 +175,9 @@ when=$n: exit $RC, $o: $(printf '%s' "$ERR" | head -n 2 | tr '\n' '|')" ;;
 		fail "$1: EIO into the N-th read of /etc/group, N = 1..$k: refused or G's profile, never another"
 		diag "$bad"
 	fi
-	diag "$1: refused at when=${ref:- none}; G's profile at when=${grp:- none}"
+	diag "$1: refused at when=${ref:- none}; G's profile at when=${grp:- none}" \
+		"  ... and with runuser's own groups short at when=${short:- none}" \
+		"  refused for:" "$(printf '%s\n' "$why" | grep . | sort | uniq -c)"
 }
 sweep shell
 sweep pam

@@ -75,7 +75,7 @@ static void check_well_formed(char **env, const char *what)
 static int setup(const char *text, const struct identity *id,
 		 struct profile *p, struct plan *pl)
 {
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 
 	memset(pl, 0, sizeof(*pl));
 	if (profile_parse("t.conf", text, p, &e) < 0 ||

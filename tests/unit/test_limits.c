@@ -17,7 +17,7 @@
 
 static void parses(const char *text, const char *what, struct profile *p)
 {
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 
 	if (!ok(profile_parse(FILE_NAME, text, p, &e) == 0, "%s: parses",
 		what))
@@ -27,7 +27,7 @@ static void parses(const char *text, const char *what, struct profile *p)
 static void refused(const char *text, const char *want)
 {
 	struct profile p;
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 
 	ok(profile_parse(FILE_NAME, text, &p, &e) < 0, "refused: %s", text);
 	like(e.msg, want, "  ... saying %s", want);
@@ -110,7 +110,7 @@ static void cgroup_files(void)
 static void settings(void)
 {
 	struct settings s;
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 
 	ok(settings_parse("jailsh.conf", "cgroup_parent = \"/sys/fs/cgroup/"
 			  "jailsh\"\n", &s, &e) == 0, "cgroup_parent parses");

@@ -149,7 +149,7 @@ static void test_builtin_profile(void)
 	struct identity id = alice();
 	struct profile p;
 	struct plan pl;
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 	int r;
 
 	memset(&pl, 0, sizeof(pl));

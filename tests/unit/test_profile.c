@@ -96,7 +96,7 @@ static void test_full_example(void)
 		"env { set = { \"EDITOR=vi\", \"LANG=C.UTF-8\", \"EMPTY=\" }\n"
 		"      unset = { \"http_proxy\", \"https_proxy\" } }\n";
 	struct profile p;
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 	int r = profile_parse(FILE_NAME, text, &p, &e);
 
 	if (!is_int(r, 0, "full example parses"))
@@ -148,7 +148,7 @@ static void test_full_example(void)
 static void test_defaults(void)
 {
 	struct profile p;
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 	int r;
 
 	r = profile_parse(FILE_NAME, "# nothing but a comment\n", &p, &e);
@@ -197,7 +197,7 @@ static void test_values(void)
 		"hostname = \"a123456789b123456789c123456789d123456789"
 		"e123456789f123456789g1-x\"\n";
 	struct profile p;
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 	int r;
 
 	r = profile_parse(FILE_NAME, hostname64, &p, &e);
@@ -253,7 +253,7 @@ static void test_lines(void)
 		"\t\"/h2\"\n"				/* 8 */
 		"}\n";					/* 9 */
 	struct profile p;
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 	const struct profile_mount *m;
 	int r = profile_parse(FILE_NAME, text, &p, &e);
 
@@ -290,7 +290,7 @@ static void test_comments(void)
 		"volume \"~\" {}   # home: writable\n"		/* 6 */
 		"map \"/opt/a#b\" {}\n";				/* 7 */
 	struct profile p;
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 	const struct profile_mount *m;
 	int r = profile_parse(FILE_NAME, text, &p, &e);
 
@@ -312,7 +312,7 @@ static void rejects_(const char *name, const char *text, int line,
 {
 	char prefix[64];
 	struct profile p;
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 	int r = profile_parse(FILE_NAME, text, &p, &e);
 
 	snprintf(prefix, sizeof(prefix), "%s:%d: ", FILE_NAME, line);
@@ -375,7 +375,7 @@ static void test_rejections(void)
 		"environment substitution");
 	{
 		struct profile p;
-		struct jerr e = { "" };
+		struct jerr e = { .msg = "" };
 
 		is_int(profile_parse(FILE_NAME, "# ${HOME}\nhostname = \"a\"\n",
 				     &p, &e), 0, "${} in a comment: ignored");
@@ -482,7 +482,7 @@ static void test_rejections(void)
 static void test_repeats(void)
 {
 	struct profile p;
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 
 	rejects("hide given twice", "hide = { \"/a\" }\nhide = { \"/b\" }\n",
 		2, "hide is given twice", "first at line 1");
@@ -552,7 +552,7 @@ static void test_repeats(void)
 static void test_builtin(void)
 {
 	struct profile p;
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 	int r = profile_parse(PROFILE_BUILTIN_NAME, profile_builtin, &p, &e);
 
 	if (!is_int(r, 0, "the built-in profile parses"))
@@ -572,7 +572,7 @@ static void test_builtin(void)
 static void test_settings(void)
 {
 	struct settings s;
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 	int r;
 
 	r = settings_parse("jailsh.conf", "# order\ngroup_order = { "
