@@ -117,6 +117,7 @@ int identity_load_groups(struct identity *id, struct jerr *e)
 
 	if (id->groups_known)
 		return 0;
+	forget_groups(id); /* what a call that failed may have left */
 	r = list_groups(id, e);
 	if (r == 0) {
 		id->group_names = calloc(id->ngroups, sizeof(char *));

@@ -88,14 +88,16 @@ esc_pam_append runuser-l
 
 # --- the positive control: a short line ------------------------------------------------
 default_on
-is "$(explains)" "$GP" "control: a short line: jailsh explain names G's profile"
+CX= CS= CP=
+esc_control "a short line: jailsh explain names G's profile" \
+	test "$(explains)" = "$GP" && CX=1
 plain_shell
-esc_control "a short line: jailsh -c gets G's profile" test "$(applied "$U")" = group ||
-	diag "$(applied "$U")" "$ERR"
+esc_control "a short line: jailsh -c gets G's profile" test "$(applied "$U")" = group &&
+	CS=1 || diag "$(applied "$U")" "$ERR"
 default_off
 pam
 esc_control "a short line, PAM without default.conf: the session is jailed with G's profile" \
-	test "$(applied "$P")" = group || diag "$(applied "$P")" "$ERR"
+	test "$(applied "$P")" = group && CP=1 || diag "$(applied "$P")" "$ERR"
 
 # --- a line of some 17,600 bytes -------------------------------------------------------
 line=$(getent group "$G")
@@ -103,14 +105,27 @@ fill=$(awk -v p=$$ 'BEGIN { while (length(s) < 17560) s = s sprintf("jtf%s-%04d-
 esc_group_line "$G" "$(printf '%s' "$line" | cut -d: -f1-3):$fill$(printf '%s' "$line" | cut -d: -f4)"
 len=$(grep "^$G:" /etc/group | wc -c)
 esc_control "$G's /etc/group line is $len bytes long, and U and P are still in it" \
-	eval '[ "$len" -gt 17000 ] && id -Gn "$U" | grep -qw "$G" && id -Gn "$P" | grep -qw "$G"'
+	eval '[ "$len" -gt 17000 ] && id -Gn "$U" | grep -qw "$G" && id -Gn "$P" | grep -qw "$G"' ||
+	CX= CS= CP=
 default_on
-is "$(explains)" "$GP" "a long line: jailsh explain names G's profile"
+if [ -n "$CX" ]; then
+	is "$(explains)" "$GP" "a long line: jailsh explain names G's profile"
+else
+	skip "the control failed"
+fi
 plain_shell
-is "$(applied "$U")" group "a long line: jailsh -c gets G's profile"
+if [ -n "$CS" ]; then
+	is "$(applied "$U")" group "a long line: jailsh -c gets G's profile"
+else
+	skip "the control failed"
+fi
 default_off
 pam
-is "$(applied "$P")" group "a long line, PAM without default.conf: the session is jailed with G's profile (no_new_privs, own pid namespace)"
+if [ -n "$CP" ]; then
+	is "$(applied "$P")" group "a long line, PAM without default.conf: the session is jailed with G's profile (no_new_privs, own pid namespace)"
+else
+	skip "the control failed"
+fi
 
 # --- faults in the group database ------------------------------------------------------
 LOG=$_state/strace.log
