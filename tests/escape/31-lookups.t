@@ -8,14 +8,17 @@
 # appended to /etc/pam.d/runuser-l and put back byte for byte; no
 # default.conf, jail_all_users off).
 #
+#   - EIO injected with strace -P /etc/group into the N-th read of the
+#     group database only, for each N up to the reads one process makes:
+#     each start refused, or G's profile (a lookup that fails silently, as
+#     glibc's do when a later source answers "not found", must be caught
+#     by the cross-checks);
 #   - G's /etc/group line some 17,600 bytes long (member names that are
 #     nobody's): "jailsh explain", jailsh -c and the PAM session all get
-#     G's profile;
-#   - faults injected with strace -P /etc/group into every read (EIO,
-#     ENOMEM) and every open (EIO, EMFILE) of the group database: jailsh
-#     exits 125 with one line, explain fails, the PAM session fails, the
-#     payload never runs; then EIO into the N-th read only, for each N up
-#     to the reads one process makes: each start refused, or G's profile;
+#     G's profile; the N-th read again, with that line;
+#   - faults injected into every read (EIO, ENOMEM) and every open (EIO,
+#     EMFILE) of /etc/group: jailsh exits 125 with one line, explain
+#     fails, the PAM session fails, the payload never runs;
 #   - EIO injected into the reading of groups/ (getdents64): refused, and
 #     "jailsh check" reports it;
 #   - a groups/ profile for a group the database does not have, tried
@@ -99,6 +102,49 @@ pam
 esc_control "a short line, PAM without default.conf: the session is jailed with G's profile" \
 	test "$(applied "$P")" = group && CP=1 || diag "$(applied "$P")" "$ERR"
 
+# --- faults in the group database, one read at a time -----------------------------------
+LOG=$_state/strace.log
+# trace PATH SYSCALL [INJECT]: the strace command line (PATH has no blanks)
+trace() { echo strace -f -qq -o "$LOG" -P "$1" -e trace="$2" ${3:+-e inject="$2:$3"}; }
+injected() { grep -q INJECTED "$LOG"; }
+# sweep MODE LINE: EIO into the N-th read of /etc/group of each process,
+# for each N up to the most one process makes (LINE: which G's line is)
+sweep() {
+	local k n o who=$U loose= bad= ref= grp= short= why= m="$1, $2 line"
+	[ "$1" = pam ] && who=$P loose=1
+	if [ "$1" = shell ]; then default_on; shell $(trace /etc/group read) -u "$U"
+	else default_off; pam $(trace /etc/group read); fi
+	k=$(esc_inject_calls read "$LOG")
+	o=$(applied "$who")
+	esc_control "$m: a clean start under strace gets G's profile ($k reads of /etc/group in one process)" \
+		test "$k" -gt 0 -a "$o" = group || { diag "$o"; skip "no sweep"; return; }
+	for n in $(seq "$k"); do
+		if [ "$1" = shell ]; then shell $(trace /etc/group read error=EIO:when=$n) -u "$U"
+		else pam $(trace /etc/group read error=EIO:when=$n); fi
+		o=$(applied "$who" $loose)
+		case $o in
+		refused) ref="$ref $n"
+			why="$why
+$(printf '%s\n' "$ERR" | sed -n 's/.*\(group database: [^;(]*\).*/\1/p' | sed 's/jt[a-z0-9-]*/NAME/g; s/[0-9]\{1,\}/N/g')" ;;
+		group) grp="$grp $n" ;;
+		"group, short") short="$short $n" ;;
+		*) bad="$bad
+when=$n: exit $RC, $o: $(printf '%s' "$ERR" | head -n 2 | tr '\n' '|')" ;;
+		esac
+	done
+	if [ -z "$bad" ]; then
+		pass "$m: EIO into the N-th read of /etc/group, N = 1..$k: refused or G's profile, never another"
+	else
+		fail "$m: EIO into the N-th read of /etc/group, N = 1..$k: refused or G's profile, never another"
+		diag "$bad"
+	fi
+	diag "$m: refused at when=${ref:- none}; G's profile at when=${grp:- none}" \
+		"  ... and with runuser's own groups short at when=${short:- none}" \
+		"  refused for:" "$(printf '%s\n' "$why" | grep . | sort | uniq -c)"
+}
+sweep shell short
+sweep pam short
+
 # --- a line of some 17,600 bytes -------------------------------------------------------
 line=$(getent group "$G")
 fill=$(awk -v p=$$ 'BEGIN { while (length(s) < 17560) s = s sprintf("jtf%s-%04d-x,", p, i++); printf "%s", s }')
@@ -126,12 +172,10 @@ if [ -n "$CP" ]; then
 else
 	skip "the control failed"
 fi
+sweep shell long
+sweep pam long
 
 # --- faults in the group database ------------------------------------------------------
-LOG=$_state/strace.log
-# trace PATH SYSCALL [INJECT]: the strace command line (PATH has no blanks)
-trace() { echo strace -f -qq -o "$LOG" -P "$1" -e trace="$2" ${3:+-e inject="$2:$3"}; }
-injected() { grep -q INJECTED "$LOG"; }
 for f in read:error=EIO read:error=ENOMEM openat:error=EIO openat:error=EMFILE; do
 	sc=${f%%:*} how=${f#*:}
 	what="$how in every $sc of /etc/group"
@@ -159,43 +203,6 @@ for f in read:error=EIO read:error=ENOMEM openat:error=EIO openat:error=EMFILE; 
 	fi
 done
 
-# sweep MODE: EIO into the N-th read of /etc/group of each process, for
-# each N up to the most one process makes
-sweep() {
-	local k n o who=$U loose= bad= ref= grp= short= why=
-	[ "$1" = pam ] && who=$P loose=1
-	if [ "$1" = shell ]; then default_on; shell $(trace /etc/group read) -u "$U"
-	else default_off; pam $(trace /etc/group read); fi
-	k=$(esc_inject_calls read "$LOG")
-	o=$(applied "$who")
-	esc_control "$1: a clean start under strace gets G's profile ($k reads of /etc/group in one process)" \
-		test "$k" -gt 0 -a "$o" = group || { diag "$o"; skip "no sweep"; return; }
-	for n in $(seq "$k"); do
-		if [ "$1" = shell ]; then shell $(trace /etc/group read error=EIO:when=$n) -u "$U"
-		else pam $(trace /etc/group read error=EIO:when=$n); fi
-		o=$(applied "$who" $loose)
-		case $o in
-		refused) ref="$ref $n"
-			why="$why
-$(printf '%s\n' "$ERR" | sed -n 's/.*\(group database: [^;(]*\).*/\1/p' | sed 's/jt[a-z0-9-]*/NAME/g; s/[0-9]\{1,\}/N/g')" ;;
-		group) grp="$grp $n" ;;
-		"group, short") short="$short $n" ;;
-		*) bad="$bad
-when=$n: exit $RC, $o: $(printf '%s' "$ERR" | head -n 2 | tr '\n' '|')" ;;
-		esac
-	done
-	if [ -z "$bad" ]; then
-		pass "$1: EIO into the N-th read of /etc/group, N = 1..$k: refused or G's profile, never another"
-	else
-		fail "$1: EIO into the N-th read of /etc/group, N = 1..$k: refused or G's profile, never another"
-		diag "$bad"
-	fi
-	diag "$1: refused at when=${ref:- none}; G's profile at when=${grp:- none}" \
-		"  ... and with runuser's own groups short at when=${short:- none}" \
-		"  refused for:" "$(printf '%s\n' "$why" | grep . | sort | uniq -c)"
-}
-sweep shell
-sweep pam
 
 # --- faults in reading groups/ ---------------------------------------------------------
 default_on
