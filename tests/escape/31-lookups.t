@@ -4,9 +4,10 @@
 # user is in (groups/G.conf: hostname "jt-grp", which the payload reports)
 # must apply, or the session must be refused; never default.conf (a
 # permissive one: the host's hostname and network) in shell mode (jailsh
-# -c), never no jail at all in PAM mode (runuser -l, pam_jailsh.so
-# appended to /etc/pam.d/runuser-l and put back byte for byte; no
-# default.conf, jail_all_users off).
+# -c), never no jail at all in PAM mode (probes2/pamrun, which does what
+# runuser -l does, under a PAM service of the test's own: Debian's
+# runuser-l stack and the README's line; no default.conf, jail_all_users
+# off).
 #
 #   - EIO injected with strace -P /etc/group into the N-th read of the
 #     group database only, for each N up to the reads one process makes:
@@ -51,16 +52,17 @@ default_on() { printf 'volume "~" {}\n' > "$CONF/default.conf"; chmod 644 "$CONF
 default_off() { rm -f "$CONF/default.conf"; }
 
 # shell/pam [PREFIX...]: the payload as U through jailsh -c, as P through
-# runuser -l; with PREFIX (strace ...) in front
+# pamrun (runuser -l); with PREFIX (strace ...) in front
 shell() { esc_payload "$U"; capture env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin timeout 60 "$@" "$J" -c "$ESC_PAYLOAD"; }
-pam() { esc_payload "$P"; capture env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin timeout 60 "$@" runuser -l "$P" -c "$ESC_PAYLOAD"; }
+pam() { esc_payload "$P"; capture env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin timeout 60 "$@" "$ESC_PAMRUN" "$ESC_SVC" "$P" -c "$ESC_PAYLOAD" </dev/null; }
 plain_shell() { shell setpriv --reuid="$U" --regid="$(id -g "$U")" --init-groups --; }
 
 # applied USER [SHORT-OK]: what the last start gave: "group" (jailed, G's
 # profile), "other profile (hostname H)", "refused", or what was wrong.
 # With SHORT-OK, a session jailed but for fewer groups than the database
-# has is "group, short": in PAM mode, the groups are runuser's (its own
-# initgroups, which a fault makes short without an error), not jailsh's.
+# has is "group, short": in PAM mode, the groups are the service's (its
+# own initgroups, which a fault makes short without an error), not
+# jailsh's.
 applied() {
 	local o h short=
 	o=$(esc_outcome "$1" "$RC" "$OUT")
@@ -80,14 +82,14 @@ refused() {
 		is "$RC $o" "125 refused" "$2: jailsh refuses (125) and the payload never runs"
 		is "$(printf '%s\n' "$ERR" | grep -c .)" 1 "  ... with one line"
 	else
-		is "${RC/#[1-9]*/fail} $o" "fail refused" "$2: runuser fails and the payload never runs"
+		is "${RC/#[1-9]*/fail} $o" "fail refused" "$2: the session fails and the payload never runs"
 	fi
 	[ "$o" = refused ] || diag "exit $RC, $o" "$ERR"
 	like "$ERR" "$3" "  ... saying why"
 }
 explains() { capture "$J" explain "$U"; printf '%s\n' "$OUT" | sed -n 's/^profile *//p'; }
 
-esc_pam_append runuser-l
+esc_pam_own || skip_all "PAM mode: $ESC_PAM_WHY"
 
 # --- the positive control: a short line ------------------------------------------------
 default_on
@@ -139,7 +141,7 @@ when=$n: exit $RC, $o: $(printf '%s' "$ERR" | head -n 2 | tr '\n' '|')" ;;
 		diag "$bad"
 	fi
 	diag "$m: refused at when=${ref:- none}; G's profile at when=${grp:- none}" \
-		"  ... and with runuser's own groups short at when=${short:- none}" \
+		"  ... and with the service's own groups short at when=${short:- none}" \
 		"  refused for:" "$(printf '%s\n' "$why" | grep . | sort | uniq -c)"
 }
 sweep shell short
@@ -196,7 +198,7 @@ for f in read:error=EIO read:error=ENOMEM openat:error=EIO openat:error=EMFILE; 
 	fi
 	default_off
 	pam $(trace /etc/group "$sc" "$how")
-	if esc_control "strace injects $what (runuser)" injected; then
+	if esc_control "strace injects $what (PAM)" injected; then
 		refused pam "PAM: $what" "jailsh: .*group database"
 	else
 		esc_skip 2 "no fault injected"
@@ -221,7 +223,7 @@ else
 fi
 default_off
 pam $(trace "$CONF/groups" getdents64 error=EIO)
-if esc_control "strace injects EIO into reading $CONF/groups (runuser)" injected; then
+if esc_control "strace injects EIO into reading $CONF/groups (PAM)" injected; then
 	refused pam "PAM: EIO reading groups/" "jailsh: .*$(ere "$CONF/groups")"
 else
 	esc_skip 2 "no fault injected"
@@ -257,7 +259,6 @@ ok "$G is gone, and nothing of the filler is left in /etc/group" \
 ok "nothing of the users is left" eval 'no_live_processes "$U" && no_live_processes "$P"'
 esc_no_priv_procs "$U"
 esc_no_priv_procs "$P"
-pam_restore_check
 esc_host_unchanged "after it all"
 
 done_testing

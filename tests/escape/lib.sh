@@ -75,6 +75,16 @@
 #                             waiting for any other test's line to go
 #   prun USER CMD             runuser -l USER -c CMD, from / (the PAM path,
 #                             with esc_pam_append runuser-l)
+#   esc_pam_own               a PAM service of the test's own instead:
+#                             /etc/pam.d/jt-own-PID (Debian's runuser-l
+#                             stack and PAM_LINE, removed at exit) and
+#                             probes2/pamrun built in the test's state
+#                             directory; then "$ESC_PAMRUN $ESC_SVC USER -c
+#                             CMD" does what runuser -l does. The system's
+#                             runuser-l is never touched, so tests/pam/
+#                             that append to it at the same time cannot
+#                             drop this test's line. False, with why in
+#                             ESC_PAM_WHY, when it cannot be built.
 #   esc_inject_calls SYSCALL LOG
 #                             the most calls of SYSCALL that one process
 #                             made in an strace -f log
@@ -323,6 +333,19 @@ esc_pam_append() {
 }
 
 prun() { (cd / && runuser -l "$1" -c "$2"); }
+
+esc_pam_own() {
+	ESC_PAM_WHY=
+	[ -f /etc/pam.d/runuser-l ] || { ESC_PAM_WHY="no /etc/pam.d/runuser-l"; return 1; }
+	ESC_PAMRUN=$_state/pamrun
+	gcc -O2 -Wall -o "$ESC_PAMRUN" "$TOP/tests/escape/probes2/pamrun.c" \
+		-lpam 2>"$_state/pamrun.err" ||
+		{ ESC_PAM_WHY="cannot build pamrun: $(head -n 1 "$_state/pamrun.err")"; return 1; }
+	pam_setup
+	ESC_SVC=jt-own-$$
+	pam_service "$ESC_SVC" "$(pam_stack /etc/pam.d/runuser-l)
+$PAM_LINE"
+}
 
 # --- fault injection -------------------------------------------------------------
 esc_inject_calls() {

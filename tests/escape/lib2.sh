@@ -112,21 +112,6 @@ esc_probes() {
 	return 0
 }
 
-# _esc_stack FILE: FILE's lines, its "include"s written out, without any
-# pam_jailsh line
-_esc_stack() {
-	grep -v pam_jailsh "$1" | while IFS= read -r _l; do
-		set -f
-		set -- $_l
-		if [ "${2:-}" = include ] && [ -f "/etc/pam.d/$3" ]; then
-			_esc_stack "/etc/pam.d/$3" |
-				awk -v t="$1" '$1 == t || $1 == "-" t'
-		else
-			printf '%s\n' "$_l"
-		fi
-	done
-}
-
 ESC_SVC=
 esc_pam() {
 	ESC_PAM_WHY=
@@ -136,7 +121,7 @@ esc_pam() {
 	PAMRUN=$_esc_bin/pamrun
 	[ -x "$PAMRUN" ] || { ESC_PAM_WHY="pamrun could not be built (gcc, libpam0g-dev)"; return 1; }
 	pam_setup
-	pam_service "jt-esc-$$" "$(_esc_stack /etc/pam.d/runuser-l)
+	pam_service "jt-esc-$$" "$(pam_stack /etc/pam.d/runuser-l)
 $PAM_LINE"
 	ESC_SVC=jt-esc-$$
 }

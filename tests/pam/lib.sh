@@ -30,6 +30,11 @@
 #   pam_probe_dir             a directory for pam_exec scripts, in
 #                             $PROBE_DIR: in /var/tmp, which a jail still
 #                             sees (read-only), unlike the private /tmp
+#   pam_stack FILE            FILE's lines (a service in /etc/pam.d), its
+#                             "include"s written out, without any
+#                             pam_jailsh line: for a service of a test's
+#                             own (pam_service) that is a system one plus
+#                             PAM_LINE, touching nothing of the system's
 #   host_ns NAME              the host's namespace NAME (mnt, pid, net...)
 #   in_jail_mnt PID           PID's mount namespace is not the host's
 
@@ -186,6 +191,19 @@ pam_probe_dir() {
 	PROBE_DIR=$(mktemp -d /var/tmp/jt-pam-probe.XXXXXX)
 	chmod 755 "$PROBE_DIR"
 	at_exit "rm -rf '$PROBE_DIR'"
+}
+
+pam_stack() {
+	grep -v pam_jailsh "$1" | while IFS= read -r _l; do
+		set -f
+		set -- $_l
+		if [ "${2:-}" = include ] && [ -f "/etc/pam.d/$3" ]; then
+			pam_stack "/etc/pam.d/$3" |
+				awk -v t="$1" '$1 == t || $1 == "-" t'
+		else
+			printf '%s\n' "$_l"
+		fi
+	done
 }
 
 # host_ns NAME: the host's namespace NAME (mnt, pid, net...), as the test
