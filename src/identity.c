@@ -168,6 +168,8 @@ int identity_in_group(const struct identity *id, const char *group,
 	struct nss_entry ent = { 0 };
 	int r;
 
+	if (!name_ok(group))
+		return 0; /* such a group never has a profile */
 	if (has_name(id, group))
 		return 1;
 	r = nss_get(&(struct nss_key){ .group = 1, .name = group }, &ent, e);

@@ -161,6 +161,8 @@ static void test_in_group(void)
 	       "a group that does not exist: an error (a failing source "
 	       "answers the same)");
 	like(e.msg, "no group jt-no-such-group-x", "  ... saying so");
+	is_int(identity_in_group(&id, "-x", &e), 0,
+	       "a name no group profile can have (\"-x\"): not in it, no lookup");
 
 	/* a group that lists a member, for a user of that name whose list
 	 * of groups does not have it: a short list */
