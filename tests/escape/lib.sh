@@ -32,11 +32,8 @@
 #                             a throwaway user (integration.sh's user) with
 #                             a profile (default: volume "~" {}); VAR_H,
 #                             VAR_UID, VAR_GID are set too
-#   esc_control DESC CMD...   a positive control: pass "control: DESC" when
-#                             CMD succeeds; otherwise skip, with DESC as
-#                             the reason, and return 1 (the caller then
-#                             skips what depended on it: never a pass)
-#   esc_skip N REASON         N skips with REASON
+#   esc_control DESC CMD...   a positive control, and esc_skip N REASON:
+#                             see control.sh
 #   esc_state_violations USER TEXT
 #                             prints, one a line, how TEXT (state.py's
 #                             output) differs from a jailed process of USER:
@@ -113,6 +110,7 @@
 #                             removes the group (so that it runs after).
 
 . "$(dirname "$0")/../pam/lib.sh"
+. "$(dirname "$0")/control.sh"
 
 PY=/usr/bin/python3
 ESC_SRC=$TOP/tests/escape/probes
@@ -168,24 +166,6 @@ esc_user() {
 	eval "$1_H=\$(home \"\${!1}\")"
 	eval "$1_UID=\$(id -u \"\${!1}\")"
 	eval "$1_GID=\$(id -g \"\${!1}\")"
-}
-
-esc_control() {
-	_ec_d=$1; shift
-	if "$@"; then
-		pass "control: $_ec_d"
-		return 0
-	fi
-	skip "control failed, so this cannot be tested on this host: $_ec_d"
-	return 1
-}
-
-esc_skip() {
-	_es_n=$1; shift
-	while [ "$_es_n" -gt 0 ]; do
-		skip "$*"
-		_es_n=$((_es_n - 1))
-	done
 }
 
 # _sv_get KEY: KEY's value in _sv_t, which is state.py's KEY=VALUE lines or

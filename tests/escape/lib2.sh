@@ -48,8 +48,10 @@
 #   val KEY                 the value of "KEY=..." (or "KEY: ...") in OUT
 #   todo DESCRIPTION REASON TAP "not ok ... # TODO REASON": a known gap,
 #                           reported on every run, not a failure
+#   esc_control, esc_skip   positive controls (control.sh)
 
 . "$(dirname "$0")/../pam/lib.sh"
+. "$(dirname "$0")/control.sh"
 
 P2SRC=$TOP/tests/escape/probes2
 PY=/usr/bin/python3
