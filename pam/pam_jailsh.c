@@ -22,9 +22,11 @@
 #include "config.h"
 #include "cgroup.h"
 #include "escape.h"
+#include "groups.h"
 #include "hold.h"
 #include "nss.h"
 #include "policy.h"
+#include "scope.h"
 
 #define DATA_NAME "pam_jailsh_hold"
 
@@ -138,9 +140,34 @@ static int load(pam_handle_t *pamh, const struct args *a, const char *user,
 		return PAM_IGNORE;
 	}
 	if (identity_load_groups(&po->id, e) < 0 ||
+	    groups_drop(&po->id, &po->profile, e) < 0 ||
 	    plan_add_login_records(&po->plan, e) < 0)
 		return PAM_SESSION_ERR;
 	return PAM_SUCCESS;
+}
+
+/* The session's environment (what the service gives the shell): its own
+ * runtime directory, and no address of the host's session bus, which
+ * pam_systemd may have set before. */
+static int set_env(pam_handle_t *pamh, const struct plan *pl,
+		   struct jerr *e)
+{
+	char v[128];
+	int r;
+
+	if (!pl->runtime_dir)
+		return 0;
+	snprintf(v, sizeof(v), "XDG_RUNTIME_DIR=%s", pl->runtime_dir);
+	r = pam_putenv(pamh, v);
+	if (r == PAM_SUCCESS) {
+		r = pam_putenv(pamh, "DBUS_SESSION_BUS_ADDRESS");
+		if (r == PAM_BAD_ITEM) /* it was not set */
+			r = PAM_SUCCESS;
+	}
+	if (r != PAM_SUCCESS)
+		return jerr_set(e, "cannot set the session's environment: %s",
+				pam_strerror(pamh, r));
+	return 0;
 }
 
 static void free_string(pam_handle_t *pamh, void *data, int status)
@@ -231,6 +258,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	struct policy po = { 0 };
 	const void *item = NULL;
 	const char *user;
+	char landlock[160];
 	struct jerr e = { .msg = "" };
 	struct hold *h;
 	struct args a;
@@ -256,7 +284,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		policy_free(&po);
 		return PAM_SESSION_ERR;
 	}
-	if (jail(pamh, &a, &po, h, &e) < 0 ||
+	if (jail(pamh, &a, &po, h, &e) < 0 || set_env(pamh, &po.plan, &e) < 0 ||
 	    pam_set_data(pamh, DATA_NAME, h, cleanup) != PAM_SUCCESS) {
 		if (!e.msg[0])
 			jerr_set(&e, "cannot keep the session's data");
@@ -266,8 +294,9 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		policy_free(&po);
 		return PAM_SESSION_ERR;
 	}
-	say(pamh, LOG_INFO, "session jailed: user %s (uid %u), profile %s",
-	    user, po.id.uid, po.profile.file);
+	scope_describe(landlock, sizeof(landlock));
+	say(pamh, LOG_INFO, "session jailed: user %s (uid %u), profile %s; "
+	    "landlock: %s", user, po.id.uid, po.profile.file, landlock);
 	policy_free(&po);
 	return PAM_SUCCESS;
 }

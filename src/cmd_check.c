@@ -9,9 +9,11 @@
 #include "commands.h"
 #include "config.h"
 #include "confdir.h"
+#include "groups.h"
 #include "log.h"
 #include "nss.h"
 #include "plan.h"
+#include "policy.h"
 #include "settings.h"
 
 struct tally {
@@ -120,6 +122,59 @@ static void check_dir(const struct confdir *d, const char *sub,
 	confdir_list_free(names, n);
 }
 
+/* USER is in GROUP (gid GID), which gives root on the host: a warning
+ * unless the profile that applies to USER drops it. */
+static void check_member(const char *user, const char *group, gid_t gid,
+			 const char *why)
+{
+	struct policy po = { 0 };
+	struct jerr e;
+	int dropped = 0;
+
+	/* root is never jailed; a broken profile is reported as such */
+	if (identity_from_name(user, &po.id, &e) == 0 &&
+	    policy_load(&po, JAILSH_CONFDIR, &e) == 0 &&
+	    identity_load_groups(&po.id, &e) == 0 &&
+	    groups_drop(&po.id, &po.profile, &e) == 0) {
+		for (int i = 0; i < po.id.ndropped; i++)
+			dropped |= po.id.dropped[i] == gid;
+		if (!dropped)
+			printf("warning: user %s is in group %s, which gives "
+			       "root on the host (%s); %s does not drop it "
+			       "(drop_groups)\n", user, group, why,
+			       po.profile.file);
+	}
+	policy_free(&po);
+}
+
+/* The members of every group that gives root on the host (as the group
+ * database lists them: not those whose primary group it is). */
+static void check_root_groups(const struct settings *s)
+{
+	size_t nb = 0;
+
+	while (groups_builtin_root[nb])
+		nb++;
+	for (size_t i = 0; i < nb + s->nroot_groups; i++) {
+		const char *name = i < nb ? groups_builtin_root[i] :
+					    s->root_groups[i - nb];
+		struct nss_entry ent = { 0 };
+		struct jerr e;
+		int r = nss_get(&(struct nss_key){ .group = 1, .name = name },
+				&ent, &e);
+
+		if (r < 0)
+			printf("warning: %s\n", e.msg);
+		/* the entry is ours (ent.buf): the profiles looked up next
+		 * use the group database too */
+		for (size_t j = 0; r > 0 && ent.gr.gr_mem[j]; j++)
+			check_member(ent.gr.gr_mem[j], name, ent.gr.gr_gid,
+				     groups_root_reason(s, name));
+		if (r > 0)
+			nss_entry_free(&ent);
+	}
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct tally t = { 0 };
@@ -144,6 +199,8 @@ int cmd_check(int argc, char **argv)
 	if (d.fd < 0) {
 		printf("%s does not exist: every user gets the built-in "
 		       "default profile\n", JAILSH_CONFDIR);
+		memset(&s, 0, sizeof(s));
+		check_root_groups(&s);
 		return 0;
 	}
 	if (confdir_read(&d, "jailsh.conf", &text, &e) != 0)
@@ -152,16 +209,17 @@ int cmd_check(int argc, char **argv)
 	if (settings_load(&d, &s, &e) < 0) {
 		printf("%s\n", e.msg);
 		t.errors++;
-	} else {
-		if (t.files)
-			printf("%s/jailsh.conf: ok\n", d.path);
-		settings_free(&s);
+	} else if (t.files) {
+		printf("%s/jailsh.conf: ok\n", d.path);
 	}
 	check_profile(&d, "default.conf", NULL, NULL, &t);
 	check_dir(&d, "users", &t);
 	check_dir(&d, "groups", &t);
 	check_dir(&d, "profiles", &t);
 	confdir_close(&d);
+	if (!t.errors)
+		check_root_groups(&s);
+	settings_free(&s);
 	printf("%d file%s checked, %d with errors\n", t.files,
 	       t.files == 1 ? "" : "s", t.errors);
 	return t.errors ? 1 : 0;

@@ -34,6 +34,7 @@
 #include "env.h"
 #include "fds.h"
 #include "filter.h"
+#include "groups.h"
 #include "jail.h"
 #include "log.h"
 #include "policy.h"
@@ -486,7 +487,8 @@ int cmd_enter(int argc, char **argv, const struct inherited *in)
 	if (privileged &&
 	    (identity_from_uid(uid, &po.id, &e) < 0 ||
 	     identity_load_groups(&po.id, &e) < 0 ||
-	     policy_load(&po, JAILSH_CONFDIR, &e) < 0)) {
+	     policy_load(&po, JAILSH_CONFDIR, &e) < 0 ||
+	     groups_drop(&po.id, &po.profile, &e) < 0)) {
 		log_refusal("enter: %s", e.msg);
 		goto out;
 	}

@@ -1,5 +1,6 @@
 /* jailsh explain [USER] */
 #define _GNU_SOURCE
+#include <grp.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -7,8 +8,10 @@
 #include "cglimit.h"
 #include "commands.h"
 #include "config.h"
+#include "groups.h"
 #include "log.h"
 #include "policy.h"
+#include "scope.h"
 
 static void describe(const struct plan *pl, const struct plan_op *op,
 		     char *buf, size_t len)
@@ -41,6 +44,10 @@ static void describe(const struct plan *pl, const struct plan_op *op,
 	case MOUNT_HIDE:
 		snprintf(buf, len, "hidden under an empty read-only tmpfs");
 		break;
+	case MOUNT_RUNTIME:
+		snprintf(buf, len, "the session's runtime directory: an empty "
+			 "tmpfs of the user's, mode %04o", op->mode);
+		break;
 	case MOUNT_MAP:
 		snprintf(buf, len, "%s from the host, read-only", op->source);
 		break;
@@ -50,6 +57,45 @@ static void describe(const struct plan *pl, const struct plan_op *op,
 	case MOUNT_AGENT:
 		snprintf(buf, len, "the ssh agent socket sshd forwarded");
 		break;
+	}
+}
+
+/* The groups drop_groups takes away, and a warning for each group of the
+ * user's that gives root on the host and stays. */
+static void print_groups(const struct policy *po)
+{
+	const struct identity *id = &po->id;
+	int any = 0;
+
+	for (int i = 0; i < id->ndropped; i++) {
+		for (size_t j = 0; j < po->profile.ndrop_groups; j++) {
+			struct group *g = getgrnam(po->profile.drop_groups[j]);
+
+			if (g && g->gr_gid == id->dropped[i])
+				printf("%s %s (gid %u)", any++ ? "," :
+				       "groups    dropped in the jail:",
+				       po->profile.drop_groups[j], g->gr_gid);
+		}
+	}
+	if (any)
+		printf("\n");
+	for (int i = 0; i < id->ngroups; i++) {
+		const char *name = id->group_names[i];
+		const char *why = name ?
+			groups_root_reason(&po->settings, name) : NULL;
+
+		if (!why)
+			continue;
+		if (id->groups[i] == id->gid)
+			printf("warning: user %s is in group %s, which gives "
+			       "root on the host (%s); it is the primary "
+			       "group, which drop_groups cannot take away\n",
+			       id->name, name, why);
+		else
+			printf("warning: user %s is in group %s, which gives "
+			       "root on the host (%s); drop_groups in %s "
+			       "would take it away in the jail\n", id->name,
+			       name, why, po->profile.file);
 	}
 }
 
@@ -74,6 +120,17 @@ static void print_policy(const struct policy *po)
 	       "none (TIOCSTI and TIOCLINUX only)" : p->io_uring ?
 	       "default, io_uring allowed" : "default, io_uring refused",
 	       p->user_namespaces ? "allowed" : "refused");
+	if (pl->runtime_dir)
+		printf("runtime   private: %s is the session's own, empty "
+		       "(XDG_RUNTIME_DIR; DBUS_SESSION_BUS_ADDRESS unset)\n",
+		       pl->runtime_dir);
+	else
+		printf("runtime   host: /run/user/%u is the host's, with the "
+		       "user's services there (systemd --user, the session "
+		       "bus, agents)\n", po->id.uid);
+	scope_describe(desc, sizeof(desc));
+	printf("landlock  %s\n", desc);
+	print_groups(po);
 	printf("mounts, in the order they are made:\n");
 	for (size_t i = 0; i < pl->nops; i++) {
 		const struct plan_op *op = &pl->ops[i];
@@ -83,6 +140,8 @@ static void print_policy(const struct policy *po)
 		       desc);
 		if (op->line && strcmp(p->file, PROFILE_BUILTIN_NAME))
 			printf(" (line %d)", op->line);
+		if (!op->line && op->optional)
+			printf(" (where the host has it)");
 		printf("\n");
 	}
 	for (int r = 0; r < RLIM_NLIMITS; r++) {
@@ -144,6 +203,10 @@ int cmd_explain(int argc, char **argv)
 		return 1;
 	}
 	r = policy_load(&po, JAILSH_CONFDIR, &e);
+	if (r == 0)
+		r = identity_load_groups(&po.id, &e);
+	if (r == 0)
+		r = groups_drop(&po.id, &po.profile, &e);
 	if (r < 0)
 		fprintf(stderr, "jailsh: %s\n", e.msg);
 	else

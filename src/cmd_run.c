@@ -16,6 +16,8 @@
 #include "commands.h"
 #include "config.h"
 #include "confdir.h"
+#include "env.h"
+#include "groups.h"
 #include "log.h"
 #include "plan.h"
 #include "session.h"
@@ -265,7 +267,7 @@ int cmd_run(int argc, char **argv, const struct inherited *in)
 	struct plan pl = { 0 };
 	struct shell_start sh = { 0 };
 	struct session s;
-	char *rootfs = NULL;
+	char *rootfs = NULL, **env = NULL;
 	struct jerr e = { .msg = "" };
 	int code = EXIT_FAILED, have_plan = 0, end;
 
@@ -284,6 +286,7 @@ int cmd_run(int argc, char **argv, const struct inherited *in)
 	    identity_from_uid(getuid(), &id, &e) < 0 ||
 	    load_profile(o.profile, &p, &e) < 0 ||
 	    check_no_cgroup(&p, &e) < 0 ||
+	    groups_check_unprivileged(&p, &e) < 0 ||
 	    add_mounts(end, argv, &p, &e) < 0) {
 		log_refusal("%s", e.msg);
 		goto out;
@@ -301,12 +304,17 @@ int cmd_run(int argc, char **argv, const struct inherited *in)
 	}
 	have_plan = 1;
 	pl.userns = true;
-	pl.rootfs = rootfs;
-	pl.rootfs_writable = o.build;
+	if (rootfs)
+		plan_use_rootfs(&pl, rootfs, o.build);
+	env = env_runtime(&pl, in->env);
+	if (!env) {
+		log_refusal("out of memory");
+		goto out;
+	}
 
 	sh.path = o.cmd[0];
 	sh.argv = o.cmd;
-	sh.envp = in->env;
+	sh.envp = env;
 	sh.search_path = 1;
 	sh.cwd = in->cwd[0] ? in->cwd : "/";
 	sh.foreground = isatty(STDIN_FILENO) &&
@@ -330,6 +338,7 @@ int cmd_run(int argc, char **argv, const struct inherited *in)
 		log_refusal("%s", e.msg);
 	session_close(&s);
 out:
+	env_free(env);
 	if (have_plan)
 		plan_free(&pl);
 	profile_free(&p);

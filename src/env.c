@@ -79,16 +79,47 @@ const char *env_get(char *const *env, const char *name)
 	return NULL;
 }
 
+static void copy_caller(struct envlist *l, char *const *caller)
+{
+	for (; caller && *caller && !l->failed; caller++)
+		if (strchr(*caller, '='))
+			env_put(l, strdup(*caller));
+}
+
+/* The host's session bus, and whatever else a variable names in the
+ * host's runtime directory, is not in the jail's. */
+static void put_runtime(struct envlist *l, const struct plan *pl)
+{
+	if (!pl->runtime_dir)
+		return;
+	env_set(l, "XDG_RUNTIME_DIR", pl->runtime_dir);
+	env_unset(l, "DBUS_SESSION_BUS_ADDRESS");
+}
+
+char **env_runtime(const struct plan *pl, char *const *caller)
+{
+	struct envlist l = { 0 };
+
+	copy_caller(&l, caller);
+	put_runtime(&l, pl);
+	if (!l.failed && !l.v && !(l.v = calloc(1, sizeof(char *))))
+		l.failed = 1;
+	if (l.failed) {
+		env_free(l.v);
+		return NULL;
+	}
+	return l.v;
+}
+
 char **env_build(const struct plan *pl, char *const *caller)
 {
 	const struct profile *p = pl->profile;
 	struct envlist l = { 0 };
 
-	for (; caller && *caller && !l.failed; caller++)
-		if (strchr(*caller, '='))
-			env_put(&l, strdup(*caller));
+	copy_caller(&l, caller);
 	for (size_t i = 0; i < p->nenv_unset && !l.failed; i++)
 		env_unset(&l, p->env_unset[i]);
+	put_runtime(&l, pl);
 	env_set(&l, "HOME", pl->id->home);
 	env_set(&l, "USER", pl->id->name);
 	env_set(&l, "LOGNAME", pl->id->name);

@@ -119,3 +119,24 @@ int filter_install(const struct profile *p, struct jerr *e)
 	seccomp_release(ctx);
 	return r < 0 ? jerr_sys(e, -r, "seccomp: install the filter") : 0;
 }
+
+int filter_pin_groups(struct jerr *e)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int r;
+
+	if (!ctx)
+		return jerr_set(e, "seccomp: cannot make a filter");
+	r = add_arches(ctx);
+	/* errno 0: the call is skipped and returns 0 */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(0),
+				     SCMP_SYS(setgroups), 0);
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(0),
+				     SCMP_SYS(setgroups32), 0);
+	if (r == 0)
+		r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return r < 0 ? jerr_sys(e, -r, "seccomp: pin the groups") : 0;
+}

@@ -15,4 +15,9 @@
  * falls back to clone); nothing is killed. */
 int filter_install(const struct profile *p, struct jerr *e);
 
+/* A second filter on top, for a PAM service's own process whose groups
+ * the module set (groups_pin): setgroups() returns 0 and does nothing, on
+ * every ABI, in it and in everything it starts. */
+int filter_pin_groups(struct jerr *e);
+
 #endif

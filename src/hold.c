@@ -14,11 +14,13 @@
 
 #include "fds.h"
 #include "filter.h"
+#include "groups.h"
 #include "hold.h"
 #include "init.h"
 #include "jail.h"
 #include "priv.h"
 #include "report.h"
+#include "scope.h"
 
 /* How long the caller waits for the jail to be built. */
 #define READY_TIMEOUT_MS 30000
@@ -201,9 +203,14 @@ int hold_join(const struct hold *h, const struct plan *pl, int cgroup,
 	if (setns(h->pidfd, flags) < 0)
 		return jerr_sys(e, errno, "join the jail");
 	/* not fsize: this process goes on writing the login records as
-	 * root, and lastlog is as large as the highest uid times 292 */
+	 * root, and lastlog is as large as the highest uid times 292. The
+	 * service sets the session's groups itself (initgroups), after
+	 * this: with drop_groups, they are set here and stay. Everything
+	 * the service starts is in its Landlock domain. */
 	if (jail_limits(pl->profile, RLIMIT_FSIZE, e) < 0 ||
-	    priv_new_keyring(e) < 0 || priv_seal(e) < 0)
+	    priv_new_keyring(e) < 0 || priv_seal(e) < 0 ||
+	    (pl->id->nremoved && groups_pin(pl->id, e) < 0) ||
+	    scope_apply(e) < 0)
 		return -1;
 	return filter_install(pl->profile, e);
 }

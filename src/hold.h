@@ -22,7 +22,9 @@ int hold_start(struct hold *h, const struct plan *pl, int cgroup,
 /* Moves the calling process into the held jail's namespaces: its children
  * are born in the jail's pid namespace, it sees the jail's mounts; it
  * takes the profile's limits and is sealed (priv_seal), so that nothing
- * it starts can ever regain privilege, and gets the syscall filter. */
+ * it starts can ever regain privilege; its groups are pinned when
+ * drop_groups took one of the user's away (groups_pin); it gets a
+ * Landlock domain of its own (scope_apply) and the syscall filter. */
 int hold_join(const struct hold *h, const struct plan *pl, int cgroup,
 	      struct jerr *e);
 

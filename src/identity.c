@@ -270,6 +270,7 @@ void identity_free(struct identity *id)
 {
 	forget_groups(id);
 	free(id->groups);
+	free(id->dropped);
 	free(id->group);
 	free(id->shell);
 	free(id->home);

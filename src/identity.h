@@ -21,6 +21,11 @@ struct identity {
 	char **group_names;  /* names of groups[], NULL where a gid has none
 			      * (no entry, or a name no file can have) */
 	int ngroups;
+	/* the gids of the profile's drop_groups (groups_drop): taken out of
+	 * groups[], and never among the session's */
+	gid_t *dropped;
+	int ndropped;
+	int nremoved;        /* how many of them groups[] had */
 };
 
 /* Never from the environment: the uid is getuid() in the shell wrapper and

@@ -22,6 +22,7 @@
 #include "jail.h"
 #include "priv.h"
 #include "report.h"
+#include "scope.h"
 
 #define MAX_GROUPS 65536
 
@@ -99,42 +100,60 @@ static int io_full(int fd, void *buf, size_t len, int out)
 
 int init_send_groups(int fd, const struct identity *id)
 {
-	int n = id->ngroups;
+	int n = id->ngroups, nd = id->ndropped;
 
 	if (io_full(fd, &n, sizeof(n), 1) < 0 ||
-	    io_full(fd, id->groups, sizeof(gid_t) * n, 1) < 0)
+	    io_full(fd, id->groups, sizeof(gid_t) * n, 1) < 0 ||
+	    io_full(fd, &nd, sizeof(nd), 1) < 0 ||
+	    io_full(fd, id->dropped, sizeof(gid_t) * nd, 1) < 0)
 		return -1;
 	return 0;
 }
 
+/* A count, then that many gids, from FD; NULL when they do not come. */
+static gid_t *receive_gids(int fd, int *n)
+{
+	gid_t *list;
+
+	if (io_full(fd, n, sizeof(*n), 0) < 0 || *n < 0 || *n > MAX_GROUPS)
+		return NULL;
+	list = calloc(*n ? *n : 1, sizeof(gid_t));
+	if (list && io_full(fd, list, sizeof(gid_t) * *n, 0) < 0) {
+		free(list);
+		return NULL;
+	}
+	return list;
+}
+
 /* The drop, once the groups are known: from the process outside, which
- * looked them up while the jail was being built. */
+ * looked them up while the jail was being built, with those drop_groups
+ * took out, for the read-back. */
 static int drop(const struct plan *pl, int groups, struct jerr *e)
 {
 	struct identity id = *pl->id;
-	gid_t *list;
-	int n, r;
+	gid_t *list, *dropped = NULL;
+	int n, nd = 0, r;
 
 	if (pl->userns)
 		return priv_drop_caps(e);
 	if (groups < 0)
 		return priv_drop(pl->id, e);
-	if (io_full(groups, &n, sizeof(n), 0) < 0 || n < 0 || n > MAX_GROUPS)
-		return jerr_set(e, "the groups of %s did not arrive",
-				id.name);
-	list = calloc(n ? n : 1, sizeof(gid_t));
-	if (!list)
-		return jerr_sys(e, ENOMEM, "groups");
-	if (io_full(groups, list, sizeof(gid_t) * n, 0) < 0) {
+	list = receive_gids(groups, &n);
+	if (list)
+		dropped = receive_gids(groups, &nd);
+	if (!list || !dropped) {
 		free(list);
 		return jerr_set(e, "the groups of %s did not arrive",
 				id.name);
 	}
 	id.groups = list;
 	id.ngroups = n;
+	id.dropped = dropped;
+	id.ndropped = nd;
 	id.groups_known = 1;
 	r = priv_drop(&id, e);
 	free(list);
+	free(dropped);
 	return r;
 }
 
@@ -359,7 +378,12 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 		jerr_sys(&e, errno, "create a cgroup namespace");
 		goto fail;
 	}
+	/* the shell, and init with it, in a Landlock domain of their own;
+	 * a jail only held for a service is not: the service's process
+	 * makes its own when it joins (hold_join), and init must reach
+	 * everything in the jail to end it */
 	if (jail_build(pl, &e) < 0 || drop(pl, groups, &e) < 0 ||
+	    (sh && scope_apply(&e) < 0) ||
 	    priv_new_keyring(&e) < 0 || filter_install(pl->profile, &e) < 0)
 		goto fail;
 	if (groups >= 0)

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "cgroup.h"
 #include "policy.h"
+#include "scope.h"
 #include "self.h"
 #include "session.h"
 #include "status.h"
@@ -321,7 +322,7 @@ static int run_session(int argc, char **argv, struct inherited *in)
 	struct policy po = { 0 };
 	struct shell_start sh = { 0 };
 	struct cgroup_session cg = { .dir = -1, .user = -1, .parent = -1 };
-	char **sargv = NULL, **env = NULL;
+	char **sargv = NULL, **env = NULL, landlock[160];
 	struct session s;
 	struct jerr e;
 	int code = EXIT_FAILED, agent, keeper;
@@ -379,11 +380,13 @@ static int run_session(int argc, char **argv, struct inherited *in)
 			      e.msg);
 		goto out;
 	}
+	scope_describe(landlock, sizeof(landlock));
 	log_info("session started: user %s (uid %u), profile %s, shell %s, "
-		 "%s, pid %d%s%s", po.id.name, po.id.uid, po.profile.file,
-		 po.plan.shell, sh.argv[1] ? "command" : "interactive",
-		 (int)getpid(), cg.dir >= 0 ? ", cgroup " : "",
-		 cg.dir >= 0 ? cg.path : "");
+		 "%s, pid %d%s%s; landlock: %s", po.id.name, po.id.uid,
+		 po.profile.file, po.plan.shell,
+		 sh.argv[1] ? "command" : "interactive", (int)getpid(),
+		 cg.dir >= 0 ? ", cgroup " : "", cg.dir >= 0 ? cg.path : "",
+		 landlock);
 	code = session_wait(&s, &e);
 	if (e.msg[0])
 		log_refusal("%s", e.msg);

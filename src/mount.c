@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -272,20 +273,26 @@ static int make_mountpoint(int dirfd, const char *rel, int is_dir,
 	return 0;
 }
 
-/* A new tmpfs, not attached anywhere yet. SIZE 0: the kernel's default. */
+/* A new tmpfs, not attached anywhere yet. SIZE 0: the kernel's default.
+ * Its root is OWNER's, or root's when OWNER is NULL. */
 static int new_tmpfs(const char *target, mode_t mode, uint64_t size,
-		     unsigned int attrs, struct jerr *e)
+		     unsigned int attrs, const struct identity *owner,
+		     struct jerr *e)
 {
-	char mode_s[16], size_s[32];
+	char mode_s[16], size_s[32], uid_s[16], gid_s[16];
 	int fs, mnt;
 
 	snprintf(mode_s, sizeof(mode_s), "%04o", mode);
 	snprintf(size_s, sizeof(size_s), "%llu", (unsigned long long)size);
+	snprintf(uid_s, sizeof(uid_s), "%u", owner ? owner->uid : 0);
+	snprintf(gid_s, sizeof(gid_s), "%u", owner ? owner->gid : 0);
 	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return jerr_sys(e, errno, "tmpfs for %s", target);
 	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", mode_s, 0) < 0 ||
 	    (size && fsconfig(fs, FSCONFIG_SET_STRING, "size", size_s, 0) < 0) ||
+	    (owner && (fsconfig(fs, FSCONFIG_SET_STRING, "uid", uid_s, 0) < 0 ||
+		       fsconfig(fs, FSCONFIG_SET_STRING, "gid", gid_s, 0) < 0)) ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		jerr_sys(e, errno, "tmpfs for %s", target);
 		close(fs);
@@ -297,7 +304,8 @@ static int new_tmpfs(const char *target, mode_t mode, uint64_t size,
 }
 
 /* A tmpfs of the plan: filled with the mount points of the ops that lie
- * inside it, made read-only if it hides something, then attached. */
+ * inside it, made read-only if it hides something, then attached. The
+ * session's runtime directory is the user's own. */
 static int make_tmpfs(const struct plan *pl, size_t i,
 		      const struct source *srcs, struct jerr *e)
 {
@@ -307,14 +315,16 @@ static int make_tmpfs(const struct plan *pl, size_t i,
 
 	mnt = new_tmpfs(op->target, hide ? 0755 : op->mode,
 			hide ? 4096 : op->size,
-			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e);
+			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+			op->kind == MOUNT_RUNTIME ? pl->id : NULL, e);
 	if (mnt < 0)
 		return -1;
 	for (size_t j = i + 1; j < pl->nops; j++) {
 		const struct plan_op *child = &pl->ops[j];
 		size_t skip = strlen(op->target) + 1;
 		int is_dir = child->kind == MOUNT_TMPFS ||
-			     child->kind == MOUNT_HIDE || srcs[j].is_dir;
+			     child->kind == MOUNT_HIDE ||
+			     child->kind == MOUNT_RUNTIME || srcs[j].is_dir;
 
 		if (child->parent != (int)i)
 			continue;
@@ -410,7 +420,7 @@ static int mount_mqueue(const struct plan *pl, struct jerr *e)
 static int mount_shm(const struct plan *pl, struct jerr *e)
 {
 	int mnt = new_tmpfs("/dev/shm", 01777, 0,
-			    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e);
+			    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL, e);
 	int r;
 
 	if (mnt < 0)
@@ -449,7 +459,7 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 		return mount_mqueue(pl, e);
 	}
 	dev = new_tmpfs("/dev", 0755, 65536,
-			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
+			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, NULL, e);
 	if (dev < 0)
 		return -1;
 	old_umask = umask(0);
@@ -541,6 +551,21 @@ static int prepare_sources(const struct plan *pl, struct source *srcs,
 	return 0;
 }
 
+/* Is the mount point of a built-in op that is only made where the host
+ * has its target (/run/screen) missing? */
+static int mountpoint_missing(const struct plan *pl, const struct plan_op *op)
+{
+	struct jerr ignored;
+	int fd;
+
+	if (!op->optional || plan_creates_mountpoint(pl, op))
+		return 0;
+	fd = path_open(op->target, "mount point", &ignored);
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 && errno == ENOENT;
+}
+
 static int apply_op(const struct plan *pl, size_t i,
 		    const struct source *srcs, struct jerr *e)
 {
@@ -555,6 +580,9 @@ static int apply_op(const struct plan *pl, size_t i,
 		return mount_devices(pl, &srcs[i], e);
 	case MOUNT_TMPFS:
 	case MOUNT_HIDE:
+	case MOUNT_RUNTIME:
+		if (mountpoint_missing(pl, op))
+			return 0;
 		return make_tmpfs(pl, i, srcs, e);
 	case MOUNT_MAP:
 	case MOUNT_VOLUME:
@@ -565,6 +593,174 @@ static int apply_op(const struct plan *pl, size_t i,
 			      e);
 	}
 	return jerr_set(e, "unknown mount kind %d", op->kind);
+}
+
+/* A host without /run/user (no login manager made it) has no mount point
+ * for the session's /run/user, and the host's /run is not the jail's to
+ * change: /run becomes a read-only tmpfs of the jail's own, holding
+ * user/ and the host's entries as they are, each bound back with what is
+ * mounted below it (links copied). What the host adds to its /run later
+ * is not seen in the jail. */
+#define RUN_MAX_ENTRIES 4096
+
+struct run_entry {
+	char name[256];
+	int tree; /* the host's entry, cloned; -1 for a link */
+	int is_dir;
+	char *link;
+};
+
+static int run_entries(int run, struct run_entry **out, size_t *n,
+		       struct jerr *e)
+{
+	struct dirent *de;
+	int fd = dup(run);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+
+	*out = NULL;
+	*n = 0;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return jerr_sys(e, errno, "read /run");
+	}
+	while ((errno = 0, de = readdir(d))) {
+		struct run_entry *r, *grown;
+		struct stat st;
+		char link[PATH_MAX];
+		ssize_t len;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		grown = *n < RUN_MAX_ENTRIES ?
+			realloc(*out, (*n + 1) * sizeof(**out)) : NULL;
+		if (!grown) {
+			jerr_set(e, "/run: too many entries to bring into the "
+				 "jail");
+			goto fail;
+		}
+		*out = grown;
+		r = &grown[(*n)++];
+		memset(r, 0, sizeof(*r));
+		r->tree = -1;
+		snprintf(r->name, sizeof(r->name), "%s", de->d_name);
+		if (fstatat(run, r->name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			jerr_sys(e, errno, "/run/%s", r->name);
+			goto fail;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			len = readlinkat(run, r->name, link, sizeof(link) - 1);
+			if (len < 0 || !(r->link = strndup(link, len))) {
+				jerr_sys(e, errno, "/run/%s", r->name);
+				goto fail;
+			}
+			continue;
+		}
+		r->is_dir = S_ISDIR(st.st_mode);
+		r->tree = open_tree(run, r->name, OPEN_TREE_CLONE |
+				    OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+				    AT_SYMLINK_NOFOLLOW);
+		if (r->tree < 0 ||
+		    set_attr(r->tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
+			     MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			     MOUNT_ATTR_NODEV) < 0) {
+			jerr_sys(e, errno, "clone /run/%s", r->name);
+			goto fail;
+		}
+	}
+	if (errno) {
+		jerr_sys(e, errno, "read /run");
+		goto fail;
+	}
+	closedir(d);
+	return 0;
+fail:
+	closedir(d);
+	return -1;
+}
+
+static int layer_run(const struct plan *pl, struct jerr *e)
+{
+	struct run_entry *ents = NULL;
+	struct stat st;
+	size_t n = 0;
+	int run, mnt = -1, r = -1;
+
+	run = open("/run", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (run < 0 || fstat(run, &st) < 0) {
+		jerr_sys(e, errno, "/run");
+		goto out;
+	}
+	if (run_entries(run, &ents, &n, e) < 0)
+		goto out;
+	mnt = new_tmpfs("/run", st.st_mode & 07777, 0,
+			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL, e);
+	if (mnt < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		int fd = 0;
+
+		if (ents[i].link)
+			fd = symlinkat(ents[i].link, mnt, ents[i].name);
+		else if (ents[i].is_dir)
+			fd = mkdirat(mnt, ents[i].name, 0755);
+		else if ((fd = openat(mnt, ents[i].name, O_CREAT | O_EXCL |
+				      O_WRONLY | O_CLOEXEC, 0644)) >= 0)
+			fd = close(fd);
+		if (fd < 0) {
+			jerr_sys(e, errno, "create /run/%s", ents[i].name);
+			goto out;
+		}
+	}
+	if (mkdirat(mnt, "user", 0755) < 0 ||
+	    set_attr(mnt, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY) < 0) {
+		jerr_sys(e, errno, "make /run/user");
+		goto out;
+	}
+	if (attach(mnt, "/run", 1, pl, NULL, e) < 0)
+		goto out;
+	close(run);
+	run = open("/run", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (run < 0) {
+		jerr_sys(e, errno, "/run");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (ents[i].tree >= 0 &&
+		    move_mount(ents[i].tree, "", run, ents[i].name,
+			       MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+			jerr_sys(e, errno, "bring /run/%s back", ents[i].name);
+			goto out;
+		}
+	r = 0;
+out:
+	for (size_t i = 0; i < n; i++) {
+		if (ents[i].tree >= 0)
+			close(ents[i].tree);
+		free(ents[i].link);
+	}
+	free(ents);
+	if (mnt >= 0)
+		close(mnt);
+	if (run >= 0)
+		close(run);
+	return r;
+}
+
+/* Does the plan's /run/user hide go straight onto a host that has none? */
+static int needs_run_layer(const struct plan *pl)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < pl->nops; i++) {
+		const struct plan_op *op = &pl->ops[i];
+
+		if (op->kind == MOUNT_HIDE && op->line == 0 &&
+		    !strcmp(op->target, "/run/user") &&
+		    !plan_creates_mountpoint(pl, op))
+			return lstat("/run/user", &st) < 0 && errno == ENOENT;
+	}
+	return 0;
 }
 
 /* jailsh run --rootfs, build: DIR becomes the root, by pivot_root (not
@@ -680,6 +876,8 @@ int mount_apply(const struct plan *pl, struct jerr *e)
 		jerr_sys(e, errno, "make the host tree read-only");
 		goto out;
 	}
+	if (needs_run_layer(pl) && layer_run(pl, e) < 0)
+		goto out;
 	for (size_t i = 0; i < pl->nops; i++) {
 		if (apply_op(pl, i, srcs, e) < 0)
 			goto out;

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@ const char *plan_kind_name(enum mount_kind kind)
 	case MOUNT_DEV: return "dev";
 	case MOUNT_TMPFS: return "tmpfs";
 	case MOUNT_HIDE: return "hide";
+	case MOUNT_RUNTIME: return "runtime";
 	case MOUNT_MAP: return "map";
 	case MOUNT_VOLUME: return "volume";
 	case MOUNT_AGENT: return "agent";
@@ -143,21 +145,24 @@ static int find_conflicts(const struct plan *pl, struct jerr *e)
 	return 0;
 }
 
-/* A profile's own mount on /tmp replaces the private /tmp every jail has. */
-static void drop_replaced_tmp(struct plan *pl)
+/* A profile's own mount on the target of a built-in one (/tmp, /run/user,
+ * /run/screen...) replaces it. */
+static void drop_replaced_builtins(struct plan *pl)
 {
-	for (size_t i = 0; i + 1 < pl->nops; i++) {
+	for (size_t i = 0; i + 1 < pl->nops;) {
 		struct plan_op *a = &pl->ops[i], *b = &pl->ops[i + 1];
 		struct plan_op *builtin = a->line == 0 ? a : b;
 
 		if (strcmp(a->target, b->target) || (a->line && b->line) ||
-		    builtin->kind != MOUNT_TMPFS)
+		    (!a->line && !b->line)) {
+			i++;
 			continue;
+		}
+		free(builtin->source);
 		free(builtin->target);
 		memmove(builtin, builtin + 1,
 			(pl->ops + pl->nops - builtin - 1) * sizeof(*builtin));
 		pl->nops--;
-		return;
 	}
 }
 
@@ -188,20 +193,45 @@ static int choose_shell(struct plan *pl)
 	return pl->shell ? 0 : -1;
 }
 
+/* What every session gets besides the profile's mounts. Services on the
+ * host that act for the user listen in the user's runtime directory
+ * (systemd --user, the session bus, pipewire, gpg-agent...) and in
+ * /run/screen: the session gets its own of each. */
+static int add_builtins(struct plan *pl)
+{
+	char dir[64];
+
+	if (add_builtin(pl, MOUNT_ROOT, "/") < 0 ||
+	    add_builtin(pl, MOUNT_PROC, "/proc") < 0 ||
+	    add_builtin(pl, MOUNT_DEV, "/dev") < 0 ||
+	    add_builtin(pl, MOUNT_TMPFS, "/tmp") < 0)
+		return -1;
+	pl->ops[pl->nops - 1].mode = 01777;
+	if (add_builtin(pl, MOUNT_TMPFS, "/run/screen") < 0)
+		return -1;
+	pl->ops[pl->nops - 1].mode = 01777;
+	pl->ops[pl->nops - 1].optional = true;
+	if (!pl->profile->runtime_private)
+		return 0;
+	snprintf(dir, sizeof(dir), "/run/user/%u", pl->id->uid);
+	pl->runtime_dir = strdup(dir);
+	if (!pl->runtime_dir || add_builtin(pl, MOUNT_HIDE, "/run/user") < 0 ||
+	    add_builtin(pl, MOUNT_RUNTIME, dir) < 0)
+		return -1;
+	pl->ops[pl->nops - 1].mode = 0700;
+	return 0;
+}
+
 int plan_build(const struct profile *p, const struct identity *id,
 	       struct plan *pl, struct jerr *e)
 {
 	memset(pl, 0, sizeof(*pl));
 	pl->profile = p;
 	pl->id = id;
-	if (choose_shell(pl) < 0 || add_builtin(pl, MOUNT_ROOT, "/") < 0 ||
-	    add_builtin(pl, MOUNT_PROC, "/proc") < 0 ||
-	    add_builtin(pl, MOUNT_DEV, "/dev") < 0 ||
-	    add_builtin(pl, MOUNT_TMPFS, "/tmp") < 0) {
+	if (choose_shell(pl) < 0 || add_builtins(pl) < 0) {
 		plan_free(pl);
 		return jerr_sys(e, ENOMEM, "plan");
 	}
-	pl->ops[pl->nops - 1].mode = 01777;
 	for (size_t i = 0; i < p->nmounts; i++)
 		if (add_profile_mount(pl, &p->mounts[i], e) < 0) {
 			plan_free(pl);
@@ -212,7 +242,7 @@ int plan_build(const struct profile *p, const struct identity *id,
 		plan_free(pl);
 		return -1;
 	}
-	drop_replaced_tmp(pl);
+	drop_replaced_builtins(pl);
 	link_parents(pl);
 	return 0;
 }
@@ -288,6 +318,30 @@ int plan_add_login_records(struct plan *pl, struct jerr *e)
 	return 0;
 }
 
+void plan_use_rootfs(struct plan *pl, const char *dir, bool writable)
+{
+	size_t w = 0;
+
+	pl->rootfs = dir;
+	pl->rootfs_writable = writable;
+	free(pl->runtime_dir);
+	pl->runtime_dir = NULL;
+	for (size_t i = 0; i < pl->nops; i++) {
+		struct plan_op *op = &pl->ops[i];
+
+		if (op->line == 0 && (!strcmp(op->target, "/run/screen") ||
+				      !strcmp(op->target, "/run/user") ||
+				      op->kind == MOUNT_RUNTIME)) {
+			free(op->source);
+			free(op->target);
+			continue;
+		}
+		pl->ops[w++] = *op;
+	}
+	pl->nops = w;
+	link_parents(pl);
+}
+
 int plan_creates_mountpoint(const struct plan *pl, const struct plan_op *op)
 {
 	if (op->parent < 0)
@@ -295,6 +349,7 @@ int plan_creates_mountpoint(const struct plan *pl, const struct plan_op *op)
 	switch (pl->ops[op->parent].kind) {
 	case MOUNT_TMPFS:
 	case MOUNT_HIDE:
+	case MOUNT_RUNTIME:
 		return 1;
 	default:
 		return 0;
@@ -309,5 +364,6 @@ void plan_free(struct plan *pl)
 	}
 	free(pl->ops);
 	free(pl->shell);
+	free(pl->runtime_dir);
 	memset(pl, 0, sizeof(*pl));
 }

@@ -15,7 +15,8 @@ struct plan_op {
 	mode_t mode;   /* tmpfs */
 	int parent;    /* the op whose mount holds target; -1 for "/" */
 	int line;      /* where the profile asked for it; 0 if built in */
-	bool optional; /* skipped when the source does not exist */
+	bool optional; /* skipped when the source (a bind) or the mount
+			* point (a built-in tmpfs on the host) does not exist */
 };
 
 struct plan {
@@ -28,6 +29,9 @@ struct plan {
 	bool userns;
 	const char *rootfs; /* the root instead of the host's, or NULL */
 	bool rootfs_writable; /* jailsh build */
+	/* runtime_dir = "private": the session's own /run/user/UID, which
+	 * XDG_RUNTIME_DIR names; NULL otherwise */
+	char *runtime_dir;
 	struct plan_op *ops; /* parents before children */
 	size_t nops;
 };
@@ -35,6 +39,11 @@ struct plan {
 int plan_build(const struct profile *p, const struct identity *id,
 	       struct plan *pl, struct jerr *e);
 void plan_free(struct plan *pl);
+
+/* jailsh run --rootfs, build: DIR (absolute, owned by the caller) is the
+ * root instead of the host's, whose services the jail cannot see: the
+ * built-in mounts that hide them (/run/user, /run/screen) go. */
+void plan_use_rootfs(struct plan *pl, const char *dir, bool writable);
 
 const char *plan_kind_name(enum mount_kind kind);
 

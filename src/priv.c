@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "groups.h"
 #include "priv.h"
 
 int priv_fs_user(const struct identity *id, struct jerr *e)
@@ -181,6 +182,8 @@ int priv_drop(const struct identity *id, struct jerr *e)
 				"%u:%u", id->uid, id->gid);
 	if (!groups_match(id))
 		return jerr_set(e, "supplementary groups did not change");
+	if (groups_none_dropped(id, e) < 0)
+		return -1;
 	if (!caps_are_clear() || prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
 		return jerr_set(e, "capabilities or no_new_privs changed back");
 	if (setuid(0) == 0 || setgid(0) == 0)

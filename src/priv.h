@@ -26,9 +26,10 @@ int priv_bounding_is_empty(void);
 int priv_new_keyring(struct jerr *e);
 
 /* The one-way drop, in this order: supplementary groups (from the group
- * database: id->groups must be known), the seal (bounding set, ambient
- * set, no_new_privs), gid, uid, all capability sets. Then each step is
- * read back; any mismatch is an error. */
+ * database: id->groups must be known, less drop_groups), the seal
+ * (bounding set, ambient set, no_new_privs), gid, uid, all capability
+ * sets. Then each step is read back, and that none of id->dropped is
+ * left; any mismatch is an error. */
 int priv_drop(const struct identity *id, struct jerr *e);
 
 /* The drop of a process that is the user already, with capabilities only

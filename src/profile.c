@@ -204,10 +204,42 @@ static int on_choice(cfg_t *cfg, cfg_opt_t *opt)
 		return cfgparse_error(cfg, "seccomp = \"%s\": must be "
 				      "\"default\" or \"none\"", v);
 	}
+	if (!strcmp(opt->name, "runtime_dir")) {
+		if (!strcmp(v, "private") || !strcmp(v, "host"))
+			return 0;
+		return cfgparse_error(cfg, "runtime_dir = \"%s\": must be "
+				      "\"private\" or \"host\"", v);
+	}
 	if (!strcmp(v, "minimal") || !strcmp(v, "host"))
 		return 0;
 	return cfgparse_error(cfg, "devices = \"%s\": must be \"minimal\" or "
 			      "\"host\"", v);
+}
+
+/* A group name as the group database has them: nothing that could be
+ * a path or an option. */
+int profile_group_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 255 || s[0] == '-')
+		return 0;
+	for (; *s; s++)
+		if (*s == '/' || *s == ':' || *s == ',' ||
+		    (unsigned char)*s < 0x21 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int on_drop_group(cfg_t *cfg, cfg_opt_t *opt)
+{
+	unsigned int n = cfg_opt_size(opt);
+	const char *v = n ? cfg_opt_getnstr(opt, n - 1) : NULL;
+
+	if (v && !profile_group_name_ok(v))
+		return cfgparse_error(cfg, "drop_groups: \"%s\" is not a group "
+				      "name", v);
+	return 0;
 }
 
 static int on_shell(cfg_t *cfg, cfg_opt_t *opt)
@@ -353,7 +385,7 @@ static int copy_list(cfg_t *cfg, const char *name, char ***out, size_t *n)
 }
 
 /* The options every profile has, before the cgroup limits. */
-#define NFIXED 16
+#define NFIXED 18
 
 static char *dup_or_null(const char *s)
 {
@@ -396,6 +428,8 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 		CFG_SEC("env", env_opts, CFGF_NONE),
 		CFG_STR("max_time", NULL, CFGF_NONE),
 		CFG_STR_LIST("optional_limits", NULL, CFGF_NONE),
+		CFG_STR("runtime_dir", "private", CFGF_NONE),
+		CFG_STR_LIST("drop_groups", NULL, CFGF_NONE),
 	};
 	/* those, one option per cgroup limit, the end */
 	cfg_opt_t opts[NFIXED + CG_NLIMITS + 1];
@@ -410,6 +444,7 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 		{ "tmpfs", on_tmpfs },       { "hide", on_hide },
 		{ "env|set", on_env },       { "env|unset", on_env },
 		{ "max_time", on_max_time }, { "optional_limits", on_optional },
+		{ "runtime_dir", on_choice }, { "drop_groups", on_drop_group },
 	};
 	cfg_opt_t end = CFG_END();
 	cfg_t *cfg;
@@ -469,12 +504,16 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 	p->seccomp_default = !strcmp(cfg_getstr(cfg, "seccomp"), "default");
 	p->user_namespaces = cfg_getbool(cfg, "user_namespaces");
 	p->io_uring = cfg_getbool(cfg, "io_uring");
+	p->runtime_private = !strcmp(cfg_getstr(cfg, "runtime_dir"),
+				     "private");
 	if ((cfg_getstr(cfg, "shell") && !p->shell) ||
 	    (cfg_getstr(cfg, "hostname") && !p->hostname) ||
 	    copy_list(cfg_getsec(cfg, "env"), "set", &p->env_set,
 		      &p->nenv_set) < 0 ||
 	    copy_list(cfg_getsec(cfg, "env"), "unset", &p->env_unset,
-		      &p->nenv_unset) < 0) {
+		      &p->nenv_unset) < 0 ||
+	    copy_list(cfg, "drop_groups", &p->drop_groups,
+		      &p->ndrop_groups) < 0) {
 		jerr_sys(e, ENOMEM, "%s", file);
 		goto out;
 	}
@@ -503,6 +542,7 @@ void profile_free(struct profile *p)
 	free(p->mounts);
 	free_list(p->env_set, p->nenv_set);
 	free_list(p->env_unset, p->nenv_unset);
+	free_list(p->drop_groups, p->ndrop_groups);
 	free(p->hostname);
 	free(p->shell);
 	free(p->file);

@@ -18,6 +18,7 @@ enum mount_kind {
 	MOUNT_DEV,    /* a minimal /dev, or the host's */
 	MOUNT_TMPFS,  /* an empty writable tmpfs */
 	MOUNT_HIDE,   /* an empty read-only tmpfs over a host path */
+	MOUNT_RUNTIME, /* the session's own /run/user/UID: the user's tmpfs */
 	MOUNT_MAP,    /* a read-only bind of a host path */
 	MOUNT_VOLUME, /* a writable bind of a host path */
 	MOUNT_AGENT,  /* sshd's forwarded agent socket (ssh_agent = yes) */
@@ -45,6 +46,7 @@ struct profile {
 	bool seccomp_default; /* seccomp = default (or none) */
 	bool user_namespaces; /* the session may create its own */
 	bool io_uring; /* seccomp = default lets io_uring through */
+	bool runtime_private; /* runtime_dir = "private" (or "host") */
 	struct profile_mount *mounts;
 	size_t nmounts;
 	bool limit_set[RLIM_NLIMITS];
@@ -57,6 +59,8 @@ struct profile {
 	size_t nenv_set;
 	char **env_unset; /* "NAME" */
 	size_t nenv_unset;
+	char **drop_groups; /* group names taken out of the session's groups */
+	size_t ndrop_groups;
 };
 
 #define PROFILE_BUILTIN_NAME "(built-in default)"
@@ -68,6 +72,9 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 void profile_free(struct profile *p);
 
 const char *profile_rlimit_name(int resource);
+
+/* Is S usable as a group name (drop_groups, root_groups)? */
+int profile_group_name_ok(const char *s);
 
 /* Mounts that come from the command line (jailsh run) rather than a
  * file have as their line this plus the argument's position. */

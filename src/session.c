@@ -13,6 +13,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "groups.h"
 #include "jail.h"
 #include "priv.h"
 #include "report.h"
@@ -150,8 +151,9 @@ static int open_pipes(int rep[2], int life[2], int grp[2], int need_groups,
 }
 
 /* The group database can be slow: it is asked here while init builds the
- * jail, and the answer goes to init for its drop. */
-static int hand_over_groups(int fd, struct identity *id, struct jerr *e)
+ * jail, and the answer (less drop_groups) goes to init for its drop. */
+static int hand_over_groups(int fd, struct identity *id,
+			    const struct plan *pl, struct jerr *e)
 {
 	int r;
 
@@ -159,6 +161,8 @@ static int hand_over_groups(int fd, struct identity *id, struct jerr *e)
 	 * SIGPIPE here, says what happened */
 	signal(SIGPIPE, SIG_IGN);
 	r = identity_load_groups(id, e);
+	if (r == 0)
+		r = groups_drop(id, pl->profile, e);
 	if (r == 0 && init_send_groups(fd, id) < 0 && errno != EPIPE)
 		r = jerr_sys(e, errno, "hand the groups to the jail");
 	close(fd);
@@ -178,6 +182,11 @@ int session_start(struct session *s, const struct plan *pl,
 	s->report = s->lifeline = s->signals = -1;
 	s->foreground = sh->foreground;
 	s->code = EXIT_FAILED;
+	/* groups known already (they chose the profile): init takes them
+	 * from its copy of the identity, less drop_groups */
+	if (id->groups_known && !pl->userns &&
+	    groups_drop(id, pl->profile, e) < 0)
+		return -1;
 	if (open_pipes(rep, life, grp, !id->groups_known, e) < 0)
 		return -1;
 	s->report = rep[0];
@@ -202,7 +211,7 @@ int session_start(struct session *s, const struct plan *pl,
 		close_fd(&grp[1]);
 		return fail(s, EXIT_FAILED);
 	}
-	if (grp[1] >= 0 && hand_over_groups(grp[1], id, e) < 0)
+	if (grp[1] >= 0 && hand_over_groups(grp[1], id, pl, e) < 0)
 		return fail(s, EXIT_FAILED);
 
 	/* Nothing out here needs privilege any more (jailsh run has none

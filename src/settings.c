@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cfgparse.h"
+#include "profile.h"
 #include "settings.h"
 
 /* An absolute path without ".." or "//": what it is (a root-owned
@@ -22,6 +23,34 @@ static int on_cgroup_parent(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+static int on_root_group(cfg_t *cfg, cfg_opt_t *opt)
+{
+	unsigned int n = cfg_opt_size(opt);
+	const char *v = n ? cfg_opt_getnstr(opt, n - 1) : NULL;
+
+	if (v && !profile_group_name_ok(v))
+		return cfgparse_error(cfg, "root_groups: \"%s\" is not a group "
+				      "name", v);
+	return 0;
+}
+
+/* The list NAME of CFG into OUT; returns how many of its N were taken. */
+static size_t copy_list(cfg_t *cfg, const char *name, char ***out,
+			unsigned int *n)
+{
+	size_t got = 0;
+
+	*n = cfg_size(cfg, name);
+	*out = calloc(*n + 1, sizeof(char *));
+	for (unsigned int i = 0; *out && i < *n; i++) {
+		(*out)[i] = strdup(cfg_getnstr(cfg, name, i));
+		if (!(*out)[i])
+			break;
+		got++;
+	}
+	return got;
+}
+
 int settings_parse(const char *file, const char *text, struct settings *s,
 		   struct jerr *e)
 {
@@ -29,30 +58,28 @@ int settings_parse(const char *file, const char *text, struct settings *s,
 		CFG_STR_LIST("group_order", NULL, CFGF_NONE),
 		CFG_BOOL("jail_all_users", cfg_false, CFGF_NONE),
 		CFG_STR("cgroup_parent", NULL, CFGF_NONE),
+		CFG_STR_LIST("root_groups", NULL, CFGF_NONE),
 		CFG_END(),
 	};
 	const char *parent;
 	cfg_t *cfg;
-	unsigned int n;
+	unsigned int n, nroot;
 
 	memset(s, 0, sizeof(*s));
 	opts[2].validcb = on_cgroup_parent;
+	opts[3].validcb = on_root_group;
 	cfg = cfgparse(opts, file, text, e);
 	if (!cfg)
 		return -1;
 	s->jail_all_users = cfg_getbool(cfg, "jail_all_users");
 	parent = cfg_getstr(cfg, "cgroup_parent");
 	s->cgroup_parent = parent ? strdup(parent) : NULL;
-	n = cfg_size(cfg, "group_order");
-	s->group_order = calloc(n + 1, sizeof(char *));
-	for (unsigned int i = 0; s->group_order && i < n; i++) {
-		s->group_order[i] = strdup(cfg_getnstr(cfg, "group_order", i));
-		if (!s->group_order[i])
-			break;
-		s->ngroup_order++;
-	}
+	s->ngroup_order = copy_list(cfg, "group_order", &s->group_order, &n);
+	s->nroot_groups = copy_list(cfg, "root_groups", &s->root_groups,
+				    &nroot);
 	cfg_free(cfg);
-	if (s->ngroup_order != n || (parent && !s->cgroup_parent)) {
+	if (s->ngroup_order != n || s->nroot_groups != nroot ||
+	    (parent && !s->cgroup_parent)) {
 		settings_free(s);
 		return jerr_sys(e, ENOMEM, "%s", file);
 	}
@@ -80,6 +107,9 @@ void settings_free(struct settings *s)
 	for (size_t i = 0; i < s->ngroup_order; i++)
 		free(s->group_order[i]);
 	free(s->group_order);
+	for (size_t i = 0; i < s->nroot_groups; i++)
+		free(s->root_groups[i]);
+	free(s->root_groups);
 	free(s->cgroup_parent);
 	memset(s, 0, sizeof(*s));
 }

@@ -15,6 +15,10 @@ struct settings {
 	int jail_all_users;
 	/* where sessions get their cgroups; NULL: no cgroups */
 	char *cgroup_parent;
+	/* groups that give root on the host, besides the built-in ones
+	 * (groups.h): check and explain warn about their members */
+	char **root_groups;
+	size_t nroot_groups;
 };
 
 /* Reads jailsh.conf from the configuration directory; a missing file

@@ -228,10 +228,12 @@ for M in W P S; do
 	# --- screen and tmux ----------------------------------------------------------
 	if [ -n "$HAVE_SCREEN" ]; then
 		rm -f "$UH/.scr-in"
-		jx "$M" "screen -ls 2>&1 | sed 's/^/SCRLS: /'
+		jx "$M" "echo \"SCRDIR=\$(ls -A /run/screen 2>&1 | tr '\\n' ' ')\"
+			screen -ls 2>&1 | sed 's/^/SCRLS: /'
 			screen -S $SCR -X stuff \"\$(printf 'echo jail > ~/.scr-in\\r')\" >/dev/null 2>&1; echo SCRX=\$?
-			echo \"SCRDIR=\$(ls -A /run/screen 2>&1 | tr '\\n' ' ')\"
-			screen -dmS inner sleep 30; screen -ls 2>&1 | grep -c '\\.inner' | sed s/^/INNER=/
+			screen -dmS inner sleep 30
+			for i in \$(seq 50); do screen -ls 2>&1 | grep -q '\\.inner' && break; sleep 0.1; done
+			screen -ls 2>&1 | grep -c '\\.inner' | sed s/^/INNER=/
 			screen -S inner -X quit"
 		unlike "$OUT" "SCRLS: .*$SCR" "$N: screen -ls does not list U's session outside"
 		ok "$N: screen -X cannot reach it (exit $(val SCRX))" test "$(val SCRX)" != 0
@@ -285,10 +287,12 @@ for M in W P S; do
 
 	# a process of U's in the jail's pid namespace but started from
 	# outside (jailsh enter): the session cannot signal it
-	rm -f "$UH/.sig-ready" "$UH/.sig-target"
+	rm -f "$UH"/.sig-*
 	( jx "$M" 'touch ~/.sig-ready; i=0
 		while [ ! -s ~/.sig-target ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i+1)); done
-		sleep 0.3; kill -TERM "$(cat ~/.sig-target)" 2>/dev/null; echo SIGENTERED=$?'
+		sleep 0.3; kill -TERM "$(cat ~/.sig-target)" 2>/dev/null
+		echo $? > ~/.sig-result; i=0
+		while [ ! -e ~/.sig-done ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i+1)); done'
 	  printf '%s\n' "$OUT" > "$_state/sig.out" ) &
 	JOB=$!
 	wait_for 15 test -e "$UH/.sig-ready"
@@ -304,17 +308,18 @@ for M in W P S; do
 	for p in $(live_pids "$U" sleep); do
 		[ "$(awk '/^NSpid:/ { print $3 }' "/proc/$p/status")" = "$(cat "$UH/.sig-target")" ] && EP=$p
 	done
-	wait "$JOB"
-	OUT=$(cat "$_state/sig.out")
+	wait_for 20 test -s "$UH/.sig-result"
 	ok "$N: jailsh enter started a command in the session's jail (host pid $EP)" test -n "$EP"
 	if [ -n "$SCOPED" ]; then
-		is "$(val SIGENTERED)" 1 "$N: the session cannot signal it (Landlock: it is outside the session's domain)"
+		is "$(cat "$UH/.sig-result")" 1 "$N: the session cannot signal it (Landlock: it is outside the session's domain)"
 		ok "  ... it is still alive" alive "$EP"
 	else
 		esc_skip 2 "the kernel's Landlock ABI is ${ABI}: signal scoping needs 6"
 	fi
 	[ -n "$EP" ] && as_user "$U" kill -TERM "$EP"
 	ok "$N: control: outside, U signals it" wait_for 2 eval "! alive $EP"
+	touch "$UH/.sig-done"
+	wait "$JOB"
 	kill "$V1" 2>/dev/null
 	esc_profile "$U" ''
 	ok "$N: nothing of U is left in a jail" \

@@ -121,7 +121,7 @@ static void test_forced(void)
 	       defines(env, "LOGNAME") + defines(env, "SHELL"), 4,
 	       "each forced variable once");
 	ok(!env_get(env, "NOEQUALS"), "an entry without '=' is dropped");
-	is_int(count(env), 8, "8 variables");
+	is_int(count(env), 9, "8 variables and XDG_RUNTIME_DIR");
 	check_well_formed(env, "forced");
 	ok(caller[1] && !strcmp(caller[1], "HOME=/root"),
 	   "the caller's array is not modified");
@@ -149,7 +149,7 @@ static void test_path(void)
 	is_str(env_get(env, "PATH"), ENV_DEFAULT_PATH,
 	       "PATH defaulted when missing");
 	is_str(env_get(env, "LANG"), "C.UTF-8", "LANG kept");
-	is_int(count(env), 6, "LANG and the five");
+	is_int(count(env), 7, "LANG and the six");
 	check_well_formed(env, "PATH missing");
 	teardown(&p, &pl, caller, env);
 
@@ -163,7 +163,8 @@ static void test_path(void)
 	ok(!setup("devices = \"minimal\"\n", &id, &p, &pl), "plan");
 	env = env_build(&pl, NULL);
 	ok(env, "env_build without a caller environment");
-	is_int(count(env), 5, "HOME, USER, LOGNAME, SHELL, PATH");
+	is_int(count(env), 6, "HOME, USER, LOGNAME, SHELL, PATH, "
+	       "XDG_RUNTIME_DIR");
 	is_str(env_get(env, "HOME"), "/home/alice", "  HOME");
 	is_str(env_get(env, "USER"), "alice", "  USER");
 	is_str(env_get(env, "LOGNAME"), "alice", "  LOGNAME");
@@ -193,7 +194,7 @@ static void test_profile_env(void)
 	is_str(env_get(env, "PATH"), ENV_DEFAULT_PATH,
 	       "unset PATH: the default PATH");
 	is_str(env_get(env, "HOME"), "/home/alice", "unset HOME: the user's");
-	is_int(count(env), 8, "8 variables");
+	is_int(count(env), 9, "8 variables and XDG_RUNTIME_DIR");
 	check_well_formed(env, "unset");
 	teardown(&p, &pl, caller, env);
 
@@ -213,7 +214,7 @@ static void test_profile_env(void)
 	is_str(env_get(env, "NEW"), "", "a new empty variable");
 	is_str(env_get(env, "KEEP"), "yes", "KEEP kept");
 	is_str(env_get(env, "HOME"), "/home/alice", "HOME still the user's");
-	is_int(count(env), 11, "11 variables");
+	is_int(count(env), 12, "11 variables and XDG_RUNTIME_DIR");
 	check_well_formed(env, "set");
 	teardown(&p, &pl, caller, env);
 }
@@ -258,9 +259,84 @@ static void test_env_get(void)
 	ok(1, "env_free(NULL)");
 }
 
+static void test_runtime(void)
+{
+	struct identity id = alice();
+	struct profile p;
+	struct plan pl;
+	char **caller, **env;
+
+	ok(!setup("devices = \"minimal\"\n", &id, &p, &pl), "plan");
+	caller = ENV("XDG_RUNTIME_DIR=/run/user/1000",
+		     "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus",
+		     "DBUS_SESSION_BUS_ADDRESSX=1", "XDG_CONFIG_HOME=/c");
+	env = env_build(&pl, caller);
+	is_str(env_get(env, "XDG_RUNTIME_DIR"), "/run/user/1000",
+	       "runtime_dir = private: XDG_RUNTIME_DIR the session's");
+	ok(!env_get(env, "DBUS_SESSION_BUS_ADDRESS"),
+	   "  DBUS_SESSION_BUS_ADDRESS removed");
+	is_str(env_get(env, "DBUS_SESSION_BUS_ADDRESSX"), "1",
+	       "  a longer name kept");
+	is_str(env_get(env, "XDG_CONFIG_HOME"), "/c", "  XDG_CONFIG_HOME kept");
+	check_well_formed(env, "private");
+	env_free(env);
+	env = env_runtime(&pl, caller);
+	is_str(env_get(env, "XDG_RUNTIME_DIR"), "/run/user/1000",
+	       "env_runtime: XDG_RUNTIME_DIR the session's");
+	ok(!env_get(env, "DBUS_SESSION_BUS_ADDRESS"),
+	   "  DBUS_SESSION_BUS_ADDRESS removed");
+	is_int(count(env), 3, "  the caller's others, and nothing more");
+	ok(!env_get(env, "HOME"), "  HOME not added");
+	env_free(env);
+	env = env_runtime(&pl, NULL);
+	is_int(count(env), 1, "env_runtime without a caller environment: "
+	       "XDG_RUNTIME_DIR alone");
+	teardown(&p, &pl, caller, env);
+
+	/* no caller's XDG_RUNTIME_DIR: the session's all the same */
+	ok(!setup("devices = \"minimal\"\n", &id, &p, &pl), "plan");
+	env = env_build(&pl, NULL);
+	is_str(env_get(env, "XDG_RUNTIME_DIR"), "/run/user/1000",
+	       "XDG_RUNTIME_DIR set without the caller's");
+	teardown(&p, &pl, NULL, env);
+
+	ok(!setup("runtime_dir = \"host\"\n", &id, &p, &pl), "plan, host");
+	caller = ENV("XDG_RUNTIME_DIR=/run/user/1000",
+		     "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus");
+	env = env_build(&pl, caller);
+	is_str(env_get(env, "DBUS_SESSION_BUS_ADDRESS"),
+	       "unix:path=/run/user/1000/bus",
+	       "runtime_dir = host: DBUS_SESSION_BUS_ADDRESS kept");
+	is_str(env_get(env, "XDG_RUNTIME_DIR"), "/run/user/1000",
+	       "  XDG_RUNTIME_DIR the caller's");
+	env_free(env);
+	env = env_runtime(&pl, caller);
+	is_int(count(env), 2, "env_runtime, host: the caller's, unchanged");
+	teardown(&p, &pl, caller, env);
+
+	ok(!setup("env { set = { \"XDG_RUNTIME_DIR=/x\", "
+		  "\"DBUS_SESSION_BUS_ADDRESS=unix:path=/x/bus\" } }\n", &id, &p,
+		  &pl), "plan, set");
+	env = env_build(&pl, NULL);
+	is_str(env_get(env, "XDG_RUNTIME_DIR"), "/x",
+	       "the profile's env set wins over the runtime directory");
+	is_str(env_get(env, "DBUS_SESSION_BUS_ADDRESS"), "unix:path=/x/bus",
+	       "  and may set a bus");
+	teardown(&p, &pl, NULL, env);
+
+	ok(!setup("devices = \"minimal\"\n", &id, &p, &pl), "plan, rootfs");
+	plan_use_rootfs(&pl, "/srv/root", false);
+	caller = ENV("XDG_RUNTIME_DIR=/run/user/1000",
+		     "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus");
+	env = env_runtime(&pl, caller);
+	is_int(count(env), 2, "env_runtime, --rootfs: the caller's, unchanged");
+	teardown(&p, &pl, caller, env);
+}
+
 int main(void)
 {
 	test_forced();
+	test_runtime();
 	test_path();
 	test_profile_env();
 	test_duplicates();

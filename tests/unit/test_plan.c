@@ -124,24 +124,104 @@ static void test_builtin_ops(void)
 	if (!is_int(r, 0, "a profile without mounts has a plan"))
 		diag("error: %s", e.msg);
 	ok(pl.profile == &p && pl.id == &id, "plan refers to profile, id");
-	if (is_int(pl.nops, 4, "four built-in ops")) {
+	if (is_int(pl.nops, 7, "seven built-in ops")) {
 		is_str(pl.ops[0].target, "/", "ops[0] is /");
 		is_str(pl.ops[1].target, "/dev", "ops[1] is /dev");
 		is_str(pl.ops[2].target, "/proc", "ops[2] is /proc");
-		is_str(pl.ops[3].target, "/tmp", "ops[3] is /tmp");
+		is_str(pl.ops[3].target, "/run/screen", "ops[3] is /run/screen");
+		is_str(pl.ops[4].target, "/run/user", "ops[4] is /run/user");
+		is_str(pl.ops[5].target, "/run/user/1000",
+		       "ops[5] is /run/user/1000");
+		is_str(pl.ops[6].target, "/tmp", "ops[6] is /tmp");
 	}
 	check_op(&pl, "/", MOUNT_ROOT, NULL, 0, "-");
 	check_op(&pl, "/proc", MOUNT_PROC, NULL, 0, "/");
 	check_op(&pl, "/dev", MOUNT_DEV, NULL, 0, "/");
 	check_op(&pl, "/tmp", MOUNT_TMPFS, NULL, 0, "/");
+	check_op(&pl, "/run/screen", MOUNT_TMPFS, NULL, 0, "/");
+	check_op(&pl, "/run/user", MOUNT_HIDE, NULL, 0, "/");
+	check_op(&pl, "/run/user/1000", MOUNT_RUNTIME, NULL, 0, "/run/user");
 	op = op_at(&pl, "/tmp");
 	is_int(op ? op->mode : 0, 01777, "built-in /tmp mode 01777");
 	is_int(op ? op->size : 1, 0, "built-in /tmp default size");
+	ok(op && !op->optional, "built-in /tmp is not optional");
 	is_int(creates(&pl, "/tmp"), 0, "/tmp mount point is the host's");
 	is_int(creates(&pl, "/"), 0, "/ creates no mount point");
+	op = op_at(&pl, "/run/screen");
+	is_int(op ? op->mode : 0, 01777, "built-in /run/screen mode 01777");
+	ok(op && op->optional, "  only where the host has /run/screen");
+	op = op_at(&pl, "/run/user/1000");
+	is_int(op ? op->mode : 0, 0700, "runtime directory mode 0700");
+	is_int(creates(&pl, "/run/user/1000"), 1,
+	       "  its mount point made in the /run/user hide");
+	is_int(creates(&pl, "/run/user"), 0, "/run/user is the host's");
+	is_str(pl.runtime_dir, "/run/user/1000", "runtime_dir of the plan");
 	is_str(pl.shell, "/bin/sh", "shell: /bin/sh for a jailsh user");
 	done(&p, &pl);
-	ok(!pl.ops && !pl.nops && !pl.shell, "plan_free clears");
+	ok(!pl.ops && !pl.nops && !pl.shell && !pl.runtime_dir,
+	   "plan_free clears");
+}
+
+static void test_runtime_dir(void)
+{
+	struct identity id = alice();
+	struct profile p;
+	struct plan pl;
+	struct jerr e;
+	int r;
+
+	r = build("runtime_dir = \"host\"\n", &id, &p, &pl, &e);
+	if (!is_int(r, 0, "runtime_dir = host: plan"))
+		diag("error: %s", e.msg);
+	is_int(pl.nops, 5, "  /, /dev, /proc, /run/screen, /tmp");
+	is_int(find_op(&pl, "/run/user"), -1, "  no /run/user hide");
+	is_int(find_op(&pl, "/run/user/1000"), -1, "  no runtime directory");
+	ok(!pl.runtime_dir, "  runtime_dir NULL");
+	done(&p, &pl);
+
+	/* a profile's own mount on a built-in target replaces it */
+	r = build("volume \"/run/screen\" {}\n"
+		  "tmpfs \"/run/user/%U\" { mode = \"0750\" }\n"
+		  "map \"/run/user\" {}\n", &id, &p, &pl, &e);
+	if (!is_int(r, 0, "profile mounts on the built-in targets: plan"))
+		diag("error: %s", e.msg);
+	is_int(pl.nops, 7, "  as many ops as without");
+	check_op(&pl, "/run/screen", MOUNT_VOLUME, "/run/screen", 1, "/");
+	check_op(&pl, "/run/user/1000", MOUNT_TMPFS, NULL, 2, "/run/user");
+	check_op(&pl, "/run/user", MOUNT_MAP, "/run/user", 3, "/");
+	is_int(creates(&pl, "/run/user/1000"), 0,
+	       "  in the map: the host's mount point");
+	check_sorted(&pl, "replaced built-ins");
+	done(&p, &pl);
+
+	/* inside a profile's tmpfs on /run, the mount points are made */
+	r = build("tmpfs \"/run\" { mode = \"0755\" }\n"
+		  "map \"/srv\" { target = \"/run/user/%U/srv\" }\n", &id, &p,
+		  &pl, &e);
+	if (!is_int(r, 0, "tmpfs /run: plan"))
+		diag("error: %s", e.msg);
+	is_str(parent_of(&pl, "/run/user"), "/run", "  /run/user in /run");
+	is_int(creates(&pl, "/run/user"), 1, "  its mount point made");
+	is_int(creates(&pl, "/run/screen"), 1, "  and /run/screen's");
+	is_str(parent_of(&pl, "/run/user/1000/srv"), "/run/user/1000",
+	       "  a map in the runtime directory");
+	is_int(creates(&pl, "/run/user/1000/srv"), 1,
+	       "  whose mount point it makes");
+	done(&p, &pl);
+
+	/* a root of its own (jailsh run --rootfs): none of them */
+	r = build("map \"/opt\" {}\n", &id, &p, &pl, &e);
+	if (!is_int(r, 0, "rootfs: plan"))
+		diag("error: %s", e.msg);
+	plan_use_rootfs(&pl, "/srv/root", false);
+	is_int(pl.nops, 5, "  /, /dev, /opt, /proc, /tmp");
+	is_int(find_op(&pl, "/run/screen"), -1, "  no /run/screen");
+	is_int(find_op(&pl, "/run/user/1000"), -1, "  no runtime directory");
+	ok(!pl.runtime_dir, "  runtime_dir NULL");
+	is_str(pl.rootfs, "/srv/root", "  the root");
+	is_str(parent_of(&pl, "/tmp"), "/", "  parents linked again");
+	check_sorted(&pl, "rootfs");
+	done(&p, &pl);
 }
 
 static void test_builtin_profile(void)
@@ -158,7 +238,7 @@ static void test_builtin_profile(void)
 		r = plan_build(&p, &id, &pl, &e);
 	if (!is_int(r, 0, "built-in profile: plan"))
 		diag("error: %s", e.msg);
-	is_int(pl.nops, 5, "built-in profile: 5 ops");
+	is_int(pl.nops, 8, "built-in profile: 8 ops");
 	check_sorted(&pl, "built-in profile");
 	check_op(&pl, "/home/alice", MOUNT_VOLUME, "/home/alice", 1, "/");
 	is_int(creates(&pl, "/home/alice"), 0,
@@ -181,7 +261,8 @@ static void test_order(void)
 		"volume \"/srv/sub\" { target = \"~/sub\" }\n";	/* 10 */
 	static const char *const order[] = {
 		"/", "/dev", "/home", "/home/alice", "/home/alice/sub",
-		"/home-x", "/proc", "/srv/z", "/tmp", "/tmp/tools",
+		"/home-x", "/proc", "/run/screen", "/run/user",
+		"/run/user/1000", "/srv/z", "/tmp", "/tmp/tools",
 		"/usr/share", "/usr/share/y", "/var/tmp", "/var/tmp/work",
 	};
 	const size_t n = sizeof(order) / sizeof(order[0]);
@@ -263,7 +344,7 @@ static void test_expansion(void)
 
 	if (!is_int(r, 0, "expansion profile: plan"))
 		diag("error: %s", e.msg);
-	is_int(pl.nops, 12, "expansion profile: 12 ops");
+	is_int(pl.nops, 15, "expansion profile: 15 ops");
 	check_expanded(&pl, "/home/alice/work", "/home/alice/work", "~/work");
 	check_expanded(&pl, "/build", "/srv/alice",
 		       "volume /srv/%u at /build");
@@ -322,7 +403,7 @@ static void test_tmp(void)
 	if (!is_int(r, 0, "profile tmpfs on /tmp: plan"))
 		diag("error: %s", e.msg);
 	is_int(count_ops(&pl, "/tmp"), 1, "only one /tmp op");
-	is_int(pl.nops, 5, "/, /dev, /proc, /tmp, /tmp/opt");
+	is_int(pl.nops, 8, "/, /dev, /proc, the three of /run, /tmp, /tmp/opt");
 	op = op_at(&pl, "/tmp");
 	is_int(op ? op->line : -1, 1, "the /tmp op is the profile's");
 	is_int(op ? (int)op->kind : -1, MOUNT_TMPFS, "  a tmpfs");
@@ -564,6 +645,7 @@ static void test_agent(void)
 int main(void)
 {
 	test_builtin_ops();
+	test_runtime_dir();
 	test_builtin_profile();
 	test_order();
 	test_expansion();

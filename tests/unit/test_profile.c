@@ -160,6 +160,8 @@ static void test_defaults(void)
 	is_int(p.devices, DEV_MINIMAL, "default devices: minimal");
 	is_int(p.nmounts, 0, "no mounts");
 	is_int(p.nenv_set + p.nenv_unset, 0, "no env changes");
+	ok(p.runtime_private, "default runtime_dir: private");
+	is_int(p.ndrop_groups, 0, "no drop_groups");
 	{
 		int any = 0;
 
@@ -345,6 +347,15 @@ static void test_rejections(void)
 		"bridge", "\"host\" or \"none\"");
 	rejects("bad devices", "devices = \"all\"\n", 1, "devices", "all",
 		"\"minimal\" or \"host\"");
+	rejects("bad runtime_dir", "\n\nruntime_dir = \"shared\"\n", 3,
+		"runtime_dir", "shared", "\"private\" or \"host\"");
+	rejects("drop_groups with a slash",
+		"drop_groups = { \"docker\",\n\"../x\" }\n", 2, "drop_groups",
+		"../x", "not a group name");
+	rejects("drop_groups empty name", "drop_groups = { \"\" }\n", 1,
+		"drop_groups");
+	rejects("drop_groups with a space", "drop_groups = { \"a b\" }\n", 1,
+		"not a group name");
 
 	/* paths */
 	rejects("relative volume", "volume \"~\" {}\nvolume \"srv\" {}\n", 2,
@@ -569,6 +580,34 @@ static void test_builtin(void)
 	profile_free(&p);
 }
 
+static void test_runtime_groups(void)
+{
+	struct profile p;
+	struct jerr e = { .msg = "" };
+	int r;
+
+	r = profile_parse(FILE_NAME, "runtime_dir = \"host\"\n"
+			  "drop_groups = { \"docker\", \"lxd\", \"jt.x-1_y\" }\n",
+			  &p, &e);
+	if (!is_int(r, 0, "runtime_dir = host, drop_groups: parse"))
+		diag("error: %s", e.msg);
+	ok(!p.runtime_private, "runtime_dir host");
+	if (is_int(p.ndrop_groups, 3, "three groups to drop")) {
+		is_str(p.drop_groups[0], "docker", "  docker");
+		is_str(p.drop_groups[1], "lxd", "  lxd");
+		is_str(p.drop_groups[2], "jt.x-1_y", "  jt.x-1_y");
+		ok(!p.drop_groups[3], "  NULL-terminated");
+	}
+	profile_free(&p);
+	ok(!p.drop_groups && !p.ndrop_groups, "profile_free clears them");
+
+	r = profile_parse(FILE_NAME, "runtime_dir = \"private\"\n", &p, &e);
+	if (!is_int(r, 0, "runtime_dir = private: parse"))
+		diag("error: %s", e.msg);
+	ok(p.runtime_private, "runtime_dir private");
+	profile_free(&p);
+}
+
 static void test_settings(void)
 {
 	struct settings s;
@@ -618,6 +657,25 @@ static void test_settings(void)
 	r = settings_parse("jailsh.conf", "", &s, &e);
 	if (!is_int(r, 0, "an empty jailsh.conf parses (the defaults)"))
 		diag("error: %s", e.msg);
+	is_int(s.nroot_groups, 0, "  no root_groups");
+	settings_free(&s);
+
+	r = settings_parse("jailsh.conf", "root_groups = { \"podman\", "
+			   "\"wheel\" }\n", &s, &e);
+	if (!is_int(r, 0, "settings with root_groups parse"))
+		diag("error: %s", e.msg);
+	if (is_int(s.nroot_groups, 2, "two root groups")) {
+		is_str(s.root_groups[0], "podman", "  podman");
+		is_str(s.root_groups[1], "wheel", "  wheel");
+	}
+	settings_free(&s);
+	ok(!s.root_groups && !s.nroot_groups, "settings_free clears them");
+
+	r = settings_parse("jailsh.conf", "\nroot_groups = { \"a:b\" }\n", &s,
+			   &e);
+	is_int(r, -1, "root_groups: a name with ':' refused");
+	like(e.msg, "jailsh.conf:2: root_groups: \"a:b\" is not a group name",
+	     "  at its line, saying why");
 	settings_free(&s);
 }
 
@@ -631,6 +689,7 @@ int main(void)
 	test_rejections();
 	test_repeats();
 	test_builtin();
+	test_runtime_groups();
 	test_settings();
 	return done_testing();
 }
