@@ -34,8 +34,10 @@
 #               (seccomp = default; and in jailsh run); io_uring_setup
 #               works with io_uring = yes, and with seccomp = none
 #   abstract    a root service on the abstract socket \0jt-PID is not
-#               reachable with network = none; it is with network = host
-#               (control, the documented exposure) and outside
+#               reachable with network = none; with network = host
+#               neither, where the kernel scopes abstract sockets
+#               (Landlock ABI 6); where it does not, it is (the
+#               documented exposure); outside it is (control)
 #
 # As the user through jailsh, and under the PAM module (pamrun). The
 # host's mount table is checked after every group.
@@ -43,6 +45,12 @@
 esc_setup
 
 # --- host side ------------------------------------------------------------
+# the kernel's Landlock ABI (0 without Landlock)
+landlock_abi() {
+	_la=$("$PY" "$P2SRC/pidfd.py" landlock)
+	_la=${_la#ABI=}
+	echo "${_la%% *}"
+}
 ABS=jt-$$
 "$PY" "$P2SRC/abstract.py" serve "$ABS" > "$_state/abs.out" 2>&1 &
 ABS_PID=$!
@@ -300,7 +308,11 @@ for n in (\"jtnull\", \"jttun\", \"jtloop\"):
 	is "$(val CONNECT)" "ERR Connection refused" "$W: network = none: root's abstract socket is unreachable (ECONNREFUSED)"
 	esc_profile "$U" 'network = "host"'
 	jcap "$M" "$U" "$PY ~/.p2/abstract.py connect $ABS"
-	is "$(val CONNECT)" "HELLO-$ABS" "$W: control: network = host: it is reachable (documented)"
+	if [ "$(landlock_abi)" -ge 6 ]; then
+		is "$(val CONNECT)" "ERR Operation not permitted" "$W: network = host: it is unreachable too (Landlock scoping, ABI $(landlock_abi))"
+	else
+		is "$(val CONNECT)" "HELLO-$ABS" "$W: network = host, Landlock ABI $(landlock_abi) < 6: it is reachable (documented)"
+	fi
 
 	host_same "$W, at the end"
 	ok "$W: nothing of the user is left running" no_live_processes "$U"

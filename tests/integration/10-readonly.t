@@ -58,10 +58,14 @@ is "$(jrun "$u" 'cat "$HOME/jt-home"' 2>&1)" "in home" \
 	"  ... and a later session sees it"
 
 # Exactly the expected mounts are writable: the volume, the private /tmp,
-# /dev/shm, /dev/pts and /proc; everything else read-only.
+# /dev/shm, /dev/pts and /proc, the session's runtime directory, and its
+# /run/screen where the host has one; everything else read-only.
 rw=$(jrun "$u" "awk '\$6 ~ /(^|,)rw(,|\$)/ { print \$5 }' /proc/self/mountinfo" | LC_ALL=C sort | tr '\n' ' ')
-is "$rw" "/dev/pts /dev/shm $uh /proc /tmp " \
-	"the only writable mounts are the home volume, /tmp, /dev/shm, /dev/pts and /proc"
+want="/dev/pts /dev/shm $uh /proc"
+[ -d /run/screen ] && want="$want /run/screen"
+want="$want /run/user/$(id -u "$u") /tmp "
+is "$rw" "$want" \
+	"the only writable mounts are the home volume, /tmp, /dev/shm, /dev/pts, /proc, /run/user/UID and /run/screen"
 
 # --- a second volume with a target, and a map -----------------------------
 vol=/srv/jt-vol-$$
