@@ -291,8 +291,9 @@ static int new_tmpfs(const char *target, mode_t mode, uint64_t size,
 		return jerr_sys(e, errno, "tmpfs for %s", target);
 	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", mode_s, 0) < 0 ||
 	    (size && fsconfig(fs, FSCONFIG_SET_STRING, "size", size_s, 0) < 0) ||
-	    (owner && (fsconfig(fs, FSCONFIG_SET_STRING, "uid", uid_s, 0) < 0 ||
-		       fsconfig(fs, FSCONFIG_SET_STRING, "gid", gid_s, 0) < 0)) ||
+	    (owner &&
+	     (fsconfig(fs, FSCONFIG_SET_STRING, "uid", uid_s, 0) < 0 ||
+	      fsconfig(fs, FSCONFIG_SET_STRING, "gid", gid_s, 0) < 0)) ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		jerr_sys(e, errno, "tmpfs for %s", target);
 		close(fs);
