@@ -77,7 +77,7 @@ ENVF=$_state/env
 printf 'XDG_RUNTIME_DIR=%s\nDBUS_SESSION_BUS_ADDRESS=unix:path=%s/bus\n' "$R" "$R" > "$ENVF"
 ENVLINE="session required pam_env.so readenv=1 user_readenv=0 envfile=$ENVF"
 SVC=jt-svc-$$
-pam_service "$SVC" "$(_esc_stack /etc/pam.d/runuser-l)
+pam_service "$SVC" "$(pam_stack /etc/pam.d/runuser-l)
 $ENVLINE
 $PAM_LINE"
 SF=/etc/pam.d/$SSHD_SERVICE
