@@ -20,7 +20,6 @@
 #include <security/pam_modules.h>
 
 #include "config.h"
-#include "cgroup.h"
 #include "escape.h"
 #include "groups.h"
 #include "hold.h"
@@ -221,35 +220,22 @@ static int hand_to_systemd(pam_handle_t *pamh, struct profile *p,
 	return 0;
 }
 
-/* The session's cgroup, if it gets one, and the jail held for it; the
+/* The jail held for the session, with its cgroup if it gets one; the
  * calling process joins both. */
 static int jail(pam_handle_t *pamh, const struct args *a, struct policy *po,
 		struct hold *h, struct jerr *e)
 {
-	struct cgroup_session cg;
-	int keeper, r;
-
 	if (a->systemd_limits && !po->settings.cgroup_parent &&
 	    hand_to_systemd(pamh, &po->profile, e) < 0)
 		return -1;
-	if (cgroup_prepare(&cg, &po->settings, &po->profile, &po->id, e) < 0)
+	po->plan.cgroup = po->settings.cgroup_parent != NULL;
+	if (hold_start(h, &po->plan, &po->settings, e) < 0 ||
+	    hold_join(h, &po->plan, e) < 0)
 		return -1;
-	keeper = cgroup_keep(&cg, e);
-	if (keeper < 0) {
-		cgroup_remove(&cg);
-		return -1;
-	}
-	po->plan.cgroup = cg.dir >= 0;
-	r = hold_start(h, &po->plan, cg.dir, e);
-	if (keeper > 0)
-		close(keeper); /* the keeper watches from now on */
-	if (r == 0)
-		r = hold_join(h, &po->plan, cg.dir, e);
-	if (r == 0 && cg.skipped[0])
+	if (h->warden.cg.skipped[0])
 		pam_syslog(pamh, LOG_INFO, "optional limits not applied: %s",
-			   cg.skipped);
-	cgroup_close(&cg);
-	return r;
+			   h->warden.cg.skipped);
+	return 0;
 }
 
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,

@@ -1,16 +1,14 @@
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,13 +19,6 @@
  * them, limits or not: what the session used and why it ended (peak
  * memory, an OOM kill, forks refused) is read from their files. */
 static const char *const accounting[] = { "memory", "pids" };
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
 
 static int write_at(int dir, const char *file, const char *value)
 {
@@ -155,6 +146,29 @@ static int choose(struct cgroup_session *cg, const struct profile *p,
 	return 0;
 }
 
+/* The session cgroups of wardens that are gone (killed by root, a
+ * crash): the empty ones are removed before a new one is made. A name
+ * says whose it is, session-PID[.N] with the warden's pid; one whose
+ * warden lives, or whose pid was taken again, is left alone. */
+static void sweep(int user)
+{
+	int fd = openat(user, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	int pid;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (sscanf(de->d_name, "session-%d", &pid) == 1 && pid > 0 &&
+		    kill(pid, 0) < 0 && errno == ESRCH)
+			unlinkat(user, de->d_name, AT_REMOVEDIR); /* or EBUSY */
+	closedir(d);
+}
+
 /* mkdir, or find it there; then open it. */
 static int make_dir(int at, const char *name, int exclusive)
 {
@@ -223,10 +237,11 @@ int cgroup_prepare(struct cgroup_session *cg, const struct settings *s,
 	snprintf(upath, sizeof(upath), "%s/%s", parent, cg->uname);
 	/* the user's last session may be removing it right now: again */
 	for (int tries = 0; cg->dir < 0 && tries < 3; tries++) {
-		close_fd(&cg->user);
+		fds_close(&cg->user);
 		cg->user = make_dir(pfd, cg->uname, 0);
 		if (cg->user < 0)
 			continue;
+		sweep(cg->user);
 		if (write_limits(cg, p, cg->user, upath, true, e) < 0 ||
 		    enable_all(cg, cg->user, upath, offered, false, e) < 0)
 			goto fail;
@@ -278,85 +293,25 @@ void cgroup_remove(struct cgroup_session *cg)
 	cgroup_close(cg);
 }
 
-/* The keeper: waits for the session's cgroup to empty, removes it. */
-static void keep(int dir, const struct cgroup_session *cg)
+int cgroup_events(const struct cgroup_session *cg)
 {
-	int events = openat(dir, "cgroup.events", O_RDONLY | O_CLOEXEC);
-	char buf[256];
-
-	while (events >= 0) {
-		struct pollfd p = { .fd = events, .events = POLLPRI };
-		ssize_t n = pread(events, buf, sizeof(buf) - 1, 0);
-
-		if (n < 0)
-			break;
-		buf[n] = '\0';
-		if (strstr(buf, "populated 0"))
-			break;
-		/* a change of cgroup.events wakes poll; the timeout is only
-		 * a safety net */
-		poll(&p, 1, 10000);
-	}
-	remove_dirs(cg->parent, cg->uname, cg->user, cg->name);
+	return openat(cg->dir, "cgroup.events", O_RDONLY | O_CLOEXEC);
 }
 
-int cgroup_keep(struct cgroup_session *cg, struct jerr *e)
+int cgroup_populated(int events)
 {
-	int go[2];
-	pid_t pid;
+	char buf[256];
+	ssize_t n = pread(events, buf, sizeof(buf) - 1, 0);
 
-	if (cg->dir < 0)
-		return 0;
-	if (pipe2(go, O_CLOEXEC) < 0)
-		return jerr_sys(e, errno, "pipe");
-	/* twice, so that the keeper is nobody's child here: a service's
-	 * SIGCHLD handler (sshd's) never sees it */
-	pid = fork();
-	if (pid > 0) {
-		int status;
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return !strstr(buf, "populated 0");
+}
 
-		close(go[0]);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			return go[1];
-		close(go[1]);
-		return jerr_set(e, "the cgroup keeper did not start");
-	}
-	if (pid < 0) {
-		close(go[0]);
-		close(go[1]);
-		return jerr_sys(e, errno, "fork the cgroup keeper");
-	}
-	pid = fork();
-	if (pid != 0)
-		_exit(pid < 0);
-
-	/* Root in every id: the user cannot signal it. Its own session:
-	 * no hangup or terminal signal reaches it. Nothing of the
-	 * session's stays open in it: not the terminal, not the pipes. */
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		_exit(1);
-	setsid();
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_IGN);
-	prctl(PR_SET_NAME, "jailsh-cgroup", 0, 0, 0);
-	{
-		struct cgroup_session k = *cg;
-		int fds[4] = { k.dir, k.user, k.parent, go[0] };
-		char byte;
-
-		if (fds_keep_only(fds, 4) < 0)
-			_exit(1);
-		k.dir = fds[0];
-		k.user = fds[1];
-		k.parent = fds[2];
-		/* until the session has started, or will not */
-		while (read(fds[3], &byte, 1) < 0 && errno == EINTR)
-			;
-		keep(k.dir, &k);
-	}
-	_exit(0);
+int cgroup_kill(const struct cgroup_session *cg)
+{
+	return write_at(cg->dir, "cgroup.kill", "1");
 }
 
 void cgroup_usage(const struct cgroup_session *cg, struct cgroup_usage *u)
@@ -377,9 +332,9 @@ void cgroup_usage(const struct cgroup_session *cg, struct cgroup_usage *u)
 
 void cgroup_close(struct cgroup_session *cg)
 {
-	close_fd(&cg->dir);
-	close_fd(&cg->user);
-	close_fd(&cg->parent);
+	fds_close(&cg->dir);
+	fds_close(&cg->user);
+	fds_close(&cg->parent);
 }
 
 /* For jailsh enter: opens, without changing anything, the session cgroup

@@ -24,19 +24,26 @@ struct cgroup_session {
 /* As root: with no cgroup_parent, nothing (dir is -1), or an error if
  * the profile sets a cgroup limit it does not call optional. Otherwise
  * PARENT/user-UID with the user_* limits and PARENT/user-UID/session-PID
- * with the others, each controller enabled where a limit needs it. */
+ * with the others, each controller enabled where a limit needs it; the
+ * session's is named after this process (session-PID), and empty ones
+ * of processes that are gone are removed first. */
 int cgroup_prepare(struct cgroup_session *cg, const struct settings *s,
 		   const struct profile *p, const struct identity *id,
 		   struct jerr *e);
 
-/* As root, before the session starts: a process that stays root, holds
- * nothing of the session's, and removes the session's cgroup once it is
- * empty, then the user's if no other session is left in it. It begins
- * to watch when the last copy of the descriptor returned here is closed
- * (0 if there is no cgroup); -1 on error. cgroup_remove does the same at
- * once, for a session that never started. */
-int cgroup_keep(struct cgroup_session *cg, struct jerr *e);
+/* Removes the session's cgroup, then the user's if no other session is
+ * left in it (the warden does, once the session's is empty; and at once
+ * for a session that never started). */
 void cgroup_remove(struct cgroup_session *cg);
+
+/* cgroup.events of the session's cgroup, to poll (POLLPRI) for changes;
+ * -1 on error. */
+int cgroup_events(const struct cgroup_session *cg);
+/* From that file: 1 while a process is in the cgroup, 0 once it is
+ * empty, -1 on error. */
+int cgroup_populated(int events);
+/* Kills every process in the session's cgroup (cgroup.kill). */
+int cgroup_kill(const struct cgroup_session *cg);
 
 /* What the session used, read from its cgroup while it still exists. */
 struct cgroup_usage {

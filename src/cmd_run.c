@@ -322,7 +322,7 @@ int cmd_run(int argc, char **argv, const struct inherited *in)
 	sh.umask = in->umask;
 	sh.mask = in->mask;
 	sh.ignored = in->ignored;
-	if (session_start(&s, &pl, &id, &sh, -1, &e) < 0) {
+	if (session_start(&s, &pl, &id, &sh, NULL, &e) < 0) {
 		if (strstr(e.msg, "create namespaces") &&
 		    (strstr(e.msg, strerror(EPERM)) ||
 		     strstr(e.msg, strerror(ENOSPC)) ||

@@ -1,8 +1,14 @@
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "fds.h"
+
+/* The most descriptors one message carries. */
+#define FDS_MAX 4
 
 int fds_keep_only(int *fds, int n)
 {
@@ -42,5 +48,84 @@ int fds_read_at(int dir, const char *file, char *buf, size_t size)
 	if (n < 0)
 		return -1;
 	buf[n] = '\0';
+	return 0;
+}
+
+void fds_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+int fds_send(int sock, const void *buf, size_t len, const int *fds, int n)
+{
+	char control[CMSG_SPACE(sizeof(int) * FDS_MAX)] = { 0 };
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t r;
+
+	if (n > FDS_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (n > 0) {
+		struct cmsghdr *c;
+
+		msg.msg_control = control;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
+	}
+	do
+		r = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	return r == (ssize_t)len ? 0 : -1;
+}
+
+int fds_recv(int sock, void *buf, size_t len, int *fds, int n)
+{
+	char control[CMSG_SPACE(sizeof(int) * FDS_MAX)] = { 0 };
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control, .msg_controllen = sizeof(control),
+	};
+	struct cmsghdr *c;
+	int got = 0;
+	ssize_t r;
+
+	for (int i = 0; i < n; i++)
+		fds[i] = -1;
+	do
+		r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -1;
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		int *in = (int *)CMSG_DATA(c);
+		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (size_t i = 0; i < k; i++) {
+			int fd;
+
+			memcpy(&fd, in + i, sizeof(fd));
+			if (got < n)
+				fds[got++] = fd;
+			else
+				close(fd); /* more than asked for */
+		}
+	}
+	if (r != (ssize_t)len || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+		for (int i = 0; i < n; i++)
+			fds_close(&fds[i]);
+		errno = EPROTO;
+		return -1;
+	}
 	return 0;
 }

@@ -1,4 +1,5 @@
-/* Descriptors of a process that must hold nothing of its parent's. */
+/* Descriptors: of a process that must hold nothing of its parent's, and
+ * passed between processes. */
 #ifndef JAILSH_FDS_H
 #define JAILSH_FDS_H
 
@@ -13,5 +14,18 @@ int fds_keep_only(int *fds, int n);
  * BUF, NUL-terminated, in one read: for /proc and cgroup files. -1 on
  * failure. */
 int fds_read_at(int dir, const char *file, char *buf, size_t size);
+
+/* Closes *FD if it is open, and makes it -1. */
+void fds_close(int *fd);
+
+/* One message of LEN bytes over the socket SOCK (a SOCK_SEQPACKET), with
+ * the N descriptors FDS (none if N is 0). -1 with errno on failure. */
+int fds_send(int sock, const void *buf, size_t len, const int *fds, int n);
+
+/* Receives such a message: exactly LEN bytes, and up to N descriptors
+ * into FDS (close-on-exec; -1 where none came). -1 with errno on failure
+ * or a message of another size (EPROTO); descriptors that came with a
+ * failed message are closed. */
+int fds_recv(int sock, void *buf, size_t len, int *fds, int n);
 
 #endif

@@ -6,10 +6,8 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fds.h"
@@ -25,82 +23,27 @@
 /* How long the caller waits for the jail to be built. */
 #define READY_TIMEOUT_MS 30000
 
-static void close_fd(int *fd)
+/* What init is started with, in the warden's clone. */
+struct hold_start {
+	const struct plan *pl;
+	int report, lifeline;
+};
+
+/* Nothing of the service's (descriptors, session, terminal) goes into
+ * the jail: only the two pipes stay, as 3 and 4. */
+static int start_init(void *arg, int started)
 {
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
-static int send_fd(int sock, int fd)
-{
-	char buf[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 0;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = buf, .msg_controllen = sizeof(buf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
-}
-
-static int receive_fd(int sock)
-{
-	char buf[CMSG_SPACE(sizeof(int))] = { 0 }, byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = buf, .msg_controllen = sizeof(buf),
-	};
-	struct cmsghdr *c;
-	int fd = -1;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-	    c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
-}
-
-/* The short-lived child: nothing of the service's (descriptors, signal
- * handlers, session, terminal) goes into the jail. Never returns. */
-static void start_init(const struct plan *pl, int report, int lifeline,
-		       int sock, int cgroup)
-{
-	int keep[4] = { report, lifeline, sock, cgroup };
-	int pidfd = -1;
+	struct hold_start *a = arg;
+	int keep[3] = { a->report, a->lifeline, started };
 	sigset_t none;
-	pid_t init;
 
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* only these stay, as 3, 4, 5 (and 6, the cgroup): the client's
-	 * connection must not stay open in the jail */
-	if (fds_keep_only(keep, cgroup >= 0 ? 4 : 3) < 0)
-		_exit(125);
+	if (fds_keep_only(keep, 3) < 0)
+		return 125;
 	setsid();
 	umask(022);
-	init = jail_clone(pl, cgroup >= 0 ? 6 : -1, &pidfd);
-	if (init == 0) {
-		close(5);
-		if (cgroup >= 0)
-			close(6);
-		_exit(init_run(pl, NULL, 3, 4, -1));
-	}
-	if (init < 0) {
-		report_send(3, REPORT_ERROR, 125, "cannot create namespaces");
-		_exit(125);
-	}
-	_exit(send_fd(5, pidfd) < 0 ? 125 : 0);
+	return init_run(a->pl, NULL, keep[0], keep[1], -1, keep[2]);
 }
 
 /* Waits for init's first record; returns 0 when it says it is ready. */
@@ -127,43 +70,25 @@ static int await_ready(int report, struct jerr *e)
 	return 0;
 }
 
-int hold_start(struct hold *h, const struct plan *pl, int cgroup,
-	       struct jerr *e)
+int hold_start(struct hold *h, const struct plan *pl,
+	       const struct settings *s, struct jerr *e)
 {
-	int rep[2] = { -1, -1 }, life[2] = { -1, -1 }, sock[2] = { -1, -1 };
-	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
-	int status, r = -1;
-	pid_t child;
+	int rep[2] = { -1, -1 }, life[2] = { -1, -1 }, r = -1;
+	struct hold_start a;
 
-	h->pidfd = h->lifeline = -1;
-	if (pipe2(rep, O_CLOEXEC) < 0 || pipe2(life, O_CLOEXEC) < 0 ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
+	h->lifeline = -1;
+	h->warden.pidfd = -1;
+	h->warden.cg.dir = h->warden.cg.user = h->warden.cg.parent = -1;
+	if (pipe2(rep, O_CLOEXEC) < 0 || pipe2(life, O_CLOEXEC) < 0) {
 		jerr_sys(e, errno, "pipe");
 		goto out;
 	}
-	/* the service's own SIGCHLD handler must not reap our child */
-	sigaction(SIGCHLD, &dfl, &old);
-	child = fork();
-	if (child == 0)
-		start_init(pl, rep[1], life[0], sock[1], cgroup);
-	close_fd(&rep[1]);
-	close_fd(&life[0]);
-	close_fd(&sock[1]);
-	if (child < 0) {
-		jerr_sys(e, errno, "fork");
-	} else {
-		while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-			;
-		h->pidfd = receive_fd(sock[0]);
-	}
-	sigaction(SIGCHLD, &old, NULL);
-	if (child < 0)
+	a = (struct hold_start){ .pl = pl, .report = rep[1],
+				 .lifeline = life[0] };
+	if (warden_start(&h->warden, pl, s, start_init, &a, e) < 0)
 		goto out;
-	if (h->pidfd < 0) {
-		if (await_ready(rep[0], e) == 0)
-			jerr_set(e, "the jail's init could not be reached");
-		goto out;
-	}
+	fds_close(&rep[1]);
+	fds_close(&life[0]);
 	r = await_ready(rep[0], e);
 	if (r == 0) {
 		h->lifeline = life[1];
@@ -173,17 +98,15 @@ out:
 	if (r < 0)
 		hold_end(h);
 	for (int i = 0; i < 2; i++) {
-		close_fd(&rep[i]);
-		close_fd(&life[i]);
-		close_fd(&sock[i]);
+		fds_close(&rep[i]);
+		fds_close(&life[i]);
 	}
 	return r;
 }
 
-int hold_join(const struct hold *h, const struct plan *pl, int cgroup,
-	      struct jerr *e)
+int hold_join(const struct hold *h, const struct plan *pl, struct jerr *e)
 {
-	int flags = (int)jail_clone_flags(pl);
+	int flags = (int)jail_clone_flags(pl), cgroup = h->warden.cg.dir;
 	int procs;
 
 	/* into the session's cgroup first ("0": this process), then into
@@ -200,7 +123,7 @@ int hold_join(const struct hold *h, const struct plan *pl, int cgroup,
 		flags |= CLONE_NEWCGROUP;
 	}
 	/* one call for all of them: the jail's namespaces exactly */
-	if (setns(h->pidfd, flags) < 0)
+	if (setns(h->warden.pidfd, flags) < 0)
 		return jerr_sys(e, errno, "join the jail");
 	/* not fsize: this process goes on writing the login records as
 	 * root, and lastlog is as large as the highest uid times 292. The
@@ -217,13 +140,14 @@ int hold_join(const struct hold *h, const struct plan *pl, int cgroup,
 
 void hold_end(struct hold *h)
 {
-	if (h->pidfd >= 0)
-		syscall(SYS_pidfd_send_signal, h->pidfd, SIGKILL, NULL, 0);
+	if (h->warden.pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, h->warden.pidfd, SIGKILL, NULL,
+			0);
 	hold_release(h);
 }
 
 void hold_release(struct hold *h)
 {
-	close_fd(&h->pidfd);
-	close_fd(&h->lifeline);
+	warden_close(&h->warden);
+	fds_close(&h->lifeline);
 }

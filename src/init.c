@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "env.h"
 #include "fds.h"
 #include "filter.h"
@@ -157,17 +157,6 @@ static int drop(const struct plan *pl, int groups, struct jerr *e)
 	return r;
 }
 
-/* After max_time: SIGTERM to everything, and this much later SIGKILL. */
-#define MAX_TIME_GRACE_MS 5000
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* The shell's end, with what everything init has reaped used. */
 /* The shell's end: its wait status, and its own cpu time (not its
  * children's), which is what its cpu rlimit counts. */
@@ -294,16 +283,14 @@ static int watch(const struct plan *pl, pid_t shell, int sfd, int report,
 	int timed_out = 0;
 
 	if (pl->profile->max_time)
-		deadline = now_ms() + pl->profile->max_time * 1000LL;
+		deadline = clock_ms() + pl->profile->max_time * 1000LL;
 
 	fds[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	fds[1] = (struct pollfd){ .fd = lifeline, .events = POLLIN };
 	for (;;) {
-		int timeout = -1, n;
+		int n;
 
-		if (deadline >= 0)
-			timeout = deadline > now_ms() ? deadline - now_ms() : 0;
-		n = poll(fds, 2, timeout);
+		n = poll(fds, 2, clock_left_ms(deadline));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -318,7 +305,7 @@ static int watch(const struct plan *pl, pid_t shell, int sfd, int report,
 				break;
 			}
 			kill(-1, timed_out ? SIGKILL : SIGTERM);
-			deadline = now_ms() + MAX_TIME_GRACE_MS;
+			deadline = clock_ms() + INIT_MAX_TIME_GRACE_MS;
 			timed_out = 1;
 			continue;
 		}
@@ -348,7 +335,7 @@ static int watch(const struct plan *pl, pid_t shell, int sfd, int report,
 }
 
 int init_run(const struct plan *pl, const struct shell_start *sh,
-	     int report, int lifeline, int groups)
+	     int report, int lifeline, int groups, int started)
 {
 	struct jerr e = { .msg = "" };
 	struct pollfd fds[1];
@@ -393,6 +380,14 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 	if (poll(fds, 1, 0) != 0) {
 		jerr_set(&e, "the session ended while its jail was built");
 		goto fail;
+	}
+	/* the warden's clock for max_time starts with the user's code */
+	if (started >= 0) {
+		if (write(started, "", 1) != 1) {
+			jerr_sys(&e, errno, "tell the warden");
+			goto fail;
+		}
+		close(started);
 	}
 	/* vfork: no page tables to copy; the child only execs (or fails) */
 	if (sh && (shell = vfork()) < 0) {

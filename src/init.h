@@ -29,12 +29,18 @@ struct shell_start {
  * process outside) hangs up, that process is gone: everything in the jail
  * is killed. GROUPS, unless -1, is where the user's supplementary groups
  * arrive (init_send_groups) when they were not known before the clone;
- * they are needed only for the drop. Returns init's exit status. */
+ * they are needed only for the drop. STARTED, unless -1, gets one byte
+ * just before the user's code starts (the warden's clock). Returns
+ * init's exit status. */
 int init_run(const struct plan *pl, const struct shell_start *sh,
-	     int report, int lifeline, int groups);
+	     int report, int lifeline, int groups, int started);
 /* SH may be NULL: then init only holds the jail for processes that join
  * it from outside (the PAM module), reaping them, until LIFELINE hangs up
  * or init gets SIGTERM, SIGHUP or SIGINT. */
+
+/* After max_time, init sends SIGTERM to everything in the jail, and this
+ * much later SIGKILL. */
+#define INIT_MAX_TIME_GRACE_MS 5000
 
 /* Writes ID's groups to FD, for init_run. */
 int init_send_groups(int fd, const struct identity *id);

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "commands.h"
 #include "config.h"
 #include "env.h"
@@ -258,14 +258,6 @@ static int run_in_place(int argc, char **argv, struct inherited *in)
 	return errno == ENOENT ? 127 : 126;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* The JSON object for --status-fd, if it was asked for. */
 static void write_status(const struct inherited *in, const struct status *st)
 {
@@ -273,8 +265,9 @@ static void write_status(const struct inherited *in, const struct status *st)
 
 	if (in->status_fd < 0)
 		return;
-	status_json(st, json, sizeof(json));
-	dprintf(in->status_fd, "%s\n", json);
+	status_json(st, json, sizeof(json) - 1);
+	strcat(json, "\n");
+	log_write(in->status_fd, json);
 }
 
 /* Refused before the session started: said on stderr, syslog and, if
@@ -297,21 +290,21 @@ static int refuse(const struct inherited *in, struct policy *po, int code,
 }
 
 /* The end: one line for the user if a limit ended the session, one for
- * syslog, the JSON object if asked for. */
+ * syslog, the JSON object if asked for. The jail is gone by now: these
+ * writes, to descriptors the user controls, hold nothing up but this
+ * process, and only for a moment (log_write). */
 static void report_end(const struct inherited *in, const struct policy *po,
-		       const struct session *s, const struct cgroup_session *cg,
+		       const struct session *s, const struct cgroup_usage *u,
 		       int code, long long started)
 {
-	struct cgroup_usage u;
 	struct status st;
 	char line[512];
 
-	cgroup_usage(cg, &u);
-	status_of_session(&st, &po->profile, &s->end, code, &u,
-			  now_ms() - started);
+	status_of_session(&st, &po->profile, &s->end, code, u,
+			  clock_ms() - started);
 	st.user = po->id.name;
 	if (status_user_line(&st, line, sizeof(line)))
-		fprintf(stderr, "jailsh: %s\n", line);
+		log_user(line);
 	status_log_line(&st, line, sizeof(line));
 	log_info("user %s (uid %u): %s", po->id.name, po->id.uid, line);
 	write_status(in, &st);
@@ -321,12 +314,13 @@ static int run_session(int argc, char **argv, struct inherited *in)
 {
 	struct policy po = { 0 };
 	struct shell_start sh = { 0 };
-	struct cgroup_session cg = { .dir = -1, .user = -1, .parent = -1 };
+	const struct cgroup_session *cg;
+	struct cgroup_usage u;
 	char **sargv = NULL, **env = NULL, landlock[160];
 	struct session s;
 	struct jerr e;
-	int code = EXIT_FAILED, agent, keeper;
-	long long started = now_ms();
+	int code = EXIT_FAILED, agent;
+	long long started = clock_ms();
 
 	if (in->status_error[0]) {
 		code = refuse(in, &po, EXIT_FAILED, "%s", in->status_error);
@@ -361,39 +355,32 @@ static int run_session(int argc, char **argv, struct inherited *in)
 	sh.mask = in->mask;
 	sh.ignored = in->ignored;
 
-	if (cgroup_prepare(&cg, &po.settings, &po.profile, &po.id, &e) < 0 ||
-	    (keeper = cgroup_keep(&cg, &e)) < 0) {
-		cgroup_remove(&cg);
-		code = refuse(in, &po, EXIT_FAILED, "user %s: %s", po.id.name,
-			      e.msg);
-		goto out;
-	}
-	if (cg.skipped[0])
-		log_info("user %s: optional limits not applied: %s",
-			 po.id.name, cg.skipped);
-	po.plan.cgroup = cg.dir >= 0;
-	code = session_start(&s, &po.plan, &po.id, &sh, cg.dir, &e);
-	if (keeper > 0)
-		close(keeper); /* the keeper watches from now on */
-	if (code < 0) {
+	po.plan.cgroup = po.settings.cgroup_parent != NULL;
+	if (session_start(&s, &po.plan, &po.id, &sh, &po.settings, &e) < 0) {
 		code = refuse(in, &po, s.code, "user %s: %s", po.id.name,
 			      e.msg);
 		goto out;
 	}
+	cg = &s.warden.cg;
+	if (cg->skipped[0])
+		log_info("user %s: optional limits not applied: %s",
+			 po.id.name, cg->skipped);
 	scope_describe(landlock, sizeof(landlock));
 	log_info("session started: user %s (uid %u), profile %s, shell %s, "
 		 "%s, pid %d%s%s; landlock: %s", po.id.name, po.id.uid,
 		 po.profile.file, po.plan.shell,
 		 sh.argv[1] ? "command" : "interactive", (int)getpid(),
-		 cg.dir >= 0 ? ", cgroup " : "", cg.dir >= 0 ? cg.path : "",
+		 cg->dir >= 0 ? ", cgroup " : "", cg->dir >= 0 ? cg->path : "",
 		 landlock);
 	code = session_wait(&s, &e);
+	/* what it used, while the jail still holds its cgroup; then the
+	 * jail ends, before anything is written */
+	cgroup_usage(cg, &u);
+	session_close(&s);
 	if (e.msg[0])
 		log_refusal("%s", e.msg);
-	report_end(in, &po, &s, &cg, code, started);
-	session_close(&s);
+	report_end(in, &po, &s, &u, code, started);
 out:
-	cgroup_close(&cg);
 	env_free(sargv); /* a NULL-terminated array of strings, as env is */
 	env_free(env);
 	policy_free(&po);

@@ -6,13 +6,14 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "fds.h"
 #include "groups.h"
 #include "jail.h"
 #include "priv.h"
@@ -21,24 +22,27 @@
 
 #define EXIT_FAILED 125
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 static void close_all(struct session *s)
 {
-	close_fd(&s->report);
-	close_fd(&s->lifeline);
-	close_fd(&s->signals);
+	fds_close(&s->report);
+	fds_close(&s->lifeline);
+	fds_close(&s->signals);
+	warden_close(&s->warden);
+}
+
+/* By its pidfd where the warden gave one: init is not this process's
+ * child then, and its pid may be another's once it has ended. */
+static void signal_init(const struct session *s, int sig)
+{
+	if (s->warden.pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, s->warden.pidfd, sig, NULL, 0);
+	else if (s->init > 0)
+		kill(s->init, sig);
 }
 
 static int fail(struct session *s, int code)
 {
-	if (s->init > 0)
-		kill(s->init, SIGKILL);
+	signal_init(s, SIGKILL);
 	close_all(s);
 	s->code = code;
 	return -1;
@@ -50,14 +54,6 @@ static int fail(struct session *s, int code)
  * nohup). */
 #define HANGUP_GRACE_MS 500
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* Is FD the writing end of a pipe or a socket, whose reader can go away?
  * sshd's is, when the client's connection drops. */
 static int reader_can_vanish(int fd)
@@ -66,6 +62,14 @@ static int reader_can_vanish(int fd)
 
 	return fstat(fd, &st) == 0 &&
 	       (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+/* Is the session past max_time? Then a jail that ended without a word
+ * was ended by its warden. */
+static int time_is_up(const struct session *s)
+{
+	return s->max_time &&
+	       clock_ms() >= s->started_ms + s->max_time * 1000LL;
 }
 
 /* Reads the next record. Signals that arrive meanwhile go to init once the
@@ -85,12 +89,10 @@ static int next_report(struct session *s, int started, struct report *r,
 
 	for (;;) {
 		struct signalfd_siginfo si;
-		int timeout = -1, hangup = 0;
+		int hangup = 0;
 		ssize_t n;
 
-		if (deadline >= 0)
-			timeout = deadline > now_ms() ? deadline - now_ms() : 0;
-		n = poll(fds, 3, timeout);
+		n = poll(fds, 3, clock_left_ms(deadline));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -104,7 +106,7 @@ static int next_report(struct session *s, int started, struct report *r,
 		if (fds[1].revents &&
 		    read(s->signals, &si, sizeof(si)) == sizeof(si)) {
 			if (started) {
-				kill(s->init, si.ssi_signo);
+				signal_init(s, si.ssi_signo);
 				hangup = si.ssi_signo == SIGHUP;
 			} else if (si.ssi_signo != SIGCONT) {
 				s->code = 128 + si.ssi_signo;
@@ -115,16 +117,22 @@ static int next_report(struct session *s, int started, struct report *r,
 		}
 		if (fds[2].revents) {
 			fds[2].fd = -1; /* reported once is enough */
-			kill(s->init, SIGHUP);
+			signal_init(s, SIGHUP);
 			hangup = 1;
 		}
 		if (hangup && deadline < 0)
-			deadline = now_ms() + HANGUP_GRACE_MS;
+			deadline = clock_ms() + HANGUP_GRACE_MS;
 		if (!fds[0].revents)
 			continue;
 		n = read(s->report, r, sizeof(*r));
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n == 0 && started && time_is_up(s)) {
+			/* the warden ended it: init did not in time */
+			*r = (struct report){ .type = REPORT_EXIT,
+					      .code = SIGKILL, .timed_out = 1 };
+			return 0;
+		}
 		if (n != sizeof(*r))
 			return jerr_set(e, "the jail ended without a report");
 		r->msg[sizeof(r->msg) - 1] = '\0';
@@ -143,9 +151,9 @@ static int open_pipes(int rep[2], int life[2], int grp[2], int need_groups,
 		return 0;
 	jerr_sys(e, errno, "pipe");
 	for (int i = 0; i < 2; i++) {
-		close_fd(&rep[i]);
-		close_fd(&life[i]);
-		close_fd(&grp[i]);
+		fds_close(&rep[i]);
+		fds_close(&life[i]);
+		fds_close(&grp[i]);
 	}
 	return -1;
 }
@@ -169,19 +177,64 @@ static int hand_over_groups(int fd, struct identity *id,
 	return r;
 }
 
+/* What the jail's init is started with, in the clone. */
+struct init_start {
+	struct session *s;
+	const struct plan *pl;
+	const struct shell_start *sh;
+	int report, lifeline, groups[2];
+};
+
+static int start_init(void *arg, int started)
+{
+	struct init_start *a = arg;
+
+	/* the outside's ends stay outside */
+	close_all(a->s);
+	fds_close(&a->groups[1]);
+	return init_run(a->pl, a->sh, a->report, a->lifeline, a->groups[0],
+			started);
+}
+
+/* Init, by the warden (a login session) or as this process's own child
+ * (jailsh run, which has no privilege to start a warden with). */
+static int clone_init(struct session *s, struct init_start *a,
+		      const struct settings *set, struct jerr *e)
+{
+	pid_t pid;
+
+	if (set) {
+		if (warden_start(&s->warden, a->pl, set, start_init, a, e) < 0)
+			return -1;
+		s->init = s->warden.init;
+		return 0;
+	}
+	pid = jail_clone(a->pl, -1, NULL);
+	if (pid == 0)
+		_exit(start_init(a, -1));
+	if (pid < 0)
+		return jerr_sys(e, errno, "create namespaces");
+	s->init = pid;
+	return 0;
+}
+
 int session_start(struct session *s, const struct plan *pl,
 		  struct identity *id, const struct shell_start *sh,
-		  int cgroup, struct jerr *e)
+		  const struct settings *set, struct jerr *e)
 {
 	int rep[2], life[2], grp[2];
+	struct init_start a;
 	struct report r;
 	sigset_t fwd;
 
 	memset(s, 0, sizeof(*s));
 	s->init = -1;
 	s->report = s->lifeline = s->signals = -1;
+	s->warden.pidfd = s->warden.cg.dir = -1;
+	s->warden.cg.user = s->warden.cg.parent = -1;
 	s->foreground = sh->foreground;
 	s->code = EXIT_FAILED;
+	s->max_time = pl->profile->max_time;
 	/* groups known already (they chose the profile): init takes them
 	 * from its copy of the identity, less drop_groups */
 	if (id->groups_known && !pl->userns &&
@@ -191,24 +244,22 @@ int session_start(struct session *s, const struct plan *pl,
 		return -1;
 	s->report = rep[0];
 	s->lifeline = life[1];
+	a = (struct init_start){ .s = s, .pl = pl, .sh = sh,
+				 .report = rep[1], .lifeline = life[0],
+				 .groups = { grp[0], grp[1] } };
 	/* blocked before the clone, so that none is lost in between */
 	init_forwarded_signals(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, NULL);
 	s->signals = signalfd(-1, &fwd, SFD_CLOEXEC);
 	if (s->signals < 0)
 		jerr_sys(e, errno, "signalfd");
-	else if ((s->init = jail_clone(pl, cgroup, NULL)) < 0)
-		jerr_sys(e, errno, "create namespaces");
-	if (s->init == 0) {
-		close_all(s);
-		close_fd(&grp[1]);
-		_exit(init_run(pl, sh, rep[1], life[0], grp[0]));
-	}
-	close_fd(&rep[1]);
-	close_fd(&life[0]);
-	close_fd(&grp[0]);
+	else
+		clone_init(s, &a, set, e);
+	fds_close(&rep[1]);
+	fds_close(&life[0]);
+	fds_close(&grp[0]);
 	if (s->init < 0) {
-		close_fd(&grp[1]);
+		fds_close(&grp[1]);
 		return fail(s, EXIT_FAILED);
 	}
 	if (grp[1] >= 0 && hand_over_groups(grp[1], id, pl, e) < 0)
@@ -224,6 +275,7 @@ int session_start(struct session *s, const struct plan *pl,
 
 	if (next_report(s, 0, &r, e) < 0)
 		return fail(s, s->code);
+	s->started_ms = clock_ms();
 	if (r.type == REPORT_READY)
 		return 0;
 	if (r.type == REPORT_ERROR) {

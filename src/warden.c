@@ -1,0 +1,322 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "fds.h"
+#include "init.h"
+#include "jail.h"
+#include "warden.h"
+
+/* What the user may have set on the process that starts a session, to
+ * slow, starve or kill the warden: kept for init, which runs the session
+ * with it, and reset in the warden. */
+struct caller_state {
+	struct rlimit limit[RLIM_NLIMITS];
+	int nice;
+	int policy;
+	struct sched_param param;
+	char oom[16]; /* oom_score_adj, as written in /proc */
+};
+
+/* The warden's answer once init exists (or not). */
+struct reply {
+	int ok;
+	pid_t init;
+	struct cgroup_session cg; /* descriptors come with the message */
+	char msg[JERR_MAX];
+};
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n = -1;
+
+	if (fd >= 0) {
+		n = write(fd, text, strlen(text));
+		close(fd);
+	}
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static void caller_save(struct caller_state *c)
+{
+	for (int r = 0; r < RLIM_NLIMITS; r++)
+		getrlimit(r, &c->limit[r]);
+	errno = 0;
+	c->nice = getpriority(PRIO_PROCESS, 0);
+	c->policy = sched_getscheduler(0);
+	sched_getparam(0, &c->param);
+	if (fds_read_at(AT_FDCWD, "/proc/self/oom_score_adj", c->oom,
+			sizeof(c->oom)) < 0)
+		c->oom[0] = '\0';
+}
+
+/* Root's own: no limit the user chose, normal scheduling, and no
+ * preference as the OOM killer's victim. */
+static void caller_reset(void)
+{
+	struct rlimit files = { 1024, 1024 }, none = { RLIM_INFINITY,
+						       RLIM_INFINITY };
+	struct sched_param normal = { 0 };
+
+	for (int r = 0; r < RLIM_NLIMITS; r++)
+		if (r != RLIMIT_CORE)
+			setrlimit(r, r == RLIMIT_NOFILE ? &files : &none);
+	setpriority(PRIO_PROCESS, 0, 0);
+	sched_setscheduler(0, SCHED_OTHER, &normal);
+	write_file("/proc/self/oom_score_adj", "0");
+}
+
+/* In init, as root: the session gets what its caller had. */
+static void caller_restore(const struct caller_state *c)
+{
+	for (int r = 0; r < RLIM_NLIMITS; r++)
+		setrlimit(r, &c->limit[r]);
+	if (c->policy >= 0)
+		sched_setscheduler(0, c->policy, &c->param);
+	setpriority(PRIO_PROCESS, 0, c->nice);
+	if (c->oom[0])
+		write_file("/proc/self/oom_score_adj", c->oom);
+}
+
+/* The clone's side: init, which must not keep the warden's descriptors
+ * (the socket, the cgroup, the clock's pipe). */
+static void run_init(struct warden *w, int sock, int clock_fd,
+		     const struct caller_state *c, warden_init_fn fn,
+		     void *arg, int started)
+{
+	close(sock);
+	close(clock_fd);
+	cgroup_close(&w->cg);
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	caller_restore(c);
+	_exit(fn(arg, started));
+}
+
+/* Kills the whole jail: init (the kernel then ends its pid namespace)
+ * and everything in the session's cgroup (a process that joined it from
+ * outside, such as the PAM service's). */
+static void kill_jail(const struct warden *w)
+{
+	syscall(SYS_pidfd_send_signal, w->pidfd, SIGKILL, NULL, 0);
+	if (w->cg.dir >= 0)
+		cgroup_kill(&w->cg);
+}
+
+/* Until init is gone and the cgroup, if any, is empty. STARTED says when
+ * the user's code begins; from then on, max_time and init's grace later
+ * (plus a margin, so that init's own end comes first), the jail is
+ * killed, whatever init and the front end are doing. */
+static void watch(struct warden *w, int started, unsigned max_time)
+{
+	enum { INIT, STARTED, EVENTS };
+	struct pollfd p[3] = {
+		[INIT] = { .fd = w->pidfd, .events = POLLIN },
+		[STARTED] = { .fd = started, .events = POLLIN },
+		[EVENTS] = { .fd = -1, .events = POLLPRI },
+	};
+	long long deadline = -1;
+	int populated = 0;
+
+	if (w->cg.dir >= 0) {
+		p[EVENTS].fd = cgroup_events(&w->cg);
+		populated = p[EVENTS].fd < 0 ? 0 : 1;
+	}
+	for (;;) {
+		char byte;
+		int n;
+
+		if (p[EVENTS].fd >= 0)
+			populated = cgroup_populated(p[EVENTS].fd) > 0;
+		if (p[INIT].fd < 0 && !populated)
+			break;
+		/* the timeout is only a safety net for the cgroup */
+		n = poll(p, 3, deadline >= 0 ? clock_left_ms(deadline) :
+			 p[EVENTS].fd >= 0 ? 10000 : -1);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n == 0 && deadline >= 0 && clock_left_ms(deadline) == 0) {
+			kill_jail(w);
+			deadline = -1;
+		}
+		if (n <= 0)
+			continue;
+		if (p[INIT].revents)
+			p[INIT].fd = -1; /* init is gone */
+		if (p[STARTED].revents) {
+			if (read(started, &byte, 1) == 1 && max_time)
+				deadline = clock_ms() + max_time * 1000LL +
+					   INIT_MAX_TIME_GRACE_MS +
+					   WARDEN_MARGIN_MS;
+			p[STARTED].fd = -1;
+		}
+	}
+	if (p[EVENTS].fd >= 0)
+		close(p[EVENTS].fd);
+}
+
+/* The warden's life, as root in every id, in the caller's session until
+ * init is cloned. Never returns. */
+static void warden_main(const struct plan *pl, const struct settings *s,
+			int sock, warden_init_fn fn, void *arg)
+{
+	struct reply r = { 0 };
+	struct caller_state c;
+	struct warden w = { .init = -1, .pidfd = -1 };
+	int clock[2] = { -1, -1 };
+	struct jerr e = { "" };
+
+	/* nothing from the terminal (the session is still the caller's)
+	 * or from the user may end or stop it */
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_IGN);
+	prctl(PR_SET_NAME, "jailsh-warden", 0, 0, 0);
+	caller_save(&c);
+	caller_reset();
+	w.cg.dir = w.cg.user = w.cg.parent = -1;
+	if (cgroup_prepare(&w.cg, s, pl->profile, pl->id, &e) < 0)
+		goto refuse;
+	if (pipe2(clock, O_CLOEXEC) < 0) {
+		jerr_sys(&e, errno, "pipe");
+		goto refuse;
+	}
+	w.init = jail_clone(pl, w.cg.dir, &w.pidfd);
+	if (w.init == 0)
+		run_init(&w, sock, clock[0], &c, fn, arg, clock[1]);
+	if (w.init < 0) {
+		jerr_sys(&e, errno, "create namespaces");
+		goto refuse;
+	}
+	close(clock[1]);
+	{
+		/* nothing of the caller's: not the terminal, not the pipes
+		 * that are init's now */
+		int keep[6] = { sock, clock[0], w.pidfd, w.cg.dir, w.cg.user,
+				w.cg.parent };
+		int n = w.cg.dir >= 0 ? 6 : 3;
+
+		/* the front end then hears nothing, and refuses; a cgroup
+		 * left behind is swept by the next session */
+		if (fds_keep_only(keep, n) < 0) {
+			kill_jail(&w);
+			_exit(1);
+		}
+		sock = keep[0];
+		clock[0] = keep[1];
+		w.pidfd = keep[2];
+		if (n == 6) {
+			w.cg.dir = keep[3];
+			w.cg.user = keep[4];
+			w.cg.parent = keep[5];
+		}
+	}
+	r.ok = 1;
+	r.init = w.init;
+	r.cg = w.cg;
+	{
+		int fds[2] = { w.pidfd, w.cg.dir };
+
+		fds_send(sock, &r, sizeof(r), fds, w.cg.dir >= 0 ? 2 : 1);
+	}
+	close(sock);
+	setsid();
+	setgroups(0, NULL);
+	watch(&w, clock[0], pl->profile->max_time);
+	cgroup_remove(&w.cg);
+	_exit(0);
+refuse:
+	snprintf(r.msg, sizeof(r.msg), "%s", e.msg);
+	fds_send(sock, &r, sizeof(r), NULL, 0);
+	cgroup_remove(&w.cg);
+	_exit(1);
+}
+
+/* The front end's side: the warden's answer, with its descriptors. */
+static int take_reply(struct warden *w, int sock, struct jerr *e)
+{
+	struct reply r;
+	int fds[2];
+
+	if (fds_recv(sock, &r, sizeof(r), fds, 2) < 0)
+		return jerr_set(e, "the warden did not start");
+	if (!r.ok) {
+		fds_close(&fds[0]);
+		fds_close(&fds[1]);
+		r.msg[sizeof(r.msg) - 1] = '\0';
+		return jerr_set(e, "%s", r.msg);
+	}
+	w->init = r.init;
+	w->pidfd = fds[0];
+	w->cg = r.cg;
+	w->cg.dir = fds[1];
+	w->cg.user = w->cg.parent = -1;
+	if (w->pidfd < 0 || (r.cg.dir >= 0 && w->cg.dir < 0)) {
+		warden_close(w);
+		return jerr_set(e, "the warden's answer was incomplete");
+	}
+	return 0;
+}
+
+int warden_start(struct warden *w, const struct plan *pl,
+		 const struct settings *s, warden_init_fn fn, void *arg,
+		 struct jerr *e)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
+	int sock[2], status = 0, r;
+	pid_t child;
+
+	memset(w, 0, sizeof(*w));
+	w->init = -1;
+	w->pidfd = w->cg.dir = w->cg.user = w->cg.parent = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
+		return jerr_sys(e, errno, "socketpair");
+	/* twice, so that the warden is nobody's child here: a service's
+	 * SIGCHLD handler (sshd's) never sees it, and its own must not
+	 * reap the first child */
+	sigaction(SIGCHLD, &dfl, &old);
+	child = fork();
+	if (child == 0) {
+		close(sock[0]);
+		/* root in every id before the warden exists: the user can
+		 * signal neither it nor, before the drop, its init */
+		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+			_exit(1);
+		child = fork();
+		if (child == 0)
+			warden_main(pl, s, sock[1], fn, arg);
+		_exit(child < 0);
+	}
+	close(sock[1]);
+	if (child > 0)
+		while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+			;
+	sigaction(SIGCHLD, &old, NULL);
+	if (child < 0)
+		r = jerr_sys(e, errno, "fork the warden");
+	else if (!WIFEXITED(status) || WEXITSTATUS(status))
+		r = jerr_set(e, "the warden did not start");
+	else
+		r = take_reply(w, sock[0], e);
+	close(sock[0]);
+	return r;
+}
+
+void warden_close(struct warden *w)
+{
+	fds_close(&w->pidfd);
+	cgroup_close(&w->cg);
+}
