@@ -169,13 +169,22 @@ static void sweep(int user)
 	closedir(d);
 }
 
-/* mkdir, or find it there; then open it. */
+/* mkdir, or find it there; then open it. One made here that cannot be
+ * opened is removed again: nothing would remember it. */
 static int make_dir(int at, const char *name, int exclusive)
 {
-	if (mkdirat(at, name, 0755) < 0 && (exclusive || errno != EEXIST))
+	int made = mkdirat(at, name, 0755) == 0, fd, err;
+
+	if (!made && (exclusive || errno != EEXIST))
 		return -1;
-	return openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-				       O_CLOEXEC);
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				      O_CLOEXEC);
+	if (fd < 0 && made) {
+		err = errno;
+		unlinkat(at, name, AT_REMOVEDIR);
+		errno = err;
+	}
+	return fd;
 }
 
 static int write_limits(struct cgroup_session *cg, const struct profile *p,

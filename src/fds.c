@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -9,6 +10,8 @@
 
 /* The most descriptors one message carries. */
 #define FDS_MAX 4
+/* The most that fds_close_except keeps. */
+#define FDS_KEEP_MAX 16
 
 int fds_keep_only(int *fds, int n)
 {
@@ -33,6 +36,34 @@ int fds_keep_only(int *fds, int n)
 			return -1;
 	if (null > 2)
 		close(null);
+	return 0;
+}
+
+static int by_number(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+int fds_close_except(const int *keep, int n)
+{
+	int sorted[FDS_KEEP_MAX], from = 3;
+
+	if (n > FDS_KEEP_MAX)
+		return -1;
+	memcpy(sorted, keep, sizeof(int) * n);
+	qsort(sorted, n, sizeof(int), by_number);
+	for (int i = 0; i < n; i++) {
+		if (sorted[i] > from)
+			close_range(from, sorted[i] - 1, 0);
+		if (sorted[i] >= from)
+			from = sorted[i] + 1;
+	}
+	close_range(from, ~0U, 0);
+	for (int fd = 0; fd < 3; fd++) {
+		close(fd);
+		if (open("/dev/null", O_RDWR | O_CLOEXEC) != fd)
+			return -1;
+	}
 	return 0;
 }
 

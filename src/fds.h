@@ -10,6 +10,11 @@
  * one above 2, and points 0, 1 and 2 at /dev/null. -1 on failure. */
 int fds_keep_only(int *fds, int n);
 
+/* Closes every descriptor above 2 but the N in KEEP, and points 0, 1 and
+ * 2 at /dev/null; needs no free descriptor, so that it works under any
+ * RLIMIT_NOFILE. -1 on failure. */
+int fds_close_except(const int *keep, int n);
+
 /* Reads the small file FILE at DIR (not through a link at its end) into
  * BUF, NUL-terminated, in one read: for /proc and cgroup files. -1 on
  * failure. */

@@ -202,27 +202,15 @@ static void warden_main(const struct plan *pl, const struct settings *s,
 		goto refuse;
 	}
 	close(clock[1]);
+	/* nothing of the caller's: not the terminal, not the pipes that are
+	 * init's now; and no new descriptor needed for it, whatever limit
+	 * the user set (this process cannot raise it without
+	 * CAP_SYS_RESOURCE) */
 	{
-		/* nothing of the caller's: not the terminal, not the pipes
-		 * that are init's now */
 		int keep[6] = { sock, clock[0], w.pidfd, w.cg.dir, w.cg.user,
 				w.cg.parent };
-		int n = w.cg.dir >= 0 ? 6 : 3;
 
-		/* the front end then hears nothing, and refuses; a cgroup
-		 * left behind is swept by the next session */
-		if (fds_keep_only(keep, n) < 0) {
-			kill_jail(&w);
-			_exit(1);
-		}
-		sock = keep[0];
-		clock[0] = keep[1];
-		w.pidfd = keep[2];
-		if (n == 6) {
-			w.cg.dir = keep[3];
-			w.cg.user = keep[4];
-			w.cg.parent = keep[5];
-		}
+		fds_close_except(keep, w.cg.dir >= 0 ? 6 : 3);
 	}
 	r.ok = 1;
 	r.init = w.init;
