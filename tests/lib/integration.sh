@@ -17,6 +17,12 @@ user() {
 # home USER: USER's home directory, from the password database.
 home() { getent passwd "$1" | cut -d: -f6; }
 
+# put_script USER NAME: standard input into ~USER/NAME, readable by all.
+put_script() {
+	cat > "$(home "$1")/$2"
+	chmod 644 "$(home "$1")/$2"
+}
+
 # live_pids USER [COMM]: the pids of USER's processes (named COMM) that
 # have not ended. A process that has ended stays a zombie until its parent
 # reaps it; when the jail's init ends, its parent (the jailsh outside) is
@@ -25,6 +31,15 @@ home() { getent passwd "$1" | cut -d: -f6; }
 live_pids() {
 	ps -u "$1" -o pid=,stat=,comm= 2>/dev/null |
 		awk -v c="${2:-}" '$2 !~ /^Z/ && (c == "" || $3 == c) { print $1 }'
+}
+
+# jail_pids USER: USER's live processes that are inside a pid namespace
+# of their own (NSpid has more than one field), i.e. in a jail.
+jail_pids() {
+	for _p in $(live_pids "$1"); do
+		_ns=$(awk '/^NSpid:/ { print NF - 1 }' "/proc/$_p/status" 2>/dev/null)
+		[ -n "$_ns" ] && [ "$_ns" -gt 1 ] && echo "$_p"
+	done
 }
 
 # has_process USER COMM: does USER run a process called COMM?

@@ -12,8 +12,6 @@
 #   json_ok FILE             FILE is one JSON object on one line + newline
 #   jconf TEXT               writes jailsh.conf (removed at exit)
 #   no_jconf                 removes it
-#   put_script USER NAME     stdin into ~USER/NAME (a python probe)
-#   jail_pids USER           USER's live processes inside a jail
 #   cg_setup CONTROLLER...   a cgroup v2 directory for the test (CG_T)
 #   cg_remove DIR            kills what runs in DIR and removes it, deepest
 #                            first
@@ -93,21 +91,6 @@ no_stray_jconf() {
 		done_testing
 		exit 1
 	fi
-}
-
-# put_script USER NAME: standard input into ~USER/NAME, readable by all.
-put_script() {
-	cat > "$(home "$1")/$2"
-	chmod 644 "$(home "$1")/$2"
-}
-
-# jail_pids USER: USER's live processes that are inside a pid namespace
-# of their own (NSpid has more than one field), i.e. in a jail.
-jail_pids() {
-	for _p in $(live_pids "$1"); do
-		_ns=$(awk '/^NSpid:/ { print NF - 1 }' "/proc/$_p/status" 2>/dev/null)
-		[ -n "$_ns" ] && [ "$_ns" -gt 1 ] && echo "$_p"
-	done
 }
 
 # --- cgroups ---------------------------------------------------------------------
