@@ -304,7 +304,7 @@ static void report_end(const struct inherited *in, const struct policy *po,
 			  clock_ms() - started);
 	st.user = po->id.name;
 	if (status_user_line(&st, line, sizeof(line)))
-		log_user(line);
+		log_error("%s", line);
 	status_log_line(&st, line, sizeof(line));
 	log_info("user %s (uid %u): %s", po->id.name, po->id.uid, line);
 	write_status(in, &st);
