@@ -145,7 +145,7 @@ bench: all
 # libFuzzer (clang) on the profile and jailsh.conf parsers and the plan.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 600
-FUZZ_SRC      = tests/fuzz/fuzz_profile.c $(patsubst %,src/%.c,err identity \
+FUZZ_SRC      = tests/fuzz/fuzz_profile.c $(patsubst %,src/%.c,err escape identity \
 		confdir cfgtext cfgparse settings cglimit profile expand plan)
 $(BUILD)/fuzz/fuzz_profile: $(FUZZ_SRC) $(BUILD)/config.h
 	mkdir -p $(BUILD)/fuzz/corpus
