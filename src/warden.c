@@ -178,7 +178,7 @@ static void warden_main(const struct plan *pl, const struct settings *s,
 	struct caller_state c;
 	struct warden w = { .init = -1, .pidfd = -1 };
 	int clock[2] = { -1, -1 };
-	struct jerr e = { "" };
+	struct jerr e = { .msg = "" };
 
 	/* nothing from the terminal (the session is still the caller's)
 	 * or from the user may end or stop it */

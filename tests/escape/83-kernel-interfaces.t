@@ -290,7 +290,17 @@ for n in (\"jtnull\", \"jttun\", \"jtloop\"):
 			OUT=$NONE
 			is "$(val "$a-setup")" ok "$W: seccomp = none: io_uring_setup through the $a ABI makes a ring"
 			if [ "$M" = W ]; then
-				OUT=$(as_user "$U" "$J" run -- "$P2/uring" "$a" 2>&1)
+				# jailsh run, by a user whose login shell is
+				# not jailsh (for whom it would be a shell
+				# argument in the login jail)
+				if [ -z "${RUN_U:-}" ]; then
+					esc_user RUN_U P
+					_p2=$P2
+					esc_probes "$RUN_U"
+					RUN_P2=$P2
+					P2=$_p2
+				fi
+				OUT=$(as_user "$RUN_U" "$J" run -- "$RUN_P2/uring" "$a" 2>&1)
 				is "$(val "$a-setup")" "Operation not permitted" \
 					"$W run: io_uring_setup through the $a ABI fails with EPERM (jailsh run's default filter)"
 			fi
