@@ -145,13 +145,13 @@ bench: all
 # libFuzzer (clang) on the profile and jailsh.conf parsers and the plan.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 600
-FUZZ_SRC      = tests/fuzz/fuzz_profile.c $(patsubst %,src/%.c,err escape identity \
-		confdir cfgtext cfgparse settings cglimit profile expand plan)
+# The whole core, so that a file added to CORE is never missing here.
+FUZZ_SRC      = tests/fuzz/fuzz_profile.c $(CORE:%=src/%.c)
 $(BUILD)/fuzz/fuzz_profile: $(FUZZ_SRC) $(BUILD)/config.h
 	mkdir -p $(BUILD)/fuzz/corpus
 	$(FUZZ_CC) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -I$(BUILD) -Isrc -o $@ \
-		$(FUZZ_SRC) -lconfuse
+		$(FUZZ_SRC) -lconfuse -lcap -lseccomp
 
 fuzz: $(BUILD)/fuzz/fuzz_profile
 	$< -max_total_time=$(FUZZ_SECONDS) -timeout=5 $(BUILD)/fuzz/corpus \
