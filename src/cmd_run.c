@@ -234,6 +234,14 @@ static int check_build_root(const char *dir, struct jerr *e)
 	return 0;
 }
 
+/* Did the kernel refuse the caller the namespaces? Nothing else that
+ * session_start does fails with these (what init says comes as text). */
+static int userns_refused(const struct jerr *e)
+{
+	return e->errnum == EPERM || e->errnum == ENOSPC ||
+	       e->errnum == EUSERS;
+}
+
 /* The one line for a kernel without user namespaces for everyone. */
 static void explain_userns(const char *msg)
 {
@@ -323,10 +331,7 @@ int cmd_run(int argc, char **argv, const struct inherited *in)
 	sh.mask = in->mask;
 	sh.ignored = in->ignored;
 	if (session_start(&s, &pl, &id, &sh, NULL, &e) < 0) {
-		if (strstr(e.msg, "create namespaces") &&
-		    (strstr(e.msg, strerror(EPERM)) ||
-		     strstr(e.msg, strerror(ENOSPC)) ||
-		     strstr(e.msg, strerror(EUSERS))))
+		if (userns_refused(&e))
 			explain_userns(e.msg);
 		else
 			log_refusal("%s", e.msg);

@@ -72,12 +72,8 @@ int groups_drop(struct identity *id, const struct profile *p,
 		gid_t gid;
 		int r = lookup(name, &gid, e), w = 0;
 
-		if (r < 0) {
-			char msg[JERR_MAX];
-
-			snprintf(msg, sizeof(msg), "%s", e->msg);
-			return jerr_set(e, "%s: drop_groups: %s", p->file, msg);
-		}
+		if (r < 0)
+			return jerr_prefix(e, "%s: drop_groups: ", p->file);
 		if (r == 0)
 			continue; /* no such group: nobody is in it */
 		if (gid == id->gid)

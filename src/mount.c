@@ -75,14 +75,6 @@ static const char *where(const struct plan *pl, const struct plan_op *op,
 	return buf;
 }
 
-static int prefix(struct jerr *e, const char *ctx)
-{
-	char msg[JERR_MAX];
-
-	snprintf(msg, sizeof(msg), "%s", e->msg);
-	return jerr_set(e, "%s%s", ctx, msg);
-}
-
 static int prepare_bind(const struct plan *pl, const struct plan_op *op,
 			struct source *src, struct jerr *e)
 {
@@ -97,7 +89,7 @@ static int prepare_bind(const struct plan *pl, const struct plan_op *op,
 	if (priv_fs_user(pl->id, e) < 0)
 		return -1;
 	fd = path_open(op->source, what, e);
-	if (fd < 0 && errno == ENOENT && op->optional) {
+	if (fd < 0 && e->errnum == ENOENT && op->optional) {
 		src->tree = -1;
 		return priv_fs_root(e);
 	}
@@ -107,7 +99,7 @@ static int prepare_bind(const struct plan *pl, const struct plan_op *op,
 		return -1;
 	}
 	if (fd < 0)
-		return prefix(e, where(pl, op, ctx, sizeof(ctx)));
+		return jerr_prefix(e, "%s", where(pl, op, ctx, sizeof(ctx)));
 	if (fstat(fd, &st) < 0 ||
 	    !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))) {
 		close(fd);
@@ -141,12 +133,9 @@ static int prepare_agent(const struct plan *pl, const struct plan_op *op,
 	fd = path_open(op->source, "agent socket", e);
 	dfd = fd < 0 ? -1 : path_open(dir, "agent socket directory", e);
 	if (fd < 0 || dfd < 0) {
-		char msg[JERR_MAX];
-
 		/* the path came from the environment: say so */
-		snprintf(msg, sizeof(msg), "%s", e->msg);
-		jerr_set(e, "SSH_AUTH_SOCK=%s cannot be brought into the "
-			 "jail: %s", op->source, msg);
+		jerr_prefix(e, "SSH_AUTH_SOCK=%s cannot be brought into the "
+			    "jail: ", op->source);
 		priv_fs_root(e);
 		goto fail;
 	}
@@ -225,12 +214,12 @@ static int attach(int tree, const char *target, int want_dir,
 
 	where(pl, op, ctx, sizeof(ctx));
 	fd = path_open(target, "mount point", e);
-	if (fd < 0 && errno == ENOENT)
+	if (fd < 0 && e->errnum == ENOENT)
 		return jerr_set(e, "%smount point %s does not exist: create it "
 				"on the host, or put it inside a tmpfs or hide "
 				"of the profile", ctx, target);
 	if (fd < 0)
-		return prefix(e, ctx);
+		return jerr_prefix(e, "%s", ctx);
 	if (fstat(fd, &st) < 0)
 		r = jerr_sys(e, errno, "%smount point %s", ctx, target);
 	else if (!S_ISDIR(st.st_mode) != !want_dir)
@@ -564,7 +553,7 @@ static int mountpoint_missing(const struct plan *pl, const struct plan_op *op)
 	fd = path_open(op->target, "mount point", &ignored);
 	if (fd >= 0)
 		close(fd);
-	return fd < 0 && errno == ENOENT;
+	return fd < 0 && ignored.errnum == ENOENT;
 }
 
 static int apply_op(const struct plan *pl, size_t i,

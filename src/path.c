@@ -37,13 +37,8 @@ int path_open(const char *path, const char *what, struct jerr *e)
 	dfd = open_without_links(path);
 	if (dfd >= 0)
 		return dfd;
-	if (errno != ELOOP && errno != ENOSYS) {
-		int err = errno;
-
-		jerr_sys(e, err, "%s %s", what, path);
-		errno = err;
-		return -1;
-	}
+	if (errno != ELOOP && errno != ENOSYS)
+		return jerr_sys(e, errno, "%s %s", what, path);
 	/* a link on the way: walk, following only root's */
 	snprintf(rest, sizeof(rest), "%s", path);
 	dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -67,9 +62,7 @@ int path_open(const char *path, const char *what, struct jerr *e)
 			int err = errno;
 
 			close(dfd);
-			jerr_sys(e, err, "%s %s", what, path);
-			errno = err; /* callers tell "missing" from the rest */
-			return -1;
+			return jerr_sys(e, err, "%s %s", what, path);
 		}
 		if (fstat(fd, &st) < 0) {
 			int err = errno;
@@ -89,22 +82,20 @@ int path_open(const char *path, const char *what, struct jerr *e)
 			    ++links > MAX_LINKS) {
 				close(fd);
 				close(dfd);
-				jerr_set(e, "%s %s: goes through a symbolic "
-					 "link owned by uid %u; links that are "
-					 "not root's are not followed", what,
-					 path, st.st_uid);
-				errno = ELOOP;
-				return -1;
+				return jerr_set(e, "%s %s: goes through a "
+						"symbolic link owned by uid %u; "
+						"links that are not root's are "
+						"not followed", what, path,
+						st.st_uid);
 			}
 			len = readlinkat(fd, "", link, sizeof(link) - 1);
 			close(fd);
 			if (len <= 0 || (size_t)len + strlen(comp) + 2 >=
 						sizeof(rest)) {
 				close(dfd);
-				jerr_set(e, "%s %s: cannot read a symbolic "
-					 "link on the way", what, path);
-				errno = EINVAL;
-				return -1;
+				return jerr_set(e, "%s %s: cannot read a "
+						"symbolic link on the way",
+						what, path);
 			}
 			link[len] = '\0';
 			/* what is left of the path now follows the link */
@@ -126,9 +117,7 @@ int path_open(const char *path, const char *what, struct jerr *e)
 			return dfd;
 		if (!S_ISDIR(st.st_mode)) {
 			close(dfd);
-			jerr_sys(e, ENOTDIR, "%s %s", what, path);
-			errno = ENOTDIR;
-			return -1;
+			return jerr_sys(e, ENOTDIR, "%s %s", what, path);
 		}
 	}
 }

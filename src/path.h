@@ -11,7 +11,8 @@
  * is relative to the descriptor of the step before, so nothing can be
  * swapped between check and use. The caller's file system credentials
  * decide what may be searched. WHAT names the path in messages. On
- * failure errno says why (ENOENT: something on the way is missing). */
+ * failure e->errnum says why (ENOENT: something on the way is missing;
+ * 0 for a link that is not followed). */
 int path_open(const char *path, const char *what, struct jerr *e);
 
 #endif

@@ -35,15 +35,12 @@ static int try_group(const struct confdir *d, const char *group,
 static int try_member(const struct confdir *d, const struct identity *id,
 		      const char *group, struct profile *p, struct jerr *e)
 {
-	char msg[JERR_MAX];
 	int r = identity_in_group(id, group, e);
 
 	if (r > 0)
 		return try_group(d, group, p, e);
-	if (r < 0) {
-		snprintf(msg, sizeof(msg), "%s", e->msg);
-		jerr_set(e, "%s/groups/%s.conf: %s", d->path, group, msg);
-	}
+	if (r < 0)
+		jerr_prefix(e, "%s/groups/%s.conf: ", d->path, group);
 	return r;
 }
 

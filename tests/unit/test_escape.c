@@ -1,5 +1,5 @@
 /* escape_text(), escape_in_place(), and the messages and JSON built on
- * them (jerr_set, jerr_sys, status_json): text from users never makes a
+ * them (jerr_set, jerr_sys, jerr_prefix, status_json): text from users never makes a
  * second line, a control sequence or invalid UTF-8. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -95,6 +95,14 @@ int main(void)
 	jerr_sys(&e, ENOENT, "volume %s", "/x\x1b]0;owned\x07");
 	is_str(e.msg, "volume /x\\x1b]0;owned\\x07: No such file or directory",
 	       "jerr_sys: one line, no terminal sequence");
+	is_int(e.errnum, ENOENT, "jerr_sys: keeps the errno");
+	jerr_prefix(&e, "%s:%d: ", "/etc/jailsh/a\tb.conf", 3);
+	is_str(e.msg, "/etc/jailsh/a\\tb.conf:3: volume /x\\x1b]0;owned\\x07: "
+	       "No such file or directory",
+	       "jerr_prefix: the context in front, escaped, the message kept");
+	is_int(e.errnum, ENOENT, "jerr_prefix: keeps the errno");
+	jerr_set(&e, "no errno");
+	is_int(e.errnum, 0, "jerr_set: no errno");
 
 	status_refused(&st, 125, "--status-fd 9\nMar  3 host: \x7f\xff\"\\");
 	st.user = "al\xffice";
