@@ -72,18 +72,32 @@ fi
 install -d -m 700 -o "$U" -g "$GID_U" "$R"
 at_exit "rm -rf '$R'"
 
-# PAM (P and S): the environment pam_systemd would give, before the module
+# PAM (P and S): the environment pam_systemd would give, before the module.
+# The stand-in plays the user manager: pam_systemd itself is left out of
+# both stacks (where systemd runs, it would start the real one and mount
+# logind's tmpfs over $R; 94-user-manager.t tries the real thing).
 ENVF=$_state/env
 printf 'XDG_RUNTIME_DIR=%s\nDBUS_SESSION_BUS_ADDRESS=unix:path=%s/bus\n' "$R" "$R" > "$ENVF"
 ENVLINE="session required pam_env.so readenv=1 user_readenv=0 envfile=$ENVF"
+# no_systemd FILE: FILE with its @include files written out, without
+# pam_systemd and pam_jailsh
+no_systemd() {
+	pam_stack "$1" | while IFS= read -r _l; do
+		case $_l in
+		"@include "*) no_systemd "/etc/pam.d/${_l#@include }" ;;
+		*) printf '%s\n' "$_l" ;;
+		esac
+	done | grep -v -e pam_systemd -e pam_jailsh
+}
 SVC=jt-svc-$$
-pam_service "$SVC" "$(pam_stack /etc/pam.d/runuser-l)
+pam_service "$SVC" "$(no_systemd /etc/pam.d/runuser-l)
 $ENVLINE
 $PAM_LINE"
 SF=/etc/pam.d/$SSHD_SERVICE
-{ head -n -1 "$SF"; echo "$ENVLINE"; tail -n 1 "$SF"; } > "$_state/sshd.pam"
+{ no_systemd /etc/pam.d/sshd; echo "$ENVLINE"; echo "$PAM_LINE"; } > "$_state/sshd.pam"
 cat "$_state/sshd.pam" > "$SF"
 is "$(tail -n 2 "$SF" | head -n 1)" "$ENVLINE" "sshd's stack sets the environment before the module"
+unlike "$(cat "$SF" "/etc/pam.d/$SVC")" "pam_systemd|@include" "  ... and neither stack has pam_systemd"
 
 # jx MODE CMD: CMD in a session of U; stdout and stderr in OUT, status in RC
 jx() {
@@ -288,28 +302,39 @@ for M in W P S; do
 	# a process of U's in the jail's pid namespace but started from
 	# outside (jailsh enter): the session cannot signal it
 	rm -f "$UH"/.sig-*
-	( jx "$M" 'touch ~/.sig-ready; i=0
-		while [ ! -s ~/.sig-target ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i+1)); done
-		sleep 0.3; kill -TERM "$(cat ~/.sig-target)" 2>/dev/null
+	( jx "$M" 'echo "$$ $(readlink /proc/self/ns/pid)" > ~/.sig-ready; i=0
+		while [ ! -e ~/.sig-go ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
+		kill -TERM "$(cat ~/.sig-target)" 2>/dev/null
 		echo $? > ~/.sig-result; i=0
-		while [ ! -e ~/.sig-done ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i+1)); done'
+		while [ ! -e ~/.sig-done ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done'
 	  printf '%s\n' "$OUT" > "$_state/sig.out" ) &
 	JOB=$!
-	wait_for 15 test -e "$UH/.sig-ready"
+	wait_for 30 test -s "$UH/.sig-ready"
+	# the session's shell: its pid there and its pid namespace
+	read -r SP SNS < "$UH/.sig-ready"
 	SHP=
 	for p in $(live_pids "$U" bash); do
-		[ "$(awk '/^NSpid:/ { print NF }' "/proc/$p/status")" = 3 ] && SHP=$p
+		[ "$(awk '/^NSpid:/ { print $3 }' "/proc/$p/status")" = "$SP" ] &&
+			[ "$(readlink "/proc/$p/ns/pid")" = "$SNS" ] && SHP=$p
 	done
 	as_user "$U" "$J" enter "$SHP" -- sh -c 'echo $$ > ~/.sig-target; exec sleep 300' \
-		>/dev/null 2>&1 &
+		>"$_state/enter.out" 2>&1 &
 	disown $!
-	wait_for 10 test -s "$UH/.sig-target"
-	EP=
-	for p in $(live_pids "$U" sleep); do
-		[ "$(awk '/^NSpid:/ { print $3 }' "/proc/$p/status")" = "$(cat "$UH/.sig-target")" ] && EP=$p
-	done
-	wait_for 20 test -s "$UH/.sig-result"
+	# the entered command's host pid, once it is the sleep
+	find_ep() {
+		EP=
+		for p in $(live_pids "$U" sleep); do
+			[ "$(awk '/^NSpid:/ { print $3 }' "/proc/$p/status")" = \
+			  "$(cat "$UH/.sig-target" 2>/dev/null)" ] && EP=$p
+		done
+		[ -n "$EP" ]
+	}
+	wait_for 30 find_ep
+	touch "$UH/.sig-go"
+	wait_for 30 test -s "$UH/.sig-result"
 	ok "$N: jailsh enter started a command in the session's jail (host pid $EP)" test -n "$EP"
+	[ -n "$EP" ] ||
+		diag "the session's shell: $SHP; enter said: $(cat "$_state/enter.out")"
 	if [ -n "$SCOPED" ]; then
 		is "$(cat "$UH/.sig-result")" 1 "$N: the session cannot signal it (Landlock: it is outside the session's domain)"
 		ok "  ... it is still alive" alive "$EP"
