@@ -47,7 +47,8 @@ CORE = err nss identity confdir cfgtext cfgparse settings cglimit profile \
        profile_load expand plan path mount priv jail env filter init \
        session hold policy cgroup status fds warden self escape scope \
        groups
-FRONT = jailsh log cmd_check cmd_explain cmd_run cmd_enter
+FRONT = jailsh log cmd_check cmd_explain cmd_run cmd_enter cmd_audit \
+	audit_pam audit_sshd
 
 CORE_OBJ  = $(CORE:%=$(BUILD)/%.o)
 FRONT_OBJ = $(FRONT:%=$(BUILD)/%.o)
@@ -63,6 +64,10 @@ $(BUILD) $(BUILD)/tests:
 $(BUILD)/config.h: FORCE | $(BUILD)
 	@printf '#define JAILSH_CONFDIR "%s"\n#define JAILSH_VERSION "%s"\n' \
 		'$(CONFDIR)' '$(VERSION)' > $@.tmp
+	@# jailsh audit: this installation's module, and where libpam looks
+	@# for a module named without a path
+	@printf '#define JAILSH_PAM_MODULE "%s"\n#define JAILSH_PAM_SYSDIR "%s"\n' \
+		'$(PAMDIR)/pam_jailsh.so' '/lib/$(MULTIARCH)/security' >> $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 $(BUILD)/%.o: src/%.c $(BUILD)/config.h | $(BUILD)

@@ -12,6 +12,9 @@ int cmd_check(int argc, char **argv);
 /* jailsh explain [USER]: which profile applies and the plan, in order. */
 int cmd_explain(int argc, char **argv);
 
+/* jailsh audit [--json] [USER...]: every way in, jailed or open. */
+int cmd_audit(int argc, char **argv);
+
 /* What the process inherited and hands on to what it runs, taken before
  * anything else and then reset, so that none of it steers the privileged
  * part. */

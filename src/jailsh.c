@@ -41,6 +41,7 @@ static void usage(FILE *f)
 		"       jailsh enter [--] PID|NAME [COMMAND [ARG...]]\n"
 		"       jailsh check\n"
 		"       jailsh explain [USER]\n"
+		"       jailsh audit [--json] [USER...]\n"
 		"       jailsh --help | --version\n"
 		"\n"
 		"As a login shell, jailsh puts the session in the jail that the\n"
@@ -414,7 +415,7 @@ static int dispatch(int argc, char **argv, struct inherited *in)
 	}
 	if (!strcmp(cmd, "check") || !strcmp(cmd, "run") ||
 	    !strcmp(cmd, "build") || !strcmp(cmd, "enter") ||
-	    !strcmp(cmd, "explain")) {
+	    !strcmp(cmd, "explain") || !strcmp(cmd, "audit")) {
 		r = login_shell_outside(&e);
 		if (r < 0) {
 			log_refusal("%s: cannot tell whether jailsh is the "
@@ -432,6 +433,8 @@ static int dispatch(int argc, char **argv, struct inherited *in)
 		return cmd_enter(argc - 1, argv + 1, in);
 	if (!strcmp(cmd, "explain"))
 		return cmd_explain(argc - 1, argv + 1);
+	if (!strcmp(cmd, "audit"))
+		return cmd_audit(argc - 1, argv + 1);
 
 	if (geteuid() != 0) {
 		if (jail_inside())
