@@ -343,9 +343,14 @@ static void judge(const struct stack *st, const char *module,
 		if (st->ent[i].ctl == C_SUBSTACK)
 			continue;
 		ap->nsession++;
-		if (j < 0 && is_ours(st->ent[i].module, ours, sysdir, other,
-				     sizeof(other)))
+		if (!is_ours(st->ent[i].module, ours, sysdir, other,
+			     sizeof(other)))
+			continue;
+		if (j < 0)
 			j = i;
+		else if (!ap->again[0])
+			snprintf(ap->again, sizeof(ap->again), "%s",
+				 st->ent[i].where);
 	}
 	if (j < 0) {
 		ap->state = APAM_NONE;

@@ -23,6 +23,8 @@ struct audit_pam {
 			     * installation, if there is one */
 	char where[320];    /* FILE:LINE of the module's line */
 	char after[256];    /* the session modules after it */
+	char again[320];    /* FILE:LINE of a second line of it, which runs
+			     * in the jail the first made */
 };
 
 /* The session stack of SERVICE, whose file is DIR/SERVICE, as it

@@ -585,7 +585,12 @@ static void pam_way(const struct audit *a, const struct service *sv,
 		return;
 	if (pam && sv->pam.after[0])
 		snprintf(after, sizeof(after), "; after it in the stack, "
-			 "running in the jail: %s", sv->pam.after);
+			 "running in the jail: %.200s", sv->pam.after);
+	if (pam && sv->pam.again[0])
+		snprintf(after + strlen(after), sizeof(after) - strlen(after),
+			 "; error: pam_jailsh is in this stack again, at %.150s, "
+			 "which runs in the jail and can refuse the session: "
+			 "remove one", sv->pam.again);
 	if (pam)
 		way(w, name, AUDIT_JAILED, "by pam_jailsh in %s (%s)%s%s",
 		    sv->name, sv->pam.where, login && u->sh == SH_JAILSH ?
@@ -733,6 +738,8 @@ static void audit_user(struct audit *a, const struct who *u)
 			continue; /* the ssh lines say what it does */
 		pam_way(a, &a->svc[i], u, &w);
 		emit(a, u, &w, 0);
+		if (w.v == AUDIT_JAILED && a->svc[i].pam.again[0] && u->pam)
+			a->errors++;
 	}
 	shells_way(u, &w);
 	emit(a, u, &w, 0);
