@@ -32,6 +32,7 @@
 #include "commands.h"
 #include "config.h"
 #include "env.h"
+#include "exit_status.h"
 #include "fds.h"
 #include "filter.h"
 #include "groups.h"
@@ -39,8 +40,6 @@
 #include "log.h"
 #include "policy.h"
 #include "priv.h"
-
-#define EXIT_FAILED 125
 
 /* The namespaces a jail may have of its own, by their /proc names. */
 static const struct {
@@ -397,7 +396,7 @@ static int exec_in(char **cmd, char *const *env)
 	int err = env_exec(cmd[0], cmd, env);
 
 	log_error("%s: %s", cmd[0], strerror(err));
-	return err == ENOENT ? 127 : 126;
+	return exit_status_of_exec(err);
 }
 
 /* Into the target's namespaces, and sealed. POLICY is the caller's, for a

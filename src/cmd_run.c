@@ -17,12 +17,11 @@
 #include "config.h"
 #include "confdir.h"
 #include "env.h"
+#include "exit_status.h"
 #include "groups.h"
 #include "log.h"
 #include "plan.h"
 #include "session.h"
-
-#define EXIT_FAILED 125
 
 struct run_options {
 	int build;

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "exit_status.h"
 #include "fds.h"
 #include "filter.h"
 #include "groups.h"
@@ -40,7 +41,7 @@ static int start_init(void *arg, int started)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (fds_keep_only(keep, 3) < 0)
-		return 125;
+		return EXIT_FAILED;
 	setsid();
 	umask(022);
 	return init_run(a->pl, NULL, keep[0], keep[1], -1, keep[2]);

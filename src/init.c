@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "env.h"
+#include "exit_status.h"
 #include "fds.h"
 #include "filter.h"
 #include "init.h"
@@ -71,14 +72,14 @@ static void exec_shell(const struct plan *pl, const struct shell_start *sh,
 	 * whatever the jail mounted on top of it */
 	if (!sh->cwd || chdir(sh->cwd) < 0)
 		if ((pl->userns || chdir(pl->id->home) < 0) && chdir("/") < 0)
-			_exit(125);
+			_exit(EXIT_FAILED);
 	if (sh->search_path)
 		err = env_exec(sh->path, sh->argv, sh->envp);
 	else
 		err = execve(sh->path, sh->argv, sh->envp) < 0 ? errno : 0;
 	snprintf(msg, sizeof(msg), "%s: %s", sh->path, strerror(err));
-	report_send(report, REPORT_ERROR, err == ENOENT ? 127 : 126, msg);
-	_exit(err == ENOENT ? 127 : 126);
+	report_send(report, REPORT_ERROR, exit_status_of_exec(err), msg);
+	_exit(exit_status_of_exec(err));
 }
 
 static int io_full(int fd, void *buf, size_t len, int out)
@@ -399,6 +400,6 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 	report_send(report, REPORT_READY, 0, NULL);
 	return watch(pl, shell, sfd, report, lifeline);
 fail:
-	report_send(report, REPORT_ERROR, 125, e.msg);
-	return 125;
+	report_send(report, REPORT_ERROR, EXIT_FAILED, e.msg);
+	return EXIT_FAILED;
 }

@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "config.h"
 #include "env.h"
+#include "exit_status.h"
 #include "jail.h"
 #include "log.h"
 #include "cgroup.h"
@@ -27,8 +28,6 @@
 #include "self.h"
 #include "session.h"
 #include "status.h"
-
-#define EXIT_FAILED 125
 
 static void usage(FILE *f)
 {
@@ -235,6 +234,7 @@ static int run_in_place(int argc, char **argv, struct inherited *in)
 	struct policy po = { 0 };
 	struct jerr e;
 	char **sargv, **env;
+	int err;
 
 	if (identity_from_uid(getuid(), &po.id, &e) < 0 ||
 	    in_place_policy(&po, &e) < 0) {
@@ -255,8 +255,9 @@ static int run_in_place(int argc, char **argv, struct inherited *in)
 	sigprocmask(SIG_SETMASK, &in->mask, NULL);
 	umask(in->umask);
 	execve(po.plan.shell, sargv, env);
-	log_refusal("%s: %s", po.plan.shell, strerror(errno));
-	return errno == ENOENT ? 127 : 126;
+	err = errno; /* before logging can change it */
+	log_refusal("%s: %s", po.plan.shell, strerror(err));
+	return exit_status_of_exec(err);
 }
 
 /* The JSON object for --status-fd, if it was asked for. */

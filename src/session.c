@@ -13,14 +13,13 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "exit_status.h"
 #include "fds.h"
 #include "groups.h"
 #include "jail.h"
 #include "priv.h"
 #include "report.h"
 #include "session.h"
-
-#define EXIT_FAILED 125
 
 static void close_all(struct session *s)
 {
