@@ -46,7 +46,7 @@ LIBS        = -Wl,-Bstatic -lconfuse -lcap -lseccomp -Wl,-Bdynamic
 CORE = err nss identity confdir cfgtext cfgparse settings cglimit profile \
        profile_load expand plan path mount priv jail env filter init \
        session hold policy cgroup status fds warden self escape scope \
-       groups
+       groups report
 FRONT = jailsh log cmd_check cmd_explain cmd_run cmd_enter cmd_audit \
 	audit_pam audit_sshd
 

@@ -52,7 +52,6 @@ static int await_ready(int report, struct jerr *e)
 {
 	struct pollfd pfd = { .fd = report, .events = POLLIN };
 	struct report r;
-	ssize_t n;
 	int ready;
 
 	do
@@ -60,12 +59,8 @@ static int await_ready(int report, struct jerr *e)
 	while (ready < 0 && errno == EINTR);
 	if (ready <= 0)
 		return jerr_set(e, "the jail was not ready in time");
-	do
-		n = read(report, &r, sizeof(r));
-	while (n < 0 && errno == EINTR);
-	if (n != sizeof(r))
+	if (report_read(report, &r) < 1)
 		return jerr_set(e, "the jail's init ended without a report");
-	r.msg[sizeof(r.msg) - 1] = '\0';
 	if (r.type != REPORT_READY)
 		return jerr_set(e, "%s", r.msg);
 	return 0;

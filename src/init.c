@@ -27,18 +27,6 @@
 
 #define MAX_GROUPS 65536
 
-void report_send(int fd, int type, int code, const char *msg)
-{
-	struct report r = { .type = type, .code = code };
-	ssize_t n;
-
-	if (msg)
-		snprintf(r.msg, sizeof(r.msg), "%s", msg);
-	do
-		n = write(fd, &r, sizeof(r));
-	while (n < 0 && errno == EINTR);
-}
-
 void init_forwarded_signals(sigset_t *set)
 {
 	static const int sigs[] = { SIGHUP,  SIGINT,  SIGQUIT, SIGTERM,
@@ -190,7 +178,6 @@ static void report_exit(int report, const struct ending *end, int timed_out)
 			    .timed_out = timed_out,
 			    .shell_cpu_usec = end->cpu_usec };
 	struct rusage ru;
-	ssize_t n;
 
 	if (getrusage(RUSAGE_CHILDREN, &ru) == 0) {
 		r.cpu_usec = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
@@ -198,9 +185,7 @@ static void report_exit(int report, const struct ending *end, int timed_out)
 			     ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
 		r.maxrss_kib = ru.ru_maxrss;
 	}
-	do
-		n = write(report, &r, sizeof(r));
-	while (n < 0 && errno == EINTR);
+	report_write(report, &r);
 }
 
 static int write_file(const char *path, const char *text)

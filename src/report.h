@@ -21,6 +21,14 @@ struct report {
 	char msg[JERR_MAX];
 };
 
+/* One record to FD, written whole (the pipe's writes of this size are
+ * atomic); a reader that is gone is no error here. */
+void report_write(int fd, const struct report *r);
+/* A record of TYPE, CODE and MSG (NULL: none). */
 void report_send(int fd, int type, int code, const char *msg);
+
+/* The next record from FD: 1 with *R filled (its msg NUL-terminated), 0
+ * when the writer is gone without one, -1 on anything else. */
+int report_read(int fd, struct report *r);
 
 #endif

@@ -123,18 +123,15 @@ static int next_report(struct session *s, int started, struct report *r,
 			deadline = clock_ms() + HANGUP_GRACE_MS;
 		if (!fds[0].revents)
 			continue;
-		n = read(s->report, r, sizeof(*r));
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = report_read(s->report, r);
 		if (n == 0 && started && time_is_up(s)) {
 			/* the warden ended it: init did not in time */
 			*r = (struct report){ .type = REPORT_EXIT,
 					      .code = SIGKILL, .timed_out = 1 };
 			return 0;
 		}
-		if (n != sizeof(*r))
+		if (n < 1)
 			return jerr_set(e, "the jail ended without a report");
-		r->msg[sizeof(r->msg) - 1] = '\0';
 		return 0;
 	}
 }
