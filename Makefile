@@ -47,8 +47,8 @@ CORE = err nss identity confdir cfgtext cfgparse settings cglimit profile \
        profile_load expand plan path mount priv jail env filter init \
        session hold policy cgroup status fds warden self escape scope \
        groups report
-FRONT = jailsh log cmd_check cmd_explain cmd_run cmd_enter cmd_audit \
-	audit_pam audit_sshd
+FRONT = jailsh inherit log cmd_check cmd_explain cmd_run cmd_enter \
+	cmd_audit audit_pam audit_sshd
 
 CORE_OBJ  = $(CORE:%=$(BUILD)/%.o)
 FRONT_OBJ = $(FRONT:%=$(BUILD)/%.o)

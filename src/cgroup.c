@@ -20,22 +20,6 @@
  * memory, an OOM kill, forks refused) is read from their files. */
 static const char *const accounting[] = { "memory", "pids" };
 
-static int write_at(int dir, const char *file, const char *value)
-{
-	int fd = openat(dir, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	size_t len = strlen(value);
-	ssize_t n;
-	int err;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, value, len);
-	err = errno;
-	close(fd);
-	errno = err;
-	return n == (ssize_t)len ? 0 : -1;
-}
-
 /* The number after KEY in a flat-keyed file such as memory.events. */
 static int read_key(int dir, const char *file, const char *key,
 		    uint64_t *v)
@@ -78,7 +62,7 @@ static int enable(int dir, const char *path, const char *controller,
 	    has_word(now, controller))
 		return 0;
 	snprintf(word, sizeof(word), "+%s", controller);
-	if (write_at(dir, "cgroup.subtree_control", word) == 0)
+	if (fds_write_at(dir, "cgroup.subtree_control", word) == 0)
 		return 0;
 	if (errno == EBUSY)
 		return jerr_set(e, "cannot enable the %s controller in %s: "
@@ -158,8 +142,7 @@ static void sweep(int user)
 	int pid;
 
 	if (!d) {
-		if (fd >= 0)
-			close(fd);
+		fds_close(&fd);
 		return;
 	}
 	while ((de = readdir(d)))
@@ -196,7 +179,7 @@ static int write_limits(struct cgroup_session *cg, const struct profile *p,
 		if (!cg->applied[i] || cglimit_cg[i].user != user)
 			continue;
 		cglimit_cg_value(i, p->cg[i], value, sizeof(value));
-		if (write_at(dir, cglimit_cg[i].file, value) < 0)
+		if (fds_write_at(dir, cglimit_cg[i].file, value) < 0)
 			return jerr_sys(e, errno, "%s: %s: write \"%s\" to "
 					"%s/%s", p->file, cglimit_cg[i].name,
 					value, path, cglimit_cg[i].file);
@@ -320,7 +303,7 @@ int cgroup_populated(int events)
 
 int cgroup_kill(const struct cgroup_session *cg)
 {
-	return write_at(cg->dir, "cgroup.kill", "1");
+	return fds_write_at(cg->dir, "cgroup.kill", "1");
 }
 
 void cgroup_usage(const struct cgroup_session *cg, struct cgroup_usage *u)
@@ -382,8 +365,7 @@ int cgroup_open_session(const struct settings *s, uid_t uid,
 			r = dirs[2];
 	}
 	close(dirs[0]);
-	if (dirs[1] >= 0)
-		close(dirs[1]);
+	fds_close(&dirs[1]);
 	if (r < 0 && dirs[2] >= 0)
 		close(dirs[2]);
 	return r;

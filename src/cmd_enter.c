@@ -136,8 +136,7 @@ static pid_t find_by_name(const char *name, uid_t uid)
 			int fd = openat(proc, "cmdline", O_RDONLY | O_CLOEXEC);
 
 			n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-			if (fd >= 0)
-				close(fd);
+			fds_close(&fd);
 		}
 		close(proc);
 		if (n <= 0)
@@ -227,13 +226,10 @@ static int pin(const char *arg, uid_t uid, struct target *t)
 
 static void unpin(struct target *t)
 {
-	if (t->pidfd >= 0)
-		close(t->pidfd);
-	if (t->proc >= 0)
-		close(t->proc);
+	fds_close(&t->pidfd);
+	fds_close(&t->proc);
 	for (size_t i = 0; i < NKINDS; i++)
-		if (t->ns[i] >= 0)
-			close(t->ns[i]);
+		fds_close(&t->ns[i]);
 }
 
 /* A jail root made has every namespace owned by the host's user
@@ -252,8 +248,7 @@ static int owned_by_host(const struct target *t)
 			continue;
 		ok = fd >= 0 && fstat(fd, &owner) == 0 &&
 		     owner.st_ino == host.st_ino && owner.st_dev == host.st_dev;
-		if (fd >= 0)
-			close(fd);
+		fds_close(&fd);
 		if (!ok)
 			return 0;
 	}
@@ -338,8 +333,7 @@ static int join_cgroup(const struct target *t, const struct policy *po,
 		if (!ok)
 			jerr_sys(&e, errno, "move into %s/user-%u/%s", parent,
 				 (unsigned)po->id.uid, name);
-		if (procs >= 0)
-			close(procs);
+		fds_close(&procs);
 		close(dir);
 		if (!ok)
 			dir = -1;

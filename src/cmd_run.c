@@ -323,12 +323,9 @@ int cmd_run(int argc, char **argv, const struct inherited *in)
 	sh.argv = o.cmd;
 	sh.envp = env;
 	sh.search_path = 1;
-	sh.cwd = in->cwd[0] ? in->cwd : "/";
-	sh.foreground = isatty(STDIN_FILENO) &&
-			tcgetpgrp(STDIN_FILENO) == getpgrp();
-	sh.umask = in->umask;
-	sh.mask = in->mask;
-	sh.ignored = in->ignored;
+	inherit_shell_start(in, &sh);
+	if (!sh.cwd)
+		sh.cwd = "/";
 	if (session_start(&s, &pl, &id, &sh, NULL, &e) < 0) {
 		if (userns_refused(&e))
 			explain_userns(e.msg);

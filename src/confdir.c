@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "confdir.h"
+#include "fds.h"
 
 static int check_owner(const struct stat *st, const char *what,
 		       const char *path, int allow_sticky, struct jerr *e)
@@ -91,9 +92,7 @@ out:
 
 void confdir_close(struct confdir *d)
 {
-	if (d->fd >= 0)
-		close(d->fd);
-	d->fd = -1;
+	fds_close(&d->fd);
 }
 
 /* The directory part of REL ("users/") is checked as well as the file. */
@@ -274,8 +273,7 @@ int confdir_list(const struct confdir *d, const char *sub,
 	dir = fd < 0 ? NULL : fdopendir(fd);
 	if (!dir) {
 		r = jerr_sys(e, errno, "open %s", full);
-		if (fd >= 0)
-			close(fd);
+		fds_close(&fd);
 		return r;
 	}
 	r = read_names(dir, suffix, names, n);

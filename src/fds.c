@@ -82,6 +82,22 @@ int fds_read_at(int dir, const char *file, char *buf, size_t size)
 	return 0;
 }
 
+int fds_write_at(int dir, const char *file, const char *text)
+{
+	int fd = openat(dir, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	size_t len = strlen(text);
+	ssize_t n;
+	int err;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, len);
+	err = errno;
+	close(fd);
+	errno = err;
+	return n == (ssize_t)len ? 0 : -1;
+}
+
 void fds_close(int *fd)
 {
 	if (*fd >= 0)

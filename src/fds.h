@@ -20,6 +20,11 @@ int fds_close_except(const int *keep, int n);
  * failure. */
 int fds_read_at(int dir, const char *file, char *buf, size_t size);
 
+/* Writes TEXT to the file FILE at DIR (not through a link at its end) in
+ * one write: for /proc and cgroup files. -1 with errno on failure, or if
+ * not all of it was taken. */
+int fds_write_at(int dir, const char *file, const char *text);
+
 /* Closes *FD if it is open, and makes it -1. */
 void fds_close(int *fd);
 

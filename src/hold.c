@@ -111,8 +111,7 @@ int hold_join(const struct hold *h, const struct plan *pl, struct jerr *e)
 		procs = openat(cgroup, "cgroup.procs", O_WRONLY | O_CLOEXEC);
 		if (procs < 0 || write(procs, "0", 1) != 1) {
 			jerr_sys(e, errno, "move into the session's cgroup");
-			if (procs >= 0)
-				close(procs);
+			fds_close(&procs);
 			return -1;
 		}
 		close(procs);

@@ -188,18 +188,6 @@ static void report_exit(int report, const struct ending *end, int timed_out)
 	report_write(report, &r);
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
 /* In a new user namespace: the user is themself in it, and nobody else
  * exists there (no setgroups, which could drop a group that denies). */
 static int map_self(const struct identity *id, struct jerr *e)
@@ -207,12 +195,12 @@ static int map_self(const struct identity *id, struct jerr *e)
 	char map[64];
 
 	snprintf(map, sizeof(map), "%u %u 1\n", id->uid, id->uid);
-	if (write_file("/proc/self/uid_map", map) < 0)
+	if (fds_write_at(AT_FDCWD, "/proc/self/uid_map", map) < 0)
 		return jerr_sys(e, errno, "map uid %u in the user namespace",
 				id->uid);
 	snprintf(map, sizeof(map), "%u %u 1\n", id->gid, id->gid);
-	if (write_file("/proc/self/setgroups", "deny") < 0 ||
-	    write_file("/proc/self/gid_map", map) < 0)
+	if (fds_write_at(AT_FDCWD, "/proc/self/setgroups", "deny") < 0 ||
+	    fds_write_at(AT_FDCWD, "/proc/self/gid_map", map) < 0)
 		return jerr_sys(e, errno, "map gid %u in the user namespace",
 				id->gid);
 	return 0;
@@ -359,8 +347,7 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 	    (sh && scope_apply(&e) < 0) ||
 	    priv_new_keyring(&e) < 0 || filter_install(pl->profile, &e) < 0)
 		goto fail;
-	if (groups >= 0)
-		close(groups);
+	fds_close(&groups);
 	/* the process outside may have given up meanwhile: then no shell */
 	fds[0] = (struct pollfd){ .fd = lifeline, .events = POLLIN };
 	if (poll(fds, 1, 0) != 0) {

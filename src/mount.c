@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "fds.h"
 #include "mount.h"
 #include "path.h"
 #include "priv.h"
@@ -94,8 +95,7 @@ static int prepare_bind(const struct plan *pl, const struct plan_op *op,
 		return priv_fs_root(e);
 	}
 	if (priv_fs_root(e) < 0) {
-		if (fd >= 0)
-			close(fd);
+		fds_close(&fd);
 		return -1;
 	}
 	if (fd < 0)
@@ -161,10 +161,8 @@ static int prepare_agent(const struct plan *pl, const struct plan_op *op,
 	close(dfd);
 	return src->tree < 0 ? -1 : 0;
 fail:
-	if (fd >= 0)
-		close(fd);
-	if (dfd >= 0)
-		close(dfd);
+	fds_close(&fd);
+	fds_close(&dfd);
 	return -1;
 }
 
@@ -189,6 +187,8 @@ static int prepare_dev(const struct plan *pl, struct source *src,
 	src->nodes = calloc(NDEV_NODES, sizeof(int));
 	if (!src->nodes)
 		return jerr_sys(e, ENOMEM, "devices");
+	for (size_t i = 0; i < NDEV_NODES; i++)
+		src->nodes[i] = -1; /* what a failure leaves is closed */
 	for (size_t i = 0; i < NDEV_NODES; i++) {
 		char path[32];
 
@@ -379,8 +379,7 @@ static int fresh_fs(const char *type, unsigned int attrs)
 	if (fs >= 0 && fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
 		mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
 	err = errno;
-	if (fs >= 0)
-		close(fs);
+	fds_close(&fs);
 	errno = err;
 	return mnt;
 }
@@ -468,8 +467,7 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 			umask(old_umask);
 			goto fail;
 		}
-		if (fd >= 0)
-			close(fd);
+		fds_close(&fd);
 	}
 	umask(old_umask);
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
@@ -496,8 +494,7 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 
 		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i].name);
 		if (attach(src->nodes[i], path, 0, pl, NULL, e) < 0) {
-			if (log >= 0)
-				close(log);
+			fds_close(&log);
 			return -1;
 		}
 	}
@@ -514,8 +511,7 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 		return -1;
 	return mount_shm(pl, e);
 fail_log:
-	if (log >= 0)
-		close(log);
+	fds_close(&log);
 fail:
 	close(dev);
 	return -1;
@@ -551,9 +547,10 @@ static int mountpoint_missing(const struct plan *pl, const struct plan_op *op)
 	if (!op->optional || plan_creates_mountpoint(pl, op))
 		return 0;
 	fd = path_open(op->target, "mount point", &ignored);
-	if (fd >= 0)
-		close(fd);
-	return fd < 0 && ignored.errnum == ENOENT;
+	if (fd < 0)
+		return ignored.errnum == ENOENT;
+	close(fd);
+	return 0;
 }
 
 static int apply_op(const struct plan *pl, size_t i,
@@ -610,8 +607,7 @@ static int run_entries(int run, struct run_entry **out, size_t *n,
 	*out = NULL;
 	*n = 0;
 	if (!d) {
-		if (fd >= 0)
-			close(fd);
+		fds_close(&fd);
 		return jerr_sys(e, errno, "read /run");
 	}
 	while ((errno = 0, de = readdir(d))) {
@@ -725,15 +721,12 @@ static int layer_run(const struct plan *pl, struct jerr *e)
 	r = 0;
 out:
 	for (size_t i = 0; i < n; i++) {
-		if (ents[i].tree >= 0)
-			close(ents[i].tree);
+		fds_close(&ents[i].tree);
 		free(ents[i].link);
 	}
 	free(ents);
-	if (mnt >= 0)
-		close(mnt);
-	if (run >= 0)
-		close(run);
+	fds_close(&mnt);
+	fds_close(&run);
 	return r;
 }
 
@@ -889,11 +882,9 @@ int mount_apply(const struct plan *pl, struct jerr *e)
 	r = 0;
 out:
 	for (size_t i = 0; i < pl->nops; i++) {
-		if (srcs[i].tree >= 0)
-			close(srcs[i].tree);
+		fds_close(&srcs[i].tree);
 		for (size_t j = 0; srcs[i].nodes && j < NDEV_NODES; j++)
-			if (srcs[i].nodes[j] >= 0)
-				close(srcs[i].nodes[j]);
+			fds_close(&srcs[i].nodes[j]);
 		free(srcs[i].nodes);
 	}
 	free(srcs);

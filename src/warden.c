@@ -39,18 +39,6 @@ struct reply {
 	char msg[JERR_MAX];
 };
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n = -1;
-
-	if (fd >= 0) {
-		n = write(fd, text, strlen(text));
-		close(fd);
-	}
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
 static void caller_save(struct caller_state *c)
 {
 	for (int r = 0; r < RLIM_NLIMITS; r++)
@@ -77,7 +65,7 @@ static void caller_reset(void)
 			setrlimit(r, r == RLIMIT_NOFILE ? &files : &none);
 	setpriority(PRIO_PROCESS, 0, 0);
 	sched_setscheduler(0, SCHED_OTHER, &normal);
-	write_file("/proc/self/oom_score_adj", "0");
+	fds_write_at(AT_FDCWD, "/proc/self/oom_score_adj", "0");
 }
 
 /* In init, as root: the session gets what its caller had. */
@@ -89,7 +77,7 @@ static void caller_restore(const struct caller_state *c)
 		sched_setscheduler(0, c->policy, &c->param);
 	setpriority(PRIO_PROCESS, 0, c->nice);
 	if (c->oom[0])
-		write_file("/proc/self/oom_score_adj", c->oom);
+		fds_write_at(AT_FDCWD, "/proc/self/oom_score_adj", c->oom);
 }
 
 /* The clone's side: init, which must not keep the warden's descriptors
@@ -165,8 +153,7 @@ static void watch(struct warden *w, int started, unsigned max_time)
 			p[STARTED].fd = -1;
 		}
 	}
-	if (p[EVENTS].fd >= 0)
-		close(p[EVENTS].fd);
+	fds_close(&p[EVENTS].fd);
 }
 
 /* The warden's life, as root in every id, in the caller's session until
