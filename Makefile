@@ -43,10 +43,20 @@ LDHARDENING = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed
 # shared object the loader has to map, and these two are small.
 LIBS        = -Wl,-Bstatic -lconfuse -lcap -lseccomp -Wl,-Bdynamic
 
-CORE = err nss identity confdir cfgtext cfgparse settings cglimit profile \
-       profile_load expand plan path mount priv jail env filter init \
-       session hold policy cgroup status fds warden self escape scope \
-       groups report
+# The core: libjailsh.a, which the PAM module links too. The configuration
+# reader is the conf_ files, in the order a read goes through them:
+#   conf_dir       the configuration directory: only root-owned files read
+#   conf_text      a file's text made ready for libconfuse (comments, lines)
+#   conf_syntax    libconfuse used safely: no ${ENV}, no include, FILE:LINE
+#   conf_settings  jailsh.conf
+#   conf_profile   a profile's options, parsed and checked
+#   conf_select    which profile applies to a user
+#   conf_policy    all of it for one user: settings, profile and plan
+CORE = err escape nss identity \
+       conf_dir conf_text conf_syntax conf_settings conf_profile \
+       conf_select conf_policy \
+       cglimit expand plan path mount priv jail env filter init report \
+       session hold cgroup status fds warden self scope groups
 FRONT = jailsh inherit log cmd_check cmd_explain cmd_run cmd_enter \
 	cmd_audit audit_pam audit_sshd
 
@@ -73,7 +83,9 @@ $(BUILD)/config.h: FORCE | $(BUILD)
 $(BUILD)/%.o: src/%.c $(BUILD)/config.h | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# Made afresh: "ar r" keeps the members of files since renamed or removed.
 $(BUILD)/libjailsh.a: $(CORE_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/jailsh: $(FRONT_OBJ) $(BUILD)/libjailsh.a

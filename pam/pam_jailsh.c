@@ -24,7 +24,7 @@
 #include "groups.h"
 #include "hold.h"
 #include "nss.h"
-#include "policy.h"
+#include "conf_policy.h"
 #include "scope.h"
 
 #define DATA_NAME "pam_jailsh_hold"
@@ -72,7 +72,7 @@ static int parse_args(pam_handle_t *pamh, int argc, const char **argv,
 	return 0;
 }
 
-static void refuse(pam_handle_t *pamh, int flags, const char *user,
+static void refuse_session(pam_handle_t *pamh, int flags, const char *user,
 		   const char *msg)
 {
 	char shown[1024];
@@ -222,7 +222,7 @@ static int hand_to_systemd(pam_handle_t *pamh, struct profile *p,
 
 /* The jail held for the session, with its cgroup if it gets one; the
  * calling process joins both. */
-static int jail(pam_handle_t *pamh, const struct args *a, struct policy *po,
+static int enter_held_jail(pam_handle_t *pamh, const struct args *a, struct policy *po,
 		struct hold *h, struct jerr *e)
 {
 	if (a->systemd_limits && !po->settings.cgroup_parent &&
@@ -253,28 +253,28 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	if (parse_args(pamh, argc, argv, &a) < 0)
 		return PAM_SESSION_ERR;
 	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || !item) {
-		refuse(pamh, flags, NULL, "no user name");
+		refuse_session(pamh, flags, NULL, "no user name");
 		return PAM_SESSION_ERR;
 	}
 	user = item;
 	r = load(pamh, &a, user, &po, &e);
 	if (r != PAM_SUCCESS) {
 		if (r == PAM_SESSION_ERR)
-			refuse(pamh, flags, user, e.msg);
+			refuse_session(pamh, flags, user, e.msg);
 		policy_free(&po);
 		return r;
 	}
 	h = calloc(1, sizeof(*h));
 	if (!h) {
-		refuse(pamh, flags, user, "out of memory");
+		refuse_session(pamh, flags, user, "out of memory");
 		policy_free(&po);
 		return PAM_SESSION_ERR;
 	}
-	if (jail(pamh, &a, &po, h, &e) < 0 || set_env(pamh, &po.plan, &e) < 0 ||
+	if (enter_held_jail(pamh, &a, &po, h, &e) < 0 || set_env(pamh, &po.plan, &e) < 0 ||
 	    pam_set_data(pamh, DATA_NAME, h, cleanup) != PAM_SUCCESS) {
 		if (!e.msg[0])
 			jerr_set(&e, "cannot keep the session's data");
-		refuse(pamh, flags, user, e.msg);
+		refuse_session(pamh, flags, user, e.msg);
 		hold_end(h);
 		free(h);
 		policy_free(&po);

@@ -7,8 +7,8 @@
 #include <stdint.h>
 
 #include "identity.h"
-#include "profile.h"
-#include "settings.h"
+#include "conf_profile.h"
+#include "conf_settings.h"
 
 struct cgroup_session {
 	int dir;            /* the session's cgroup; -1: the session has none */

@@ -23,7 +23,7 @@
 #include "config.h"
 #include "escape.h"
 #include "log.h"
-#include "policy.h"
+#include "conf_policy.h"
 #include "self.h"
 
 #define PAM_DIR "/etc/pam.d"

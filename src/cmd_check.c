@@ -8,13 +8,13 @@
 
 #include "commands.h"
 #include "config.h"
-#include "confdir.h"
+#include "conf_dir.h"
 #include "groups.h"
 #include "log.h"
 #include "nss.h"
 #include "plan.h"
-#include "policy.h"
-#include "settings.h"
+#include "conf_policy.h"
+#include "conf_settings.h"
 
 struct tally {
 	int files, errors;
@@ -64,7 +64,7 @@ static int check_text(const char *file, const char *text,
 }
 
 /* REL, for USER (users/) or GROUP (groups/), or a typical user. */
-static void check_profile(const struct confdir *d, const char *rel,
+static void check_profile(const struct conf_dir *d, const char *rel,
 			  const char *user, const char *group,
 			  struct tally *t)
 {
@@ -74,7 +74,7 @@ static void check_profile(const struct confdir *d, const char *rel,
 	struct jerr e;
 	int r;
 
-	r = confdir_read(d, rel, &text, &e);
+	r = conf_dir_read(d, rel, &text, &e);
 	if (r == 0)
 		return;
 	t->files++;
@@ -102,14 +102,14 @@ static void check_profile(const struct confdir *d, const char *rel,
 }
 
 /* Every NAME.conf in users/, groups/ or profiles/, in name order. */
-static void check_dir(const struct confdir *d, const char *sub,
+static void check_dir(const struct conf_dir *d, const char *sub,
 		      struct tally *t)
 {
 	char **names, rel[512];
 	struct jerr e;
 	size_t n;
 
-	if (confdir_list(d, sub, ".conf", &names, &n, &e) < 0) {
+	if (conf_dir_list(d, sub, ".conf", &names, &n, &e) < 0) {
 		printf("%s\n", e.msg);
 		t->errors++;
 		return;
@@ -119,7 +119,7 @@ static void check_dir(const struct confdir *d, const char *sub,
 		check_profile(d, rel, !strcmp(sub, "users") ? names[i] : NULL,
 			      !strcmp(sub, "groups") ? names[i] : NULL, t);
 	}
-	confdir_list_free(names, n);
+	conf_dir_list_free(names, n);
 }
 
 /* USER is in GROUP (gid GID), which gives root on the host: a warning
@@ -180,7 +180,7 @@ int cmd_check(int argc, char **argv)
 	struct tally t = { 0 };
 	char *text = NULL;
 	struct settings s;
-	struct confdir d;
+	struct conf_dir d;
 	struct jerr e;
 
 	(void)argv;
@@ -192,7 +192,7 @@ int cmd_check(int argc, char **argv)
 		log_refusal("check: only root may check the configuration");
 		return 1;
 	}
-	if (confdir_open(&d, JAILSH_CONFDIR, &e) < 0) {
+	if (conf_dir_open(&d, JAILSH_CONFDIR, &e) < 0) {
 		printf("%s\n", e.msg);
 		return 1;
 	}
@@ -203,7 +203,7 @@ int cmd_check(int argc, char **argv)
 		check_root_groups(&s);
 		return 0;
 	}
-	if (confdir_read(&d, "jailsh.conf", &text, &e) != 0)
+	if (conf_dir_read(&d, "jailsh.conf", &text, &e) != 0)
 		t.files++;
 	free(text);
 	if (settings_load(&d, &s, &e) < 0) {
@@ -216,7 +216,7 @@ int cmd_check(int argc, char **argv)
 	check_dir(&d, "users", &t);
 	check_dir(&d, "groups", &t);
 	check_dir(&d, "profiles", &t);
-	confdir_close(&d);
+	conf_dir_close(&d);
 	if (!t.errors)
 		check_root_groups(&s);
 	settings_free(&s);

@@ -38,7 +38,7 @@
 #include "groups.h"
 #include "jail.h"
 #include "log.h"
-#include "policy.h"
+#include "conf_policy.h"
 #include "priv.h"
 
 /* The namespaces a jail may have of its own, by their /proc names. */
@@ -155,14 +155,14 @@ static pid_t find_by_name(const char *name, uid_t uid)
 	return found;
 }
 
-static int refuse(const char *what, const char *why)
+static int refuse_target(const char *what, const char *why)
 {
 	log_refusal("enter %s: %s", what, why);
 	return -1;
 }
 
 /* Pins the target and checks it: the caller's, alive, jailed. */
-static int pin(const char *arg, uid_t uid, struct target *t)
+static int pin_target(const char *arg, uid_t uid, struct target *t)
 {
 	char path[64], *end;
 	ssize_t n;
@@ -179,23 +179,23 @@ static int pin(const char *arg, uid_t uid, struct target *t)
 	} else {
 		t->pid = find_by_name(arg, uid);
 		if (t->pid < 0)
-			return refuse(arg, "more than one of your jails has "
+			return refuse_target(arg, "more than one of your jails has "
 				      "that name; give a pid");
 		if (t->pid == 0)
-			return refuse(arg, "none of your jails has that name "
+			return refuse_target(arg, "none of your jails has that name "
 				      "(jailsh run --name)");
 	}
 	t->pidfd = (int)syscall(SYS_pidfd_open, t->pid, 0);
 	if (t->pidfd < 0)
-		return refuse(arg, "no such process");
+		return refuse_target(arg, "no such process");
 	snprintf(path, sizeof(path), "/proc/%d", (int)t->pid);
 	t->proc = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	/* still the process the pidfd holds: /proc/PID is that one */
 	if (t->proc < 0 ||
 	    syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
-		return refuse(arg, "no such process");
+		return refuse_target(arg, "no such process");
 	if (!owned_by(t->proc, uid))
-		return refuse(arg, "not a process of yours");
+		return refuse_target(arg, "not a process of yours");
 	/* the namespaces are opened now and joined by these descriptors:
 	 * a target that moves to namespaces of its own making afterwards
 	 * takes nobody along */
@@ -204,27 +204,27 @@ static int pin(const char *arg, uid_t uid, struct target *t)
 		char rel[32];
 
 		if (same < 0)
-			return refuse(arg, "its namespaces cannot be seen");
+			return refuse_target(arg, "its namespaces cannot be seen");
 		if (same)
 			continue;
 		snprintf(rel, sizeof(rel), "ns/%s", kinds[i].name);
 		t->ns[i] = openat(t->proc, rel, O_RDONLY | O_CLOEXEC);
 		if (t->ns[i] < 0)
-			return refuse(arg, "its namespaces cannot be opened");
+			return refuse_target(arg, "its namespaces cannot be opened");
 		t->differ |= kinds[i].flag;
 	}
 	/* ... and they were the pinned process's, not a successor's */
 	if (syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
-		return refuse(arg, "no such process");
+		return refuse_target(arg, "no such process");
 	if (!(t->differ & CLONE_NEWPID) || !(t->differ & CLONE_NEWNS) ||
 	    !no_new_privs(t->proc))
-		return refuse(arg, "not in a jail");
+		return refuse_target(arg, "not in a jail");
 	n = readlinkat(t->proc, "cwd", t->cwd, sizeof(t->cwd) - 1);
 	t->cwd[n > 0 ? n : 0] = '\0';
 	return 0;
 }
 
-static void unpin(struct target *t)
+static void unpin_target(struct target *t)
 {
 	fds_close(&t->pidfd);
 	fds_close(&t->proc);
@@ -319,9 +319,9 @@ static int join_cgroup(const struct target *t, const struct policy *po,
 		return 0; /* a session without a cgroup: nothing to join */
 	if (read_cgroup(t->proc, "cgroup", theirs, sizeof(theirs)) < 0 ||
 	    syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
-		return refuse(arg, "its cgroup cannot be read");
+		return refuse_target(arg, "its cgroup cannot be read");
 	if (!parent)
-		return refuse(arg, "it has a cgroup of its own, and jailsh.conf "
+		return refuse_target(arg, "it has a cgroup of its own, and jailsh.conf "
 			      "sets no cgroup_parent: it cannot be joined");
 	name = session_name(theirs, po->id.uid);
 	if (!name)
@@ -349,9 +349,9 @@ static int join_cgroup(const struct target *t, const struct policy *po,
 	if (read_cgroup(AT_FDCWD, "/proc/self/cgroup", mine, sizeof(mine)) < 0 ||
 	    read_cgroup(t->proc, "cgroup", again, sizeof(again)) < 0 ||
 	    syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
-		return refuse(arg, "its cgroup cannot be read");
+		return refuse_target(arg, "its cgroup cannot be read");
 	if (strcmp(again, theirs))
-		return refuse(arg, "it moved to another cgroup meanwhile");
+		return refuse_target(arg, "it moved to another cgroup meanwhile");
 	if (strcmp(mine, theirs))
 		return not_session(arg, theirs, parent);
 	return 0;
@@ -395,7 +395,7 @@ static int exec_in(char **cmd, char *const *env)
 
 /* Into the target's namespaces, and sealed. POLICY is the caller's, for a
  * jail root made; NULL for one in a user namespace. */
-static int join(const struct target *t, const struct policy *po,
+static int join_and_seal(const struct target *t, const struct policy *po,
 		struct jerr *e)
 {
 	struct profile dflt;
@@ -449,7 +449,7 @@ int cmd_enter(int argc, char **argv, const struct inherited *in)
 			    "(see jailsh(8))");
 		return EXIT_FAILED;
 	}
-	if (pin(argv[first], uid, &t) < 0)
+	if (pin_target(argv[first], uid, &t) < 0)
 		goto out;
 	/* "enter NAME -- CMD" as well as "enter -- NAME CMD" */
 	cmd = command(argc, argv, first + 1 + (first + 1 < argc &&
@@ -466,14 +466,14 @@ int cmd_enter(int argc, char **argv, const struct inherited *in)
 			goto out;
 		}
 		if (privileged) {
-			refuse(argv[first], "a jail that root made can only be "
+			refuse_target(argv[first], "a jail that root made can only be "
 			       "entered with jailsh installed setuid root, "
 			       "from outside any jail");
 			goto out;
 		}
 	}
 	if (privileged && !owned_by_host(&t)) {
-		refuse(argv[first], "not a jail that root made, nor one in a "
+		refuse_target(argv[first], "not a jail that root made, nor one in a "
 		       "user namespace of yours");
 		goto out;
 	}
@@ -489,7 +489,7 @@ int cmd_enter(int argc, char **argv, const struct inherited *in)
 	 * command outside it */
 	if (privileged && join_cgroup(&t, &po, argv[first]) < 0)
 		goto out;
-	if (join(&t, privileged ? &po : NULL, &e) < 0) {
+	if (join_and_seal(&t, privileged ? &po : NULL, &e) < 0) {
 		log_refusal("enter %s: %s", argv[first], e.msg);
 		goto out;
 	}
@@ -510,7 +510,7 @@ int cmd_enter(int argc, char **argv, const struct inherited *in)
 	}
 	code = wait_for(child);
 out:
-	unpin(&t);
+	unpin_target(&t);
 	policy_free(&po);
 	return code;
 }

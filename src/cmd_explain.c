@@ -10,7 +10,7 @@
 #include "config.h"
 #include "groups.h"
 #include "log.h"
-#include "policy.h"
+#include "conf_policy.h"
 #include "scope.h"
 
 static void describe(const struct plan *pl, const struct plan_op *op,

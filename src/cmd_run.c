@@ -15,7 +15,7 @@
 
 #include "commands.h"
 #include "config.h"
-#include "confdir.h"
+#include "conf_dir.h"
 #include "env.h"
 #include "exit_status.h"
 #include "groups.h"
@@ -65,7 +65,7 @@ static int plain_name(const char *s)
 static int load_profile(const char *name, struct profile *p, struct jerr *e)
 {
 	char rel[128], file[4096], *text = NULL;
-	struct confdir d;
+	struct conf_dir d;
 	int r;
 
 	if (!name)
@@ -73,12 +73,12 @@ static int load_profile(const char *name, struct profile *p, struct jerr *e)
 	if (!plain_name(name))
 		return jerr_set(e, "--profile %s: not a profile name (letters, "
 				"digits, '.', '_' and '-')", name);
-	if (confdir_open(&d, JAILSH_CONFDIR, e) < 0)
+	if (conf_dir_open(&d, JAILSH_CONFDIR, e) < 0)
 		return -1;
 	snprintf(rel, sizeof(rel), "profiles/%s.conf", name);
 	snprintf(file, sizeof(file), "%s/%s", JAILSH_CONFDIR, rel);
-	r = confdir_read(&d, rel, &text, e);
-	confdir_close(&d);
+	r = conf_dir_read(&d, rel, &text, e);
+	conf_dir_close(&d);
 	if (r == 0)
 		return jerr_set(e, "--profile %s: there is no %s", name, file);
 	if (r < 0)

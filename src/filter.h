@@ -2,7 +2,7 @@
 #ifndef JAILSH_FILTER_H
 #define JAILSH_FILTER_H
 
-#include "profile.h"
+#include "conf_profile.h"
 
 /* Installs the filter the profile asks for; no_new_privs must be set
  * already (priv_drop or priv_seal). Whatever the profile says, TIOCSTI and

@@ -4,8 +4,8 @@
 #define JAILSH_GROUPS_H
 
 #include "identity.h"
-#include "profile.h"
-#include "settings.h"
+#include "conf_profile.h"
+#include "conf_settings.h"
 
 /* Why membership of group NAME gives root on the host: the built-in list
  * (docker, lxd, incus, incus-admin, libvirt, disk) or jailsh.conf's

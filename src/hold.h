@@ -4,7 +4,7 @@
 #define JAILSH_HOLD_H
 
 #include "plan.h"
-#include "settings.h"
+#include "conf_settings.h"
 #include "warden.h"
 
 struct hold {

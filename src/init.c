@@ -117,7 +117,7 @@ static gid_t *receive_gids(int fd, int *n)
 /* The drop, once the groups are known: from the process outside, which
  * looked them up while the jail was being built, with those drop_groups
  * took out, for the read-back. */
-static int drop(const struct plan *pl, int groups, struct jerr *e)
+static int drop_privileges(const struct plan *pl, int groups, struct jerr *e)
 {
 	struct identity id = *pl->id;
 	gid_t *list, *dropped = NULL;
@@ -343,7 +343,7 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 	 * a jail only held for a service is not: the service's process
 	 * makes its own when it joins (hold_join), and init must reach
 	 * everything in the jail to end it */
-	if (jail_build(pl, &e) < 0 || drop(pl, groups, &e) < 0 ||
+	if (jail_build(pl, &e) < 0 || drop_privileges(pl, groups, &e) < 0 ||
 	    (sh && scope_apply(&e) < 0) ||
 	    priv_new_keyring(&e) < 0 || filter_install(pl->profile, &e) < 0)
 		goto fail;

@@ -20,7 +20,7 @@
 #include "jail.h"
 #include "log.h"
 #include "cgroup.h"
-#include "policy.h"
+#include "conf_policy.h"
 #include "scope.h"
 #include "self.h"
 #include "session.h"
@@ -99,11 +99,11 @@ static int shell_command(const struct plan *pl, int argc, char **argv,
  * show it through a user namespace, where root's files are nobody's. */
 static int config_visible(void)
 {
-	struct confdir d;
+	struct conf_dir d;
 	struct jerr e;
-	int seen = confdir_open(&d, JAILSH_CONFDIR, &e) == 0 && d.fd >= 0;
+	int seen = conf_dir_open(&d, JAILSH_CONFDIR, &e) == 0 && d.fd >= 0;
 
-	confdir_close(&d);
+	conf_dir_close(&d);
 	return seen;
 }
 
@@ -176,7 +176,7 @@ static void write_status(const struct inherited *in, const struct status *st)
 
 /* Refused before the session started: said on stderr, syslog and, if
  * asked for, the status descriptor. */
-static int refuse(const struct inherited *in, struct policy *po, int code,
+static int refuse_session(const struct inherited *in, struct policy *po, int code,
 		  const char *fmt, ...)
 {
 	struct status st;
@@ -227,24 +227,24 @@ static int run_session(int argc, char **argv, struct inherited *in)
 	long long started = clock_ms();
 
 	if (in->status_error[0]) {
-		code = refuse(in, &po, EXIT_FAILED, "%s", in->status_error);
+		code = refuse_session(in, &po, EXIT_FAILED, "%s", in->status_error);
 		goto out;
 	}
 	if (identity_from_uid(getuid(), &po.id, &e) < 0 ||
 	    policy_load(&po, JAILSH_CONFDIR, &e) < 0) {
-		code = refuse(in, &po, EXIT_FAILED, "%s", e.msg);
+		code = refuse_session(in, &po, EXIT_FAILED, "%s", e.msg);
 		goto out;
 	}
 	sh.path = po.plan.shell;
 	if (shell_command(&po.plan, argc, argv, in->env, &sargv, &env) < 0) {
-		code = refuse(in, &po, EXIT_FAILED, "out of memory");
+		code = refuse_session(in, &po, EXIT_FAILED, "out of memory");
 		goto out;
 	}
 	/* sshd's forwarded agent, if the profile lets it in; otherwise the
 	 * variable would only point at nothing */
 	agent = plan_add_agent(&po.plan, env_get(env, "SSH_AUTH_SOCK"), &e);
 	if (agent < 0) {
-		code = refuse(in, &po, EXIT_FAILED, "%s", e.msg);
+		code = refuse_session(in, &po, EXIT_FAILED, "%s", e.msg);
 		goto out;
 	}
 	if (!agent)
@@ -258,7 +258,7 @@ static int run_session(int argc, char **argv, struct inherited *in)
 
 	po.plan.cgroup = po.settings.cgroup_parent != NULL;
 	if (session_start(&s, &po.plan, &po.id, &sh, &po.settings, &e) < 0) {
-		code = refuse(in, &po, s.code, "user %s: %s", po.id.name,
+		code = refuse_session(in, &po, s.code, "user %s: %s", po.id.name,
 			      e.msg);
 		goto out;
 	}

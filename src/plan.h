@@ -5,7 +5,7 @@
 #define JAILSH_PLAN_H
 
 #include "identity.h"
-#include "profile.h"
+#include "conf_profile.h"
 
 struct plan_op {
 	enum mount_kind kind;

@@ -6,7 +6,7 @@
 
 #include "init.h"
 #include "report.h"
-#include "settings.h"
+#include "conf_settings.h"
 #include "warden.h"
 
 struct session {

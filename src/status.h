@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "cgroup.h"
-#include "profile.h"
+#include "conf_profile.h"
 #include "report.h"
 
 struct status {

@@ -15,7 +15,7 @@
 
 #include "cgroup.h"
 #include "plan.h"
-#include "settings.h"
+#include "conf_settings.h"
 
 struct warden {
 	pid_t init;    /* the jail's init, as the host sees it */

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "plan.h"
-#include "profile.h"
-#include "settings.h"
+#include "conf_profile.h"
+#include "conf_settings.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

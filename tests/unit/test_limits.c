@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "cglimit.h"
-#include "profile.h"
-#include "settings.h"
+#include "conf_profile.h"
+#include "conf_settings.h"
 #include "status.h"
 #include "tap.h"
 

@@ -1,6 +1,6 @@
 /* The lookups on the way to a profile: nss_get() (a buffer that grows on
  * ERANGE, to a bound; "no entry" apart from an error), identity_in_group()
- * and identity_load_groups() (a doubt is an error), confdir_list() (only
+ * and identity_load_groups() (a doubt is an error), conf_dir_list() (only
  * a groups/ that does not exist means none). Without root. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "confdir.h"
+#include "conf_dir.h"
 #include "identity.h"
 #include "nss.h"
 #include "tap.h"
@@ -213,7 +213,7 @@ static void test_load_groups(void)
 	identity_free(&id);
 }
 
-/* --- confdir_list --------------------------------------------------------- */
+/* --- conf_dir_list --------------------------------------------------------- */
 
 static void touch(int dir, const char *name)
 {
@@ -226,7 +226,7 @@ static void touch(int dir, const char *name)
 static void test_list(void)
 {
 	char tmpl[] = "/tmp/jt-lookups.XXXXXX", **names;
-	struct confdir d;
+	struct conf_dir d;
 	struct jerr e;
 	size_t n;
 	int g;
@@ -235,7 +235,7 @@ static void test_list(void)
 	d.fd = d.path ? open(d.path, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (!ok(d.fd >= 0, "a temporary directory"))
 		return;
-	is_int(confdir_list(&d, "groups", ".conf", &names, &n, &e), 0,
+	is_int(conf_dir_list(&d, "groups", ".conf", &names, &n, &e), 0,
 	       "no groups/: no error");
 	is_int(n, 0, "  ... and no names");
 	mkdirat(d.fd, "groups", 0755);
@@ -246,14 +246,14 @@ static void test_list(void)
 	touch(g, "c.conf.example");
 	touch(g, ".conf");
 	touch(g, "d.txt");
-	if (is_int(confdir_list(&d, "groups", ".conf", &names, &n, &e), 0,
+	if (is_int(conf_dir_list(&d, "groups", ".conf", &names, &n, &e), 0,
 		   "groups/ with profiles: listed") &&
 	    is_int(n, 2, "  ... two names")) {
 		is_str(names[0], "a", "  ... a");
 		is_str(names[1], "b", "  ... then b");
 		ok(names[2] == NULL, "  ... NULL-terminated");
 	}
-	confdir_list_free(names, n);
+	conf_dir_list_free(names, n);
 	unlinkat(g, "a.conf", 0);
 	unlinkat(g, "b.conf", 0);
 	unlinkat(g, ".x.conf", 0);
@@ -264,12 +264,12 @@ static void test_list(void)
 	unlinkat(d.fd, "groups", AT_REMOVEDIR);
 
 	touch(d.fd, "groups");
-	is_int(confdir_list(&d, "groups", ".conf", &names, &n, &e), -1,
+	is_int(conf_dir_list(&d, "groups", ".conf", &names, &n, &e), -1,
 	       "groups a regular file: an error, not \"none\"");
 	like(e.msg, "/groups is not a directory", "  ... naming it");
 	unlinkat(d.fd, "groups", 0);
 	if (symlinkat("/etc", d.fd, "groups") == 0) {
-		is_int(confdir_list(&d, "groups", ".conf", &names, &n, &e), -1,
+		is_int(conf_dir_list(&d, "groups", ".conf", &names, &n, &e), -1,
 		       "groups a symbolic link: an error");
 		like(e.msg, "/groups is not a directory (symbolic links are "
 		     "not followed)", "  ... saying so");
@@ -277,7 +277,7 @@ static void test_list(void)
 	}
 	mkdirat(d.fd, "groups", 0);
 	if (geteuid() != 0) {
-		is_int(confdir_list(&d, "groups", ".conf", &names, &n, &e), -1,
+		is_int(conf_dir_list(&d, "groups", ".conf", &names, &n, &e), -1,
 		       "groups/ that cannot be read: an error");
 		like(e.msg, "Permission denied", "  ... EACCES");
 	} else {

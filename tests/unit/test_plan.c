@@ -5,7 +5,7 @@
 
 #include "expand.h"
 #include "plan.h"
-#include "profile.h"
+#include "conf_profile.h"
 #include "fixture.h"
 #include "tap.h"
 

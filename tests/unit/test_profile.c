@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "profile.h"
-#include "settings.h"
+#include "conf_profile.h"
+#include "conf_settings.h"
 #include "tap.h"
 
 #define FILE_NAME "users/bob.conf"

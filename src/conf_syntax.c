@@ -5,15 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfgparse.h"
-#include "cfgtext.h"
+#include "conf_syntax.h"
+#include "conf_text.h"
 
 /* libconfuse's callbacks have no user pointer; a parse runs from start to
  * end in one thread, so what they need lives here for its duration. */
 static __thread struct {
 	struct jerr *err;
 	const char *file; /* sections' own cfg_t have no file name */
-	const struct cfgtext *text;
+	const struct conf_text *text;
 } parse;
 
 static void report(int line, const char *fmt, va_list ap)
@@ -31,7 +31,7 @@ static void on_error(cfg_t *cfg, const char *fmt, va_list ap)
 	report(cfg->line, fmt, ap);
 }
 
-int cfgparse_error(cfg_t *cfg, const char *fmt, ...)
+int conf_syntax_error(cfg_t *cfg, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -41,7 +41,7 @@ int cfgparse_error(cfg_t *cfg, const char *fmt, ...)
 	return -1;
 }
 
-int cfgparse_error_at(int line, const char *fmt, ...)
+int conf_syntax_error_at(int line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -51,9 +51,9 @@ int cfgparse_error_at(int line, const char *fmt, ...)
 	return -1;
 }
 
-int cfgparse_section_line(const char *name, unsigned int index)
+int conf_syntax_section_line(const char *name, unsigned int index)
 {
-	return parse.text ? cfgtext_section_line(parse.text, name, index) : 0;
+	return parse.text ? conf_text_section_line(parse.text, name, index) : 0;
 }
 
 /* libconfuse replaces ${NAME} by getenv("NAME"), and the environment of a
@@ -85,15 +85,15 @@ static cfg_opt_t *find_opt(cfg_opt_t *opts, const char *name)
  * that may appear once appearing twice (it keeps the last, silently); a
  * section or a string left open at the end (it takes what it has). */
 static int refuse_repeats(cfg_opt_t *opts, const char *file,
-			  const struct cfgtext *t, struct jerr *e)
+			  const struct conf_text *t, struct jerr *e)
 {
 	if (t->unclosed_line)
 		return jerr_set(e, "%s:%d: this \"{\" or quote is never "
 				"closed", file, t->unclosed_line);
 	for (size_t i = 0; i < t->nassigns; i++)
 		for (size_t j = 0; j < i; j++) {
-			const struct cfgtext_item *a = &t->assigns[j];
-			const struct cfgtext_item *b = &t->assigns[i];
+			const struct conf_text_item *a = &t->assigns[j];
+			const struct conf_text_item *b = &t->assigns[i];
 
 			if (a->section == b->section && !strcmp(a->name, b->name))
 				return jerr_set(e, "%s:%d: %s is given twice "
@@ -103,7 +103,7 @@ static int refuse_repeats(cfg_opt_t *opts, const char *file,
 						a->line);
 		}
 	for (size_t i = 0; i < t->nsections; i++) {
-		const struct cfgtext_item *b = &t->sections[i];
+		const struct conf_text_item *b = &t->sections[i];
 		cfg_opt_t *o = find_opt(opts, b->name);
 
 		if (!o || o->type != CFGT_SEC || (o->flags & CFGF_MULTI))
@@ -118,22 +118,22 @@ static int refuse_repeats(cfg_opt_t *opts, const char *file,
 	return 0;
 }
 
-cfg_t *cfgparse(cfg_opt_t *opts, const char *file, const char *text,
+cfg_t *conf_syntax_parse(cfg_opt_t *opts, const char *file, const char *text,
 		struct jerr *e)
 {
-	struct cfgtext t;
+	struct conf_text t;
 	cfg_t *cfg;
 	FILE *fp;
 	int r;
 
 	e->msg[0] = '\0';
-	if (cfgtext_prepare(text, &t) < 0) {
+	if (conf_text_prepare(text, &t) < 0) {
 		jerr_sys(e, ENOMEM, "%s", file);
 		return NULL;
 	}
 	if (refuse_env_refs(file, t.text, e) < 0 ||
 	    refuse_repeats(opts, file, &t, e) < 0) {
-		cfgtext_free(&t);
+		conf_text_free(&t);
 		return NULL;
 	}
 	cfg = cfg_init(opts, CFGF_NONE);
@@ -145,7 +145,7 @@ cfg_t *cfgparse(cfg_opt_t *opts, const char *file, const char *text,
 			fclose(fp);
 		if (cfg)
 			cfg_free(cfg);
-		cfgtext_free(&t);
+		conf_text_free(&t);
 		jerr_sys(e, ENOMEM, "%s", file);
 		return NULL;
 	}
@@ -156,7 +156,7 @@ cfg_t *cfgparse(cfg_opt_t *opts, const char *file, const char *text,
 	r = cfg_parse_fp(cfg, fp);
 	memset(&parse, 0, sizeof(parse));
 	fclose(fp);
-	cfgtext_free(&t);
+	conf_text_free(&t);
 	if (r != CFG_SUCCESS) {
 		if (!e->msg[0])
 			jerr_set(e, "%s: cannot be parsed", file);

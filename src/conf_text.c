@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfgtext.h"
+#include "conf_text.h"
 
 /* What libconfuse reads as a word (an unquoted string or a keyword). */
 static int word_char(const char *p)
@@ -66,10 +66,10 @@ static int skip_string(struct scanner *s, char quote)
 	return 0;
 }
 
-static int add(struct cfgtext_item **list, size_t *n, const struct scanner *s,
+static int add(struct conf_text_item **list, size_t *n, const struct scanner *s,
 	       int section)
 {
-	struct cfgtext_item *it = realloc(*list, sizeof(*it) * (*n + 1));
+	struct conf_text_item *it = realloc(*list, sizeof(*it) * (*n + 1));
 
 	if (!it)
 		return -1;
@@ -94,7 +94,7 @@ static void value(struct scanner *s)
 	}
 }
 
-static int punct(struct scanner *s, struct cfgtext *t)
+static int punct(struct scanner *s, struct conf_text *t)
 {
 	const char c = s->in[s->i];
 	int named = s->since <= 1;
@@ -124,7 +124,7 @@ static int punct(struct scanner *s, struct cfgtext *t)
 	return 0;
 }
 
-int cfgtext_prepare(const char *in, struct cfgtext *t)
+int conf_text_prepare(const char *in, struct conf_text *t)
 {
 	struct scanner s = { .in = in, .line = 1, .since = 2, .section = -1 };
 
@@ -166,7 +166,7 @@ int cfgtext_prepare(const char *in, struct cfgtext *t)
 				s.since = 0;
 			}
 		} else if (punct(&s, t) < 0) {
-			cfgtext_free(t);
+			conf_text_free(t);
 			return -1;
 		}
 	}
@@ -175,7 +175,7 @@ int cfgtext_prepare(const char *in, struct cfgtext *t)
 	return 0;
 }
 
-void cfgtext_free(struct cfgtext *t)
+void conf_text_free(struct conf_text *t)
 {
 	free(t->text);
 	free(t->sections);
@@ -183,7 +183,7 @@ void cfgtext_free(struct cfgtext *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int cfgtext_section_line(const struct cfgtext *t, const char *name,
+int conf_text_section_line(const struct conf_text *t, const char *name,
 			 unsigned int index)
 {
 	for (size_t i = 0; i < t->nsections; i++)

@@ -1,10 +1,10 @@
 /* jailsh.conf: settings that are not per user. */
-#ifndef JAILSH_SETTINGS_H
-#define JAILSH_SETTINGS_H
+#ifndef JAILSH_CONF_SETTINGS_H
+#define JAILSH_CONF_SETTINGS_H
 
 #include <stddef.h>
 
-#include "confdir.h"
+#include "conf_dir.h"
 #include "err.h"
 
 struct settings {
@@ -23,7 +23,7 @@ struct settings {
 
 /* Reads jailsh.conf from the configuration directory; a missing file
  * means the defaults. */
-int settings_load(const struct confdir *d, struct settings *s,
+int settings_load(const struct conf_dir *d, struct settings *s,
 		  struct jerr *e);
 /* The same from text, for tests and "jailsh check". */
 int settings_parse(const char *file, const char *text, struct settings *s,

@@ -1,7 +1,7 @@
 /* libconfuse, used safely: no environment expansion, no include, errors
  * with file and line. Shared by jailsh.conf and the profiles. */
-#ifndef JAILSH_CFGPARSE_H
-#define JAILSH_CFGPARSE_H
+#ifndef JAILSH_CONF_SYNTAX_H
+#define JAILSH_CONF_SYNTAX_H
 
 #include <confuse.h>
 
@@ -9,19 +9,19 @@
 
 /* Parses TEXT (the contents of FILE) into a cfg made by cfg_init() from
  * OPTS. Returns the cfg, or NULL with "FILE:LINE: message" in e. */
-cfg_t *cfgparse(cfg_opt_t *opts, const char *file, const char *text,
+cfg_t *conf_syntax_parse(cfg_opt_t *opts, const char *file, const char *text,
 		struct jerr *e);
 
 /* For validation callbacks: report "FILE:LINE: message" and fail. */
-int cfgparse_error(cfg_t *cfg, const char *fmt, ...)
+int conf_syntax_error(cfg_t *cfg, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* For validation callbacks of a section: the line where the INDEX-th
  * section called NAME starts (libconfuse only tells where it ends). */
-int cfgparse_section_line(const char *name, unsigned int index);
+int conf_syntax_section_line(const char *name, unsigned int index);
 
 /* The same "FILE:LINE: message" for a given line. */
-int cfgparse_error_at(int line, const char *fmt, ...)
+int conf_syntax_error_at(int line, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #endif

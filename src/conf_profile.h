@@ -1,7 +1,7 @@
 /* A profile: what the administrator wrote for a user, parsed and checked
  * value by value, not yet expanded for anyone. */
-#ifndef JAILSH_PROFILE_H
-#define JAILSH_PROFILE_H
+#ifndef JAILSH_CONF_PROFILE_H
+#define JAILSH_CONF_PROFILE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -51,7 +51,7 @@ struct profile {
 	size_t nmounts;
 	bool limit_set[RLIM_NLIMITS];
 	rlim_t limit[RLIM_NLIMITS];
-	bool cg_set[CG_NLIMITS]; /* cgroup limits (limits.h) */
+	bool cg_set[CG_NLIMITS]; /* cgroup limits (cglimit.h) */
 	uint64_t cg[CG_NLIMITS];
 	bool cg_optional[CG_NLIMITS]; /* may be skipped where impossible */
 	unsigned max_time; /* seconds of wall clock; 0: none */

@@ -3,16 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "profile_load.h"
+#include "conf_select.h"
 
 /* 1: loaded, 0: no such file, -1: error. */
-static int try_file(const struct confdir *d, const char *rel,
+static int try_file(const struct conf_dir *d, const char *rel,
 		    struct profile *p, struct jerr *e)
 {
 	char *text, file[4096];
 	int r;
 
-	r = confdir_read(d, rel, &text, e);
+	r = conf_dir_read(d, rel, &text, e);
 	if (r <= 0)
 		return r;
 	snprintf(file, sizeof(file), "%s/%s", d->path, rel);
@@ -21,7 +21,7 @@ static int try_file(const struct confdir *d, const char *rel,
 	return r < 0 ? -1 : 1;
 }
 
-static int try_group(const struct confdir *d, const char *group,
+static int try_group(const struct conf_dir *d, const char *group,
 		     struct profile *p, struct jerr *e)
 {
 	char rel[512];
@@ -32,7 +32,7 @@ static int try_group(const struct confdir *d, const char *group,
 
 /* GROUP's profile, if the user is in GROUP. A doubt about that is an
  * error, said with the profile it is about. */
-static int try_member(const struct confdir *d, const struct identity *id,
+static int try_member(const struct conf_dir *d, const struct identity *id,
 		      const char *group, struct profile *p, struct jerr *e)
 {
 	int r = identity_in_group(id, group, e);
@@ -55,14 +55,14 @@ static int listed(char **names, size_t n, const char *s)
 /* The profiles in groups/, those in group_order first; each that comes
  * before the one that applies is asked about, so that none is passed over
  * because the database failed to say the user is in it. */
-static int try_groups(const struct confdir *d, const struct settings *s,
+static int try_groups(const struct conf_dir *d, const struct settings *s,
 		      struct identity *id, struct profile *p, struct jerr *e)
 {
 	char **names;
 	size_t n;
 	int r;
 
-	if (confdir_list(d, "groups", ".conf", &names, &n, e) < 0)
+	if (conf_dir_list(d, "groups", ".conf", &names, &n, e) < 0)
 		return -1;
 	r = n ? identity_load_groups(id, e) : 0;
 	for (size_t i = 0; r == 0 && n && i < s->ngroup_order; i++)
@@ -70,11 +70,11 @@ static int try_groups(const struct confdir *d, const struct settings *s,
 			r = try_member(d, id, s->group_order[i], p, e);
 	for (size_t i = 0; r == 0 && i < n; i++)
 		r = try_member(d, id, names[i], p, e);
-	confdir_list_free(names, n);
+	conf_dir_list_free(names, n);
 	return r;
 }
 
-int profile_load(const struct confdir *d, const struct settings *s,
+int conf_select_profile(const struct conf_dir *d, const struct settings *s,
 		 struct identity *id, struct profile *p, struct jerr *e)
 {
 	char rel[512];

@@ -1,11 +1,11 @@
 /* Which profile applies to a user, read from the configuration directory. */
-#ifndef JAILSH_PROFILE_LOAD_H
-#define JAILSH_PROFILE_LOAD_H
+#ifndef JAILSH_CONF_SELECT_H
+#define JAILSH_CONF_SELECT_H
 
-#include "confdir.h"
+#include "conf_dir.h"
 #include "identity.h"
-#include "profile.h"
-#include "settings.h"
+#include "conf_profile.h"
+#include "conf_settings.h"
 
 /* The first that exists: users/NAME.conf; groups/GROUP.conf for the user's
  * groups, those in group_order first and in that order, then the others
@@ -14,7 +14,7 @@
  * so is any error of the group database or of reading groups/ (only a
  * groups/ that does not exist means "no group profiles"). The user's
  * groups are looked up only if groups/ holds a profile. */
-int profile_load(const struct confdir *d, const struct settings *s,
+int conf_select_profile(const struct conf_dir *d, const struct settings *s,
 		 struct identity *id, struct profile *p, struct jerr *e);
 
 #endif

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfgparse.h"
-#include "profile.h"
-#include "settings.h"
+#include "conf_syntax.h"
+#include "conf_profile.h"
+#include "conf_settings.h"
 
 /* An absolute path without ".." or "//": what it is (a root-owned
  * directory on cgroup2) is checked when a session uses it. */
@@ -16,7 +16,7 @@ static int on_cgroup_parent(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (v[0] != '/' || strstr(v, "/../") || strstr(v, "//") ||
 	    (strlen(v) >= 3 && !strcmp(v + strlen(v) - 3, "/..")))
-		return cfgparse_error(cfg, "cgroup_parent = \"%s\": must be "
+		return conf_syntax_error(cfg, "cgroup_parent = \"%s\": must be "
 				      "an absolute path such as "
 				      "/sys/fs/cgroup/system.slice/"
 				      "jailsh-sessions.service", v);
@@ -29,7 +29,7 @@ static int on_root_group(cfg_t *cfg, cfg_opt_t *opt)
 	const char *v = n ? cfg_opt_getnstr(opt, n - 1) : NULL;
 
 	if (v && !profile_group_name_ok(v))
-		return cfgparse_error(cfg, "root_groups: \"%s\" is not a group "
+		return conf_syntax_error(cfg, "root_groups: \"%s\" is not a group "
 				      "name", v);
 	return 0;
 }
@@ -68,7 +68,7 @@ int settings_parse(const char *file, const char *text, struct settings *s,
 	memset(s, 0, sizeof(*s));
 	opts[2].validcb = on_cgroup_parent;
 	opts[3].validcb = on_root_group;
-	cfg = cfgparse(opts, file, text, e);
+	cfg = conf_syntax_parse(opts, file, text, e);
 	if (!cfg)
 		return -1;
 	s->jail_all_users = cfg_getbool(cfg, "jail_all_users");
@@ -86,14 +86,14 @@ int settings_parse(const char *file, const char *text, struct settings *s,
 	return 0;
 }
 
-int settings_load(const struct confdir *d, struct settings *s,
+int settings_load(const struct conf_dir *d, struct settings *s,
 		  struct jerr *e)
 {
 	char *text, file[4096];
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	r = confdir_read(d, "jailsh.conf", &text, e);
+	r = conf_dir_read(d, "jailsh.conf", &text, e);
 	if (r <= 0)
 		return r;
 	snprintf(file, sizeof(file), "%s/jailsh.conf", d->path);

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfgparse.h"
+#include "conf_syntax.h"
 #include "expand.h"
 #include "cglimit.h"
-#include "profile.h"
+#include "conf_profile.h"
 
 /* What applies when the configuration directory has no profile for a user:
  * the host read-only, the home directory writable, a private /tmp. */
@@ -109,7 +109,7 @@ static int add_mount(int line, enum mount_kind kind, const char *source,
 
 	if (push_mount(building, line, kind, source, target, why,
 		       sizeof(why)) < 0)
-		return cfgparse_error_at(line, "%s", why);
+		return conf_syntax_error_at(line, "%s", why);
 	return 0;
 }
 
@@ -131,7 +131,7 @@ static cfg_t *last_section(cfg_t *cfg, cfg_opt_t *opt, int *line)
 {
 	unsigned int n = cfg_opt_size(opt);
 
-	*line = cfgparse_section_line(opt->name, n - 1);
+	*line = conf_syntax_section_line(opt->name, n - 1);
 	if (!*line)
 		*line = cfg->line;
 	return cfg_opt_getnsec(opt, n - 1);
@@ -162,13 +162,13 @@ static int on_tmpfs(cfg_t *cfg, cfg_opt_t *opt)
 	m = &building->mounts[building->nmounts - 1];
 	if (size && (cglimit_parse_amount(size, 1, &m->size) < 0 ||
 		     m->size == UINT64_MAX || m->size == 0))
-		return cfgparse_error_at(line, "tmpfs \"%s\": size \"%s\" is "
+		return conf_syntax_error_at(line, "tmpfs \"%s\": size \"%s\" is "
 					 "not a size such as 512K, 256M or 2G",
 					 cfg_title(sec), size);
 	errno = 0;
 	v = strtoul(mode, &end, 8);
 	if (!mode[0] || *end || errno || v > 07777)
-		return cfgparse_error_at(line, "tmpfs \"%s\": mode \"%s\" is "
+		return conf_syntax_error_at(line, "tmpfs \"%s\": mode \"%s\" is "
 					 "not an octal mode such as 1777 or "
 					 "0755", cfg_title(sec), mode);
 	m->mode = v;
@@ -195,24 +195,24 @@ static int on_choice(cfg_t *cfg, cfg_opt_t *opt)
 	if (!strcmp(opt->name, "network")) {
 		if (!strcmp(v, "host") || !strcmp(v, "none"))
 			return 0;
-		return cfgparse_error(cfg, "network = \"%s\": must be \"host\" "
+		return conf_syntax_error(cfg, "network = \"%s\": must be \"host\" "
 				      "or \"none\"", v);
 	}
 	if (!strcmp(opt->name, "seccomp")) {
 		if (!strcmp(v, "default") || !strcmp(v, "none"))
 			return 0;
-		return cfgparse_error(cfg, "seccomp = \"%s\": must be "
+		return conf_syntax_error(cfg, "seccomp = \"%s\": must be "
 				      "\"default\" or \"none\"", v);
 	}
 	if (!strcmp(opt->name, "runtime_dir")) {
 		if (!strcmp(v, "private") || !strcmp(v, "host"))
 			return 0;
-		return cfgparse_error(cfg, "runtime_dir = \"%s\": must be "
+		return conf_syntax_error(cfg, "runtime_dir = \"%s\": must be "
 				      "\"private\" or \"host\"", v);
 	}
 	if (!strcmp(v, "minimal") || !strcmp(v, "host"))
 		return 0;
-	return cfgparse_error(cfg, "devices = \"%s\": must be \"minimal\" or "
+	return conf_syntax_error(cfg, "devices = \"%s\": must be \"minimal\" or "
 			      "\"host\"", v);
 }
 
@@ -237,7 +237,7 @@ static int on_drop_group(cfg_t *cfg, cfg_opt_t *opt)
 	const char *v = n ? cfg_opt_getnstr(opt, n - 1) : NULL;
 
 	if (v && !profile_group_name_ok(v))
-		return cfgparse_error(cfg, "drop_groups: \"%s\" is not a group "
+		return conf_syntax_error(cfg, "drop_groups: \"%s\" is not a group "
 				      "name", v);
 	return 0;
 }
@@ -248,10 +248,10 @@ static int on_shell(cfg_t *cfg, cfg_opt_t *opt)
 	char why[128];
 
 	if (v[0] != '/')
-		return cfgparse_error(cfg, "shell = \"%s\": must be an "
+		return conf_syntax_error(cfg, "shell = \"%s\": must be an "
 				      "absolute path", v);
 	if (strchr(v, '%') || expand_check(v, why, sizeof(why)) < 0)
-		return cfgparse_error(cfg, "shell = \"%s\": not a plain "
+		return conf_syntax_error(cfg, "shell = \"%s\": not a plain "
 				      "absolute path", v);
 	return 0;
 }
@@ -264,7 +264,7 @@ static int on_hostname(cfg_t *cfg, cfg_opt_t *opt)
 	if (n == 0 || n > 64 || v[0] == '-' || v[0] == '.' ||
 	    strspn(v, "abcdefghijklmnopqrstuvwxyz"
 		      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != n)
-		return cfgparse_error(cfg, "hostname = \"%s\": use 1 to 64 "
+		return conf_syntax_error(cfg, "hostname = \"%s\": use 1 to 64 "
 				      "letters, digits, '-' and '.', not "
 				      "starting with '-' or '.'", v);
 	return 0;
@@ -280,7 +280,7 @@ static int on_rlimit(cfg_t *cfg, cfg_opt_t *opt)
 		if (strcmp(rlimits[i].name, opt->name))
 			continue;
 		if (cglimit_parse_amount(v, rlimits[i].is_size, &amount) < 0)
-			return cfgparse_error(cfg, "rlimit %s = \"%s\": not %s",
+			return conf_syntax_error(cfg, "rlimit %s = \"%s\": not %s",
 					      opt->name, v, rlimits[i].is_size ?
 					      "a number, a size such as 8G, or "
 					      "\"unlimited\"" :
@@ -290,7 +290,7 @@ static int on_rlimit(cfg_t *cfg, cfg_opt_t *opt)
 			amount == UINT64_MAX ? RLIM_INFINITY : amount;
 		return 0;
 	}
-	return cfgparse_error(cfg, "unknown rlimit %s", opt->name);
+	return conf_syntax_error(cfg, "unknown rlimit %s", opt->name);
 }
 
 static int on_cglimit(cfg_t *cfg, cfg_opt_t *opt)
@@ -306,7 +306,7 @@ static int on_cglimit(cfg_t *cfg, cfg_opt_t *opt)
 	};
 
 	if (cglimit_parse(i, v, &building->cg[i]) < 0)
-		return cfgparse_error(cfg, "%s = \"%s\": expected %s",
+		return conf_syntax_error(cfg, "%s = \"%s\": expected %s",
 				      opt->name, v, expect[cglimit_cg[i].kind]);
 	building->cg_set[i] = true;
 	return 0;
@@ -322,7 +322,7 @@ static int on_optional(cfg_t *cfg, cfg_opt_t *opt)
 		return 0;
 	i = cglimit_find(v);
 	if (i < 0)
-		return cfgparse_error(cfg, "optional_limits: \"%s\" is not a "
+		return conf_syntax_error(cfg, "optional_limits: \"%s\" is not a "
 				      "cgroup limit (memory_max, memory_high, "
 				      "pids_max, cpu_max, cpu_weight, "
 				      "io_weight, user_memory_max, "
@@ -336,7 +336,7 @@ static int on_max_time(cfg_t *cfg, cfg_opt_t *opt)
 	const char *v = cfg_opt_getnstr(opt, 0);
 
 	if (cglimit_parse_duration(v, &building->max_time) < 0)
-		return cfgparse_error(cfg, "max_time = \"%s\": expected "
+		return conf_syntax_error(cfg, "max_time = \"%s\": expected "
 				      "seconds, or a time such as \"90s\", "
 				      "\"30m\", \"8h\" or \"2d\"", v);
 	return 0;
@@ -362,7 +362,7 @@ static int on_env(cfg_t *cfg, cfg_opt_t *opt)
 	if (!n)
 		return 0;
 	if (!env_name_ok(v, len) || (set && !v[len]))
-		return cfgparse_error(cfg, "env %s \"%s\": expected %s", opt->name,
+		return conf_syntax_error(cfg, "env %s \"%s\": expected %s", opt->name,
 				      v, set ? "NAME=value" : "a variable name");
 	return 0;
 }
@@ -470,7 +470,7 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 	if (!p->file)
 		return jerr_sys(e, ENOMEM, "%s", file);
 
-	/* cfgparse() does cfg_init() and the parse in one step, but the
+	/* conf_syntax_parse() does cfg_init() and the parse in one step, but the
 	 * callbacks must be registered in between: they go in through the
 	 * option table instead. */
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
@@ -490,7 +490,7 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 		rlimit_opts[i].validcb = on_rlimit;
 
 	building = p;
-	cfg = cfgparse(opts, file, text, e);
+	cfg = conf_syntax_parse(opts, file, text, e);
 	building = NULL;
 	if (!cfg)
 		goto out;

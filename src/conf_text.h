@@ -4,33 +4,33 @@
  * (libconfuse only knows where one ends); and every "name =" assignment,
  * so that an option given twice is an error rather than silently the last
  * one (or, for libconfuse's lists, a replacement of the first). */
-#ifndef JAILSH_CFGTEXT_H
-#define JAILSH_CFGTEXT_H
+#ifndef JAILSH_CONF_TEXT_H
+#define JAILSH_CONF_TEXT_H
 
 #include <stddef.h>
 
-struct cfgtext_item {
+struct conf_text_item {
 	char name[32];
 	int line;
 	int section; /* assignments: index of the enclosing section, or -1 */
 };
 
-struct cfgtext {
+struct conf_text {
 	char *text; /* as long as the original, with the same lines */
-	struct cfgtext_item *sections; /* top level, in order */
+	struct conf_text_item *sections; /* top level, in order */
 	size_t nsections;
-	struct cfgtext_item *assigns; /* "name =", not "name +=" */
+	struct conf_text_item *assigns; /* "name =", not "name +=" */
 	size_t nassigns;
 	/* libconfuse accepts a file that ends inside a section */
 	int unclosed_line; /* a "{" or a quote never closed; 0 if none */
 };
 
-int cfgtext_prepare(const char *in, struct cfgtext *t);
-void cfgtext_free(struct cfgtext *t);
+int conf_text_prepare(const char *in, struct conf_text *t);
+void conf_text_free(struct conf_text *t);
 
 /* The line where the INDEX-th (from 0) section called NAME starts; 0 if
  * there is no such section. */
-int cfgtext_section_line(const struct cfgtext *t, const char *name,
+int conf_text_section_line(const struct conf_text *t, const char *name,
 			 unsigned int index);
 
 #endif

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "confdir.h"
+#include "conf_dir.h"
 #include "fds.h"
 
 static int check_owner(const struct stat *st, const char *what,
@@ -25,7 +25,7 @@ static int check_owner(const struct stat *st, const char *what,
 	return 0;
 }
 
-int confdir_open(struct confdir *d, const char *path, struct jerr *e)
+int conf_dir_open(struct conf_dir *d, const char *path, struct jerr *e)
 {
 	char buf[4096], dir[4096], *comp, *save = NULL;
 	struct stat st;
@@ -90,13 +90,13 @@ out:
 	return r;
 }
 
-void confdir_close(struct confdir *d)
+void conf_dir_close(struct conf_dir *d)
 {
 	fds_close(&d->fd);
 }
 
 /* The directory part of REL ("users/") is checked as well as the file. */
-static int check_subdir(const struct confdir *d, const char *rel,
+static int check_subdir(const struct conf_dir *d, const char *rel,
 			struct jerr *e)
 {
 	const char *slash = strrchr(rel, '/');
@@ -148,7 +148,7 @@ static char *read_all(int fd, size_t size)
 	return buf;
 }
 
-int confdir_read(const struct confdir *d, const char *rel, char **text,
+int conf_dir_read(const struct conf_dir *d, const char *rel, char **text,
 		 struct jerr *e)
 {
 	char full[4096];
@@ -181,9 +181,9 @@ int confdir_read(const struct confdir *d, const char *rel, char **text,
 	}
 	if (check_owner(&st, "profile", full, 0, e) < 0)
 		goto fail;
-	if (st.st_size > CONFDIR_MAX_FILE) {
+	if (st.st_size > CONF_DIR_MAX_FILE) {
 		jerr_set(e, "%s is larger than %d bytes", full,
-			 CONFDIR_MAX_FILE);
+			 CONF_DIR_MAX_FILE);
 		goto fail;
 	}
 	*text = read_all(fd, st.st_size);
@@ -250,7 +250,7 @@ static int read_names(DIR *dir, const char *suffix, char ***names,
 	}
 }
 
-int confdir_list(const struct confdir *d, const char *sub,
+int conf_dir_list(const struct conf_dir *d, const char *sub,
 		 const char *suffix, char ***names, size_t *n,
 		 struct jerr *e)
 {
@@ -279,7 +279,7 @@ int confdir_list(const struct confdir *d, const char *sub,
 	r = read_names(dir, suffix, names, n);
 	if (r < 0) {
 		jerr_sys(e, errno, "read %s", full);
-		confdir_list_free(*names, *n);
+		conf_dir_list_free(*names, *n);
 		*names = NULL;
 		*n = 0;
 	}
@@ -289,7 +289,7 @@ int confdir_list(const struct confdir *d, const char *sub,
 	return r;
 }
 
-void confdir_list_free(char **names, size_t n)
+void conf_dir_list_free(char **names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);

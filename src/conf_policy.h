@@ -1,13 +1,13 @@
 /* Everything the configuration says about one user, loaded in one step:
  * settings, the profile that applies, and the plan made from it. */
-#ifndef JAILSH_POLICY_H
-#define JAILSH_POLICY_H
+#ifndef JAILSH_CONF_POLICY_H
+#define JAILSH_CONF_POLICY_H
 
-#include "confdir.h"
+#include "conf_dir.h"
 #include "identity.h"
 #include "plan.h"
-#include "profile.h"
-#include "settings.h"
+#include "conf_profile.h"
+#include "conf_settings.h"
 
 struct policy {
 	struct identity id; /* filled by the caller before policy_load */

@@ -3,8 +3,8 @@
 
 #include <stdlib.h>
 
-#include "policy.h"
-#include "profile_load.h"
+#include "conf_policy.h"
+#include "conf_select.h"
 #include "self.h"
 
 /* The real shell is never jailsh itself: the plan knows it by the name
@@ -33,15 +33,15 @@ static int not_self(struct policy *po, struct jerr *e)
 
 int policy_load(struct policy *po, const char *confdir, struct jerr *e)
 {
-	struct confdir d;
+	struct conf_dir d;
 	int r;
 
-	if (confdir_open(&d, confdir, e) < 0)
+	if (conf_dir_open(&d, confdir, e) < 0)
 		return -1;
 	r = settings_load(&d, &po->settings, e);
 	if (r >= 0)
-		r = profile_load(&d, &po->settings, &po->id, &po->profile, e);
-	confdir_close(&d);
+		r = conf_select_profile(&d, &po->settings, &po->id, &po->profile, e);
+	conf_dir_close(&d);
 	if (r < 0 || plan_build(&po->profile, &po->id, &po->plan, e) < 0)
 		return -1;
 	return not_self(po, e);

@@ -1,13 +1,13 @@
 /* The configuration directory: only root-owned files that nobody else can
  * write are ever read, because what they say is applied with privilege. */
-#ifndef JAILSH_CONFDIR_H
-#define JAILSH_CONFDIR_H
+#ifndef JAILSH_CONF_DIR_H
+#define JAILSH_CONF_DIR_H
 
 #include "err.h"
 
-#define CONFDIR_MAX_FILE (1 << 20)
+#define CONF_DIR_MAX_FILE (1 << 20)
 
-struct confdir {
+struct conf_dir {
 	const char *path; /* for messages */
 	int fd;           /* -1 when the directory does not exist */
 };
@@ -18,25 +18,25 @@ struct confdir {
  * directory that does not exist is not an error (fd is -1: the built-in
  * default applies), unless the directory where it is missing can be
  * written by others. */
-int confdir_open(struct confdir *d, const char *path, struct jerr *e);
-void confdir_close(struct confdir *d);
+int conf_dir_open(struct conf_dir *d, const char *path, struct jerr *e);
+void conf_dir_close(struct conf_dir *d);
 
 /* Reads REL ("default.conf", "users/alice.conf") into a NUL-terminated
  * buffer. Returns 1 and *text, 0 when the file does not exist (ENOENT,
  * nothing else), -1 when it exists but may not be used (wrong owner or
  * mode, not a regular file, a symbolic link, a NUL byte, too large) or
  * cannot be read. */
-int confdir_read(const struct confdir *d, const char *rel, char **text,
+int conf_dir_read(const struct conf_dir *d, const char *rel, char **text,
 		 struct jerr *e);
 
 /* The names of the files NAME SUFFIX in the subdirectory SUB (no name
  * that starts with a dot), sorted, without SUFFIX, NULL-terminated: only
  * names, each file is checked when it is read. None when SUB does not
  * exist; any other error (SUB not a directory, a symbolic link, a read
- * that fails) is -1. confdir_list_free() frees them. */
-int confdir_list(const struct confdir *d, const char *sub,
+ * that fails) is -1. conf_dir_list_free() frees them. */
+int conf_dir_list(const struct conf_dir *d, const char *sub,
 		 const char *suffix, char ***names, size_t *n,
 		 struct jerr *e);
-void confdir_list_free(char **names, size_t n);
+void conf_dir_list_free(char **names, size_t n);
 
 #endif
