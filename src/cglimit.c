@@ -106,9 +106,11 @@ int cglimit_parse(int i, const char *s, uint64_t *out)
 
 	switch (cglimit_cg[i].kind) {
 	case CG_SIZE:
-		return cglimit_parse_amount(s, 1, out) < 0 || *out == 0 ? -1 : 0;
 	case CG_COUNT:
-		return cglimit_parse_amount(s, 0, out) < 0 || *out == 0 ? -1 : 0;
+		if (cglimit_parse_amount(s, cglimit_cg[i].kind == CG_SIZE,
+					 out) < 0 || *out == 0)
+			return -1;
+		return 0;
 	case CG_PERCENT:
 		if (leading_number(s, &v, &end) < 0 || strcmp(end, "%") ||
 		    v == 0 || v > MAX_PERCENT)

@@ -208,7 +208,7 @@ int cgroup_prepare(struct cgroup_session *cg, const struct settings *s,
 {
 	const char *parent = s->cgroup_parent;
 	char offered[512], upath[4096];
-	int pfd;
+	int pfd, r;
 
 	memset(cg, 0, sizeof(*cg));
 	cg->dir = cg->user = cg->parent = -1;
@@ -217,7 +217,8 @@ int cgroup_prepare(struct cgroup_session *cg, const struct settings *s,
 	pfd = cg->parent = open_parent(parent, e);
 	if (pfd < 0)
 		return -1;
-	if (fds_read_at(pfd, "cgroup.controllers", offered, sizeof(offered)) < 0) {
+	r = fds_read_at(pfd, "cgroup.controllers", offered, sizeof(offered));
+	if (r < 0) {
 		jerr_sys(e, errno, "read %s/cgroup.controllers", parent);
 		goto fail;
 	}

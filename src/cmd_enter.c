@@ -255,6 +255,8 @@ static int owned_by_host(const struct target *t)
 	return 1;
 }
 
+#define SELF_CGROUP "/proc/self/cgroup"
+
 /* PATH of "0::PATH", the cgroup v2 line of FILE at DIR (/proc/PID and
  * "cgroup"); -1 when there is none. */
 static int read_cgroup(int dir, const char *file, char *path, size_t size)
@@ -346,7 +348,7 @@ static int join_cgroup(const struct target *t, const struct policy *po,
 	/* the kernel's word for where this process is now (the same
 	 * PARENT/user-UID/NAME as the target's only if the target's is
 	 * under cgroup_parent), and for where the target still is */
-	if (read_cgroup(AT_FDCWD, "/proc/self/cgroup", mine, sizeof(mine)) < 0 ||
+	if (read_cgroup(AT_FDCWD, SELF_CGROUP, mine, sizeof(mine)) < 0 ||
 	    read_cgroup(t->proc, "cgroup", again, sizeof(again)) < 0 ||
 	    syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
 		return refuse_target(arg, "its cgroup cannot be read");

@@ -106,11 +106,10 @@ static int add_mount(int line, enum mount_kind kind, const char *source,
 		     const char *target)
 {
 	char why[256];
+	int r = push_mount(building, line, kind, source, target, why,
+			   sizeof(why));
 
-	if (push_mount(building, line, kind, source, target, why,
-		       sizeof(why)) < 0)
-		return conf_syntax_error_at(line, "%s", why);
-	return 0;
+	return r < 0 ? conf_syntax_error_at(line, "%s", why) : 0;
 }
 
 int profile_add_mount(struct profile *p, enum mount_kind kind,

@@ -87,7 +87,6 @@ int conf_select_profile(const struct conf_dir *d, const struct settings *s,
 	if (!r)
 		r = try_file(d, "default.conf", p, e);
 	if (!r)
-		r = profile_parse(PROFILE_BUILTIN_NAME, profile_builtin, p, e) <
-				    0 ? -1 : 1;
+		r = profile_parse(PROFILE_BUILTIN_NAME, profile_builtin, p, e);
 	return r < 0 ? -1 : 0;
 }

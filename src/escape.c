@@ -31,8 +31,9 @@ static size_t utf8_len(const unsigned char *s)
 		unsigned char lo = c == 0xf0 ? 0x90 : 0x80,
 			      hi = c == 0xf4 ? 0x8f : 0xbf;
 
-		return cont(s[1], lo, hi) && cont(s[2], 0x80, 0xbf) &&
-			       cont(s[3], 0x80, 0xbf) ? 4 : 0;
+		if (!cont(s[1], lo, hi) || !cont(s[2], 0x80, 0xbf))
+			return 0;
+		return cont(s[3], 0x80, 0xbf) ? 4 : 0;
 	}
 	return 0;
 }

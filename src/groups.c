@@ -144,10 +144,12 @@ int groups_check_unprivileged(const struct profile *p, struct jerr *e)
 		has = gid == getgid() || gid == getegid();
 		for (int j = 0; j < n; j++)
 			has |= now[j] == gid;
-		r = has ? jerr_set(e, "%s: drop_groups: you are in group %s, "
-				   "and jailsh run cannot take a group away "
-				   "(only a login session can)", p->file,
-				   p->drop_groups[i]) : 0;
+		r = 0;
+		if (has)
+			r = jerr_set(e, "%s: drop_groups: you are in group %s, "
+				     "and jailsh run cannot take a group away "
+				     "(only a login session can)", p->file,
+				     p->drop_groups[i]);
 	}
 	free(now);
 	return r < 0 ? -1 : 0;

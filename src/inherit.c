@@ -69,8 +69,9 @@ static void take_status_fd(int *argc, char **argv, struct inherited *in)
 	}
 	errno = 0;
 	n = strtol(argv[2], &end, 10);
-	flags = !errno && !*end && argv[2][0] && n >= 0 && n <= INT_MAX ?
-			fcntl((int)n, F_GETFL) : -1;
+	flags = -1;
+	if (!errno && !*end && argv[2][0] && n >= 0 && n <= INT_MAX)
+		flags = fcntl((int)n, F_GETFL);
 	if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY)
 		snprintf(in->status_error, sizeof(in->status_error),
 			 "--status-fd %.32s: not a descriptor open for "

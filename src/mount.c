@@ -202,6 +202,9 @@ static int prepare_dev(const struct plan *pl, struct source *src,
 	return 0;
 }
 
+/* move_mount() from a descriptor to a descriptor: no path lookup. */
+#define MOVE_BY_DESCRIPTORS (MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
+
 /* Attaches a detached mount at TARGET, found without following links the
  * user could have made. */
 static int attach(int tree, const char *target, int want_dir,
@@ -227,8 +230,7 @@ static int attach(int tree, const char *target, int want_dir,
 			     "goes there is %s", ctx, target,
 			     S_ISDIR(st.st_mode) ? "" : "not ",
 			     want_dir ? "a directory" : "a file");
-	else if (move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
-					      MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	else if (move_mount(tree, "", fd, "", MOVE_BY_DESCRIPTORS) < 0)
 		r = jerr_sys(e, errno, "%smount on %s", ctx, target);
 	close(fd);
 	return r;
@@ -618,8 +620,9 @@ static int run_entries(int run, struct run_entry **out, size_t *n,
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		grown = *n < RUN_MAX_ENTRIES ?
-			realloc(*out, (*n + 1) * sizeof(**out)) : NULL;
+		grown = NULL;
+		if (*n < RUN_MAX_ENTRIES)
+			grown = realloc(*out, (*n + 1) * sizeof(**out));
 		if (!grown) {
 			jerr_set(e, "/run: too many entries to bring into the "
 				 "jail");
@@ -830,6 +833,7 @@ static int leave_old_root(const struct plan *pl, struct jerr *e)
 int mount_apply(const struct plan *pl, struct jerr *e)
 {
 	struct source *srcs = calloc(pl->nops, sizeof(*srcs));
+	unsigned long long host_attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 	struct statvfs sv;
 	int r = -1;
 
@@ -853,9 +857,9 @@ int mount_apply(const struct plan *pl, struct jerr *e)
 	if (pl->rootfs && enter_rootfs(pl, e) < 0)
 		goto out;
 	/* the whole tree at once, every submount included */
-	if (set_attr(AT_FDCWD, "/", AT_RECURSIVE, MOUNT_ATTR_NOSUID |
-		     MOUNT_ATTR_NODEV | (pl->rootfs_writable ? 0 :
-					 MOUNT_ATTR_RDONLY)) < 0) {
+	if (!pl->rootfs_writable)
+		host_attrs |= MOUNT_ATTR_RDONLY;
+	if (set_attr(AT_FDCWD, "/", AT_RECURSIVE, host_attrs) < 0) {
 		jerr_sys(e, errno, "make the host tree read-only");
 		goto out;
 	}

@@ -126,15 +126,17 @@ static void watch(struct warden *w, int started, unsigned max_time)
 	}
 	for (;;) {
 		char byte;
-		int n;
+		int n, timeout;
 
 		if (p[EVENTS].fd >= 0)
 			populated = cgroup_populated(p[EVENTS].fd) > 0;
 		if (p[INIT].fd < 0 && !populated)
 			break;
 		/* the timeout is only a safety net for the cgroup */
-		n = poll(p, 3, deadline >= 0 ? clock_left_ms(deadline) :
-			 p[EVENTS].fd >= 0 ? 10000 : -1);
+		timeout = p[EVENTS].fd >= 0 ? 10000 : -1;
+		if (deadline >= 0)
+			timeout = clock_left_ms(deadline);
+		n = poll(p, 3, timeout);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n == 0 && deadline >= 0 && clock_left_ms(deadline) == 0) {

@@ -40,8 +40,8 @@ static inline void tap_vdiag(const char *fmt, va_list ap)
 	fflush(stderr);
 }
 
-static inline __attribute__((format(printf, 1, 2)))
-void diag(const char *fmt, ...)
+static inline void __attribute__((format(printf, 1, 2)))
+diag(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -78,8 +78,8 @@ static inline int tap_result(int pass, const char *file, int line,
 	return pass;
 }
 
-static inline __attribute__((format(printf, 4, 5)))
-int tap_ok(int pass, const char *file, int line, const char *fmt, ...)
+static inline int __attribute__((format(printf, 4, 5)))
+tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -89,8 +89,8 @@ int tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 	return pass;
 }
 
-static inline __attribute__((format(printf, 5, 6)))
-int tap_is_int(long long got, long long want, const char *file, int line,
+static inline int __attribute__((format(printf, 5, 6)))
+tap_is_int(long long got, long long want, const char *file, int line,
 	       const char *fmt, ...)
 {
 	int pass = got == want;
@@ -104,8 +104,8 @@ int tap_is_int(long long got, long long want, const char *file, int line,
 	return pass;
 }
 
-static inline __attribute__((format(printf, 5, 6)))
-int tap_is_str(const char *got, const char *want, const char *file,
+static inline int __attribute__((format(printf, 5, 6)))
+tap_is_str(const char *got, const char *want, const char *file,
 	       int line, const char *fmt, ...)
 {
 	int pass = got && want ? !strcmp(got, want) : got == want;
@@ -121,8 +121,8 @@ int tap_is_str(const char *got, const char *want, const char *file,
 	return pass;
 }
 
-static inline __attribute__((format(printf, 5, 6)))
-int tap_like(const char *got, const char *part, const char *file, int line,
+static inline int __attribute__((format(printf, 5, 6)))
+tap_like(const char *got, const char *part, const char *file, int line,
 	     const char *fmt, ...)
 {
 	int pass = got && part && strstr(got, part);
