@@ -26,11 +26,13 @@ static void describe(const struct plan *pl, const struct plan_op *op,
 		snprintf(buf, len, "a new /proc for the jail's processes");
 		break;
 	case MOUNT_DEV:
-		snprintf(buf, len, p->devices == DEV_HOST ?
-			 "the host's /dev, nosuid, with a private /dev/shm "
-			 "and /dev/mqueue" :
-			 "minimal: null zero full random urandom tty ptmx, "
-			 "the host's /dev/pts, a private /dev/shm");
+		if (p->devices == DEV_HOST)
+			snprintf(buf, len, "the host's /dev, nosuid, with a "
+				 "private /dev/shm and /dev/mqueue");
+		else
+			snprintf(buf, len, "minimal: null zero full random "
+				 "urandom tty ptmx, the host's /dev/pts, a "
+				 "private /dev/shm");
 		break;
 	case MOUNT_TMPFS:
 		if (op->size)

@@ -469,9 +469,9 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 	if (!p->file)
 		return jerr_sys(e, ENOMEM, "%s", file);
 
-	/* conf_syntax_parse() does cfg_init() and the parse in one step, but the
-	 * callbacks must be registered in between: they go in through the
-	 * option table instead. */
+	/* conf_syntax_parse() does cfg_init() and the parse in one step, but
+	 * the callbacks must be registered in between: they go in through
+	 * the option table instead. */
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
 		const char *bar = strchr(checks[i].opt, '|');
 		cfg_opt_t *table = opts;

@@ -39,9 +39,10 @@ int identity_from_name(const char *name, struct identity *id,
  * not: it has no name). */
 int identity_load_groups(struct identity *id, struct jerr *e);
 /* Is the user in GROUP (groups known)? 1 or 0 (0 also for a name that
- * could not be a file name); -1 when the database cannot say for sure: GROUP has no entry (a failing source answers the same),
- * a lookup failed, or GROUP's entry lists the user but the list of the
- * user's groups does not have it. */
+ * could not be a file name); -1 when the database cannot say for sure:
+ * GROUP has no entry (a failing source answers the same), a lookup
+ * failed, or GROUP's entry lists the user but the list of the user's
+ * groups does not have it. */
 int identity_in_group(const struct identity *id, const char *group,
 		      struct jerr *e);
 void identity_free(struct identity *id);

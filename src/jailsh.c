@@ -40,7 +40,8 @@ static void usage(FILE *f)
 		"       jailsh audit [--json] [USER...]\n"
 		"       jailsh --help | --version\n"
 		"\n"
-		"As a login shell, jailsh puts the session in the jail that the\n"
+		"As a login shell, jailsh puts the session in the jail "
+		"that the\n"
 		"profiles in %s describe and runs the real shell there;\n"
 		"any arguments are passed on to that shell. See jailsh(8).\n",
 		JAILSH_CONFDIR);

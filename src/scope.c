@@ -40,11 +40,15 @@ int scope_abi(char *why, size_t size)
 
 	if (v >= 0)
 		return (int)v;
-	if (why)
-		snprintf(why, size, "%s", errno == EOPNOTSUPP ?
-			 "Landlock is not enabled (lsm= on the kernel command "
-			 "line)" : errno == ENOSYS ? "this kernel has no "
-			 "Landlock" : strerror(errno));
+	if (!why)
+		return 0;
+	if (errno == EOPNOTSUPP)
+		snprintf(why, size, "Landlock is not enabled (lsm= on the "
+			 "kernel command line)");
+	else if (errno == ENOSYS)
+		snprintf(why, size, "this kernel has no Landlock");
+	else
+		snprintf(why, size, "%s", strerror(errno));
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /* escape_text(), escape_in_place(), and the messages and JSON built on
- * them (jerr_set, jerr_sys, jerr_prefix, status_json): text from users never makes a
- * second line, a control sequence or invalid UTF-8. */
+ * them (jerr_set, jerr_sys, jerr_prefix, status_json): text from users
+ * never makes a second line, a control sequence or invalid UTF-8. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <string.h>

@@ -162,7 +162,8 @@ static void test_in_group(void)
 	       "answers the same)");
 	like(e.msg, "no group jt-no-such-group-x", "  ... saying so");
 	is_int(identity_in_group(&id, "-x", &e), 0,
-	       "a name no group profile can have (\"-x\"): not in it, no lookup");
+	       "a name no group profile can have (\"-x\"): not in it, "
+	       "no lookup");
 
 	/* a group that lists a member, for a user of that name whose list
 	 * of groups does not have it: a short list */
@@ -187,7 +188,7 @@ static void test_in_group(void)
 	snprintf(id_name, sizeof(id_name), "jt-nobody-x");
 }
 
-/* --- identity_load_groups --------------------------------------------------- */
+/* --- identity_load_groups ------------------------------------------------ */
 
 static void test_load_groups(void)
 {
@@ -213,7 +214,7 @@ static void test_load_groups(void)
 	identity_free(&id);
 }
 
-/* --- conf_dir_list --------------------------------------------------------- */
+/* --- conf_dir_list ------------------------------------------------------- */
 
 static void touch(int dir, const char *name)
 {
