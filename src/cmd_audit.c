@@ -588,9 +588,9 @@ static void pam_way(const struct audit *a, const struct service *sv,
 			 "running in the jail: %.200s", sv->pam.after);
 	if (pam && sv->pam.again[0])
 		snprintf(after + strlen(after), sizeof(after) - strlen(after),
-			 "; error: pam_jailsh is in this stack again, at %.150s, "
-			 "which runs in the jail and can refuse the session: "
-			 "remove one", sv->pam.again);
+			 "; error: pam_jailsh is in this stack again, at "
+			 "%.150s, which runs in the jail and can refuse the "
+			 "session: remove one", sv->pam.again);
 	if (pam)
 		way(w, name, AUDIT_JAILED, "by pam_jailsh in %s (%s)%s%s",
 		    sv->name, sv->pam.where, login && u->sh == SH_JAILSH ?
