@@ -64,21 +64,22 @@ static int parse_args(pam_handle_t *pamh, int argc, const char **argv,
 			a->systemd_limits = 1;
 			continue;
 		}
-		say(pamh, LOG_ERR, "unknown argument \"%s\" (known: "
-			   "debug, systemd_limits); refusing the session",
-			   argv[i]);
+		say(pamh, LOG_ERR,
+		    "unknown argument \"%s\" (known: "
+		    "debug, systemd_limits); refusing the session",
+		    argv[i]);
 		return -1;
 	}
 	return 0;
 }
 
 static void refuse_session(pam_handle_t *pamh, int flags, const char *user,
-		   const char *msg)
+			   const char *msg)
 {
 	char shown[1024];
 
-	say(pamh, LOG_ERR, "refusing the session of %s: %s",
-	    user ? user : "?", msg);
+	say(pamh, LOG_ERR, "refusing the session of %s: %s", user ? user : "?",
+	    msg);
 	escape_text(shown, sizeof(shown), msg);
 	if (!(flags & PAM_SILENT))
 		pam_error(pamh, "jailsh: %s", shown);
@@ -124,8 +125,7 @@ static int load(pam_handle_t *pamh, const struct args *a, const char *user,
 		return PAM_SESSION_ERR;
 	if (root) {
 		if (a->debug)
-			say(pamh, LOG_DEBUG, "%s: root is never jailed",
-				   user);
+			say(pamh, LOG_DEBUG, "%s: root is never jailed", user);
 		return PAM_IGNORE;
 	}
 	if (identity_from_name(user, &po->id, e) < 0 ||
@@ -134,8 +134,10 @@ static int load(pam_handle_t *pamh, const struct args *a, const char *user,
 	builtin = !strcmp(po->profile.file, PROFILE_BUILTIN_NAME);
 	if (builtin && !po->settings.jail_all_users) {
 		if (a->debug)
-			say(pamh, LOG_DEBUG, "%s: no profile, and "
-				   "jail_all_users is off: not jailed", user);
+			say(pamh, LOG_DEBUG,
+			    "%s: no profile, and "
+			    "jail_all_users is off: not jailed",
+			    user);
 		return PAM_IGNORE;
 	}
 	if (identity_load_groups(&po->id, e) < 0 ||
@@ -148,8 +150,7 @@ static int load(pam_handle_t *pamh, const struct args *a, const char *user,
 /* The session's environment (what the service gives the shell): its own
  * runtime directory, and no address of the host's session bus, which
  * pam_systemd may have set before. */
-static int set_env(pam_handle_t *pamh, const struct plan *pl,
-		   struct jerr *e)
+static int set_env(pam_handle_t *pamh, const struct plan *pl, struct jerr *e)
 {
 	char v[128];
 	int r;
@@ -182,7 +183,10 @@ static void free_string(pam_handle_t *pamh, void *data, int status)
 static int hand_to_systemd(pam_handle_t *pamh, struct profile *p,
 			   struct jerr *e)
 {
-	static const struct { int limit; const char *data; } known[] = {
+	static const struct {
+		int limit;
+		const char *data;
+	} known[] = {
 		{ CG_MEMORY_MAX, "systemd.memory_max" },
 		{ CG_PIDS_MAX, "systemd.tasks_max" },
 		{ CG_CPU_WEIGHT, "systemd.cpu_weight" },
@@ -214,7 +218,7 @@ static int hand_to_systemd(pam_handle_t *pamh, struct profile *p,
 				 free_string) != PAM_SUCCESS) {
 			free(v);
 			return jerr_set(e, "cannot hand max_time to "
-					"pam_systemd");
+					   "pam_systemd");
 		}
 	}
 	return 0;
@@ -222,8 +226,8 @@ static int hand_to_systemd(pam_handle_t *pamh, struct profile *p,
 
 /* The jail held for the session, with its cgroup if it gets one; the
  * calling process joins both. */
-static int enter_held_jail(pam_handle_t *pamh, const struct args *a, struct policy *po,
-		struct hold *h, struct jerr *e)
+static int enter_held_jail(pam_handle_t *pamh, const struct args *a,
+			   struct policy *po, struct hold *h, struct jerr *e)
 {
 	if (a->systemd_limits && !po->settings.cgroup_parent &&
 	    hand_to_systemd(pamh, &po->profile, e) < 0)
@@ -270,7 +274,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		policy_free(&po);
 		return PAM_SESSION_ERR;
 	}
-	if (enter_held_jail(pamh, &a, &po, h, &e) < 0 || set_env(pamh, &po.plan, &e) < 0 ||
+	if (enter_held_jail(pamh, &a, &po, h, &e) < 0 ||
+	    set_env(pamh, &po.plan, &e) < 0 ||
 	    pam_set_data(pamh, DATA_NAME, h, cleanup) != PAM_SUCCESS) {
 		if (!e.msg[0])
 			jerr_set(&e, "cannot keep the session's data");
@@ -281,8 +286,10 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		return PAM_SESSION_ERR;
 	}
 	scope_describe(landlock, sizeof(landlock));
-	say(pamh, LOG_INFO, "session jailed: user %s (uid %u), profile %s; "
-	    "landlock: %s", user, po.id.uid, po.profile.file, landlock);
+	say(pamh, LOG_INFO,
+	    "session jailed: user %s (uid %u), profile %s; "
+	    "landlock: %s",
+	    user, po.id.uid, po.profile.file, landlock);
 	policy_free(&po);
 	return PAM_SUCCESS;
 }

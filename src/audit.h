@@ -15,9 +15,9 @@ enum audit_fix {
 };
 
 struct audit_way {
-	char name[80];        /* "ssh-session", "pam:cron" */
+	char name[80]; /* "ssh-session", "pam:cron" */
 	enum audit_verdict v;
-	char text[1024];      /* how it is jailed, why it is open or n/a */
+	char text[1024]; /* how it is jailed, why it is open or n/a */
 	enum audit_fix fix;
 	char file[256];
 	char line[512];

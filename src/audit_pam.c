@@ -19,17 +19,23 @@
 #define MAX_ENTRIES 256
 #define MAX_LEVEL 8 /* libpam's PAM_SUBSTACK_MAX_LEVEL is 16 */
 
-enum control { C_REQUIRED, C_REQUISITE, C_OPTIONAL, C_SUFFICIENT,
-	       C_BRACKET, C_SUBSTACK };
+enum control {
+	C_REQUIRED,
+	C_REQUISITE,
+	C_OPTIONAL,
+	C_SUFFICIENT,
+	C_BRACKET,
+	C_SUBSTACK
+};
 
 struct entry {
 	enum control ctl;
 	char actions[200]; /* inside the brackets */
 	char module[256];
-	int dash;          /* "-session": a module that does not load is
+	int dash;        /* "-session": a module that does not load is
 			    * passed over */
-	int level;         /* of substacks */
-	char where[300];   /* FILE:LINE */
+	int level;       /* of substacks */
+	char where[300]; /* FILE:LINE */
 };
 
 struct stack {
@@ -102,8 +108,10 @@ static int add(struct stack *st, enum control ctl, const char *actions,
 	struct entry *e;
 
 	if (st->n == MAX_ENTRIES) {
-		snprintf(st->err, sizeof(st->err), "%s: more than %d "
-			 "session lines", file, MAX_ENTRIES);
+		snprintf(st->err, sizeof(st->err),
+			 "%s: more than %d "
+			 "session lines",
+			 file, MAX_ENTRIES);
 		return -1;
 	}
 	e = &st->ent[st->n++];
@@ -158,8 +166,10 @@ static int parse(struct stack *st, const char *file, int lineno, char **w,
 		return load(st, w[2], level + 1, depth + 1);
 	}
 	if (control_of(w[1], &ctl) < 0) {
-		snprintf(st->err, sizeof(st->err), "%.300s:%d: unknown "
-			 "control \"%.64s\"", file, lineno, w[1]);
+		snprintf(st->err, sizeof(st->err),
+			 "%.300s:%d: unknown "
+			 "control \"%.64s\"",
+			 file, lineno, w[1]);
 		return -1;
 	}
 	if (ctl == C_BRACKET)
@@ -175,8 +185,10 @@ static int load(struct stack *st, const char *name, int level, int depth)
 	FILE *f;
 
 	if (depth > MAX_LEVEL) {
-		snprintf(st->err, sizeof(st->err), "%s: includes nested "
-			 "more than %d deep", name, MAX_LEVEL);
+		snprintf(st->err, sizeof(st->err),
+			 "%s: includes nested "
+			 "more than %d deep",
+			 name, MAX_LEVEL);
 		return -1;
 	}
 	if (name[0] == '/')
@@ -235,10 +247,11 @@ static int may_skip(const struct stack *st, int i, int j, char *why,
 	if (e->level > st->ent[j].level)
 		return 0; /* done ends only its substack; no jump leaves it */
 	if (e->ctl == C_SUFFICIENT) {
-		snprintf(why, size, "%.200s: %.64s is \"sufficient\": "
+		snprintf(why, size,
+			 "%.200s: %.64s is \"sufficient\": "
 			 "when it "
-			 "succeeds, the stack ends before pam_jailsh", e->where,
-			 e->module);
+			 "succeeds, the stack ends before pam_jailsh",
+			 e->where, e->module);
 		return 1;
 	}
 	if (e->ctl != C_BRACKET)
@@ -252,14 +265,18 @@ static int may_skip(const struct stack *st, int i, int j, char *why,
 			continue;
 		a++;
 		if (!strcasecmp(a, "done")) {
-			snprintf(why, size, "%.200s: %.64s ends the stack "
+			snprintf(why, size,
+				 "%.200s: %.64s ends the stack "
 				 "(%.60s) "
-				 "before pam_jailsh", e->where, e->module, tok);
+				 "before pam_jailsh",
+				 e->where, e->module, tok);
 			return 1;
 		}
 		if (isdigit((unsigned char)a[0]) && i + atoi(a) >= j) {
-			snprintf(why, size, "%.200s: %.64s jumps over "
-				 "pam_jailsh (%.60s)", e->where, e->module, tok);
+			snprintf(why, size,
+				 "%.200s: %.64s jumps over "
+				 "pam_jailsh (%.60s)",
+				 e->where, e->module, tok);
 			return 1;
 		}
 	}
@@ -272,7 +289,8 @@ static int fails_closed(const struct entry *e, char *why, size_t size)
 	char err[32], dflt[32];
 
 	if (e->dash) {
-		snprintf(why, size, "%.200s: \"-session\": where the module "
+		snprintf(why, size,
+			 "%.200s: \"-session\": where the module "
 			 "cannot be loaded, the session opens without it",
 			 e->where);
 		return 0;
@@ -287,14 +305,18 @@ static int fails_closed(const struct entry *e, char *why, size_t size)
 		if ((!strcasecmp(err, "bad") || !strcasecmp(err, "die")) &&
 		    (!strcasecmp(dflt, "bad") || !strcasecmp(dflt, "die")))
 			return 1;
-		snprintf(why, size, "%.200s: [%.120s]: a failure of the "
+		snprintf(why, size,
+			 "%.200s: [%.120s]: a failure of the "
 			 "module "
 			 "(session_err=%s, default=%s) does not fail the "
-			 "session", e->where, e->actions, err, dflt);
+			 "session",
+			 e->where, e->actions, err, dflt);
 		return 0;
 	default:
-		snprintf(why, size, "%.200s: \"%s\": a failure of the module "
-			 "does not fail the session", e->where,
+		snprintf(why, size,
+			 "%.200s: \"%s\": a failure of the module "
+			 "does not fail the session",
+			 e->where,
 			 e->ctl == C_OPTIONAL ? "optional" : "sufficient");
 		return 0;
 	}
@@ -331,8 +353,8 @@ static int is_ours(const char *module, const struct stat *ours,
 static void judge(const struct stack *st, const char *module,
 		  const char *sysdir, struct audit_pam *ap)
 {
-	struct stat ours_st, *ours = stat(module, &ours_st) == 0 ? &ours_st :
-								  NULL;
+	struct stat ours_st,
+		*ours = stat(module, &ours_st) == 0 ? &ours_st : NULL;
 	char other[512] = "";
 	int j = -1;
 	size_t n = 0;
@@ -355,9 +377,10 @@ static void judge(const struct stack *st, const char *module,
 	if (j < 0) {
 		ap->state = APAM_NONE;
 		if (other[0])
-			snprintf(ap->why, sizeof(ap->why), "its pam_jailsh "
-				 "is %s, not this installation's %s", other,
-				 module);
+			snprintf(ap->why, sizeof(ap->why),
+				 "its pam_jailsh "
+				 "is %s, not this installation's %s",
+				 other, module);
 		return;
 	}
 	snprintf(ap->where, sizeof(ap->where), "%s", st->ent[j].where);

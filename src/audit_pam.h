@@ -17,13 +17,13 @@ enum audit_pam_state {
 
 struct audit_pam {
 	enum audit_pam_state state;
-	int nsession;       /* session lines, includes written out */
-	int systemd;        /* pam_systemd.so is among them */
-	char why[512];      /* WEAK, ERROR; NONE: a module of another
+	int nsession;    /* session lines, includes written out */
+	int systemd;     /* pam_systemd.so is among them */
+	char why[512];   /* WEAK, ERROR; NONE: a module of another
 			     * installation, if there is one */
-	char where[320];    /* FILE:LINE of the module's line */
-	char after[256];    /* the session modules after it */
-	char again[320];    /* FILE:LINE of a second line of it, which runs
+	char where[320]; /* FILE:LINE of the module's line */
+	char after[256]; /* the session modules after it */
+	char again[320]; /* FILE:LINE of a second line of it, which runs
 			     * in the jail the first made */
 };
 

@@ -6,10 +6,10 @@
 #define AUDIT_SSHD_SUBSYS 8
 
 struct audit_sshd {
-	int installed;           /* the program exists */
-	char err[512];           /* sshd -T failed: what it said */
+	int installed; /* the program exists */
+	char err[512]; /* sshd -T failed: what it said */
 	int usepam;
-	char forcecommand[512];  /* "" for none */
+	char forcecommand[512]; /* "" for none */
 	int nsubsys;
 	char subsys[AUDIT_SSHD_SUBSYS][2][256]; /* name, command */
 	/* what sshd does itself, outside any shell, when not "no" */

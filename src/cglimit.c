@@ -19,8 +19,7 @@ const struct cg_limit_info cglimit_cg[CG_NLIMITS] = {
 				 CG_SIZE, 1 },
 	[CG_USER_PIDS_MAX] = { "user_pids_max", "pids", "pids.max", CG_COUNT,
 			       1 },
-	[CG_USER_CPU_MAX] = { "user_cpu_max", "cpu", "cpu.max", CG_PERCENT,
-			      1 },
+	[CG_USER_CPU_MAX] = { "user_cpu_max", "cpu", "cpu.max", CG_PERCENT, 1 },
 };
 
 /* cpu.max: the quota per period of 100 ms; 100% is one CPU */
@@ -75,8 +74,14 @@ int cglimit_parse_amount(const char *s, int size, uint64_t *out)
 
 int cglimit_parse_duration(const char *s, unsigned *out)
 {
-	static const struct { char unit; unsigned secs; } units[] = {
-		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	static const struct {
+		char unit;
+		unsigned secs;
+	} units[] = {
+		{ 's', 1 },
+		{ 'm', 60 },
+		{ 'h', 3600 },
+		{ 'd', 86400 },
 	};
 	unsigned long long v, mult = 1;
 	char *end;
@@ -108,7 +113,8 @@ int cglimit_parse(int i, const char *s, uint64_t *out)
 	case CG_SIZE:
 	case CG_COUNT:
 		if (cglimit_parse_amount(s, cglimit_cg[i].kind == CG_SIZE,
-					 out) < 0 || *out == 0)
+					 out) < 0 ||
+		    *out == 0)
 			return -1;
 		return 0;
 	case CG_PERCENT:

@@ -32,7 +32,7 @@ struct cg_limit_info {
 	const char *controller; /* that the cgroup needs */
 	const char *file;       /* where the value goes */
 	enum cg_kind kind;
-	bool user;              /* on the user's cgroup, not the session's */
+	bool user; /* on the user's cgroup, not the session's */
 };
 
 extern const struct cg_limit_info cglimit_cg[CG_NLIMITS];

@@ -21,8 +21,7 @@
 static const char *const accounting[] = { "memory", "pids" };
 
 /* The number after KEY in a flat-keyed file such as memory.events. */
-static int read_key(int dir, const char *file, const char *key,
-		    uint64_t *v)
+static int read_key(int dir, const char *file, const char *key, uint64_t *v)
 {
 	char buf[1024], *p = buf;
 	size_t n = strlen(key);
@@ -65,13 +64,14 @@ static int enable(int dir, const char *path, const char *controller,
 	if (fds_write_at(dir, "cgroup.subtree_control", word) == 0)
 		return 0;
 	if (errno == EBUSY)
-		return jerr_set(e, "cannot enable the %s controller in %s: "
+		return jerr_set(e,
+				"cannot enable the %s controller in %s: "
 				"the cgroup holds processes of its own; "
 				"cgroup_parent must be a delegated cgroup "
 				"without processes (see jailsh.conf(5))",
 				controller, path);
-	return jerr_sys(e, errno, "enable the %s controller in %s",
-			controller, path);
+	return jerr_sys(e, errno, "enable the %s controller in %s", controller,
+			path);
 }
 
 static int open_parent(const char *path, struct jerr *e)
@@ -85,12 +85,15 @@ static int open_parent(const char *path, struct jerr *e)
 				path);
 	if (fstatfs(fd, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC) {
 		close(fd);
-		return jerr_set(e, "cgroup_parent %s (jailsh.conf) is not a "
-				"cgroup v2 directory", path);
+		return jerr_set(e,
+				"cgroup_parent %s (jailsh.conf) is not a "
+				"cgroup v2 directory",
+				path);
 	}
 	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
 		close(fd);
-		return jerr_set(e, "cgroup_parent %s (jailsh.conf) must be "
+		return jerr_set(e,
+				"cgroup_parent %s (jailsh.conf) must be "
 				"owned by root and writable by no one else",
 				path);
 	}
@@ -114,16 +117,19 @@ static int choose(struct cgroup_session *cg, const struct profile *p,
 			continue;
 		}
 		if (!p->cg_optional[i] && !parent)
-			return jerr_set(e, "%s: %s needs a cgroup, and "
+			return jerr_set(e,
+					"%s: %s needs a cgroup, and "
 					"jailsh.conf sets no cgroup_parent; "
 					"set one, or list %s in "
-					"optional_limits", p->file, name, name);
+					"optional_limits",
+					p->file, name, name);
 		if (!p->cg_optional[i])
-			return jerr_set(e, "%s: %s needs the %s controller, "
+			return jerr_set(e,
+					"%s: %s needs the %s controller, "
 					"which cgroup_parent %s does not "
 					"offer; delegate it, or list %s in "
-					"optional_limits", p->file, name, ctl,
-					parent, name);
+					"optional_limits",
+					p->file, name, ctl, parent, name);
 		snprintf(cg->skipped + n, sizeof(cg->skipped) - n, "%s%s",
 			 n ? ", " : "", name);
 	}
@@ -160,8 +166,7 @@ static int make_dir(int at, const char *name, int exclusive)
 
 	if (!made && (exclusive || errno != EEXIST))
 		return -1;
-	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-				      O_CLOEXEC);
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && made) {
 		err = errno;
 		unlinkat(at, name, AT_REMOVEDIR);
@@ -180,9 +185,11 @@ static int write_limits(struct cgroup_session *cg, const struct profile *p,
 			continue;
 		cglimit_cg_value(i, p->cg[i], value, sizeof(value));
 		if (fds_write_at(dir, cglimit_cg[i].file, value) < 0)
-			return jerr_sys(e, errno, "%s: %s: write \"%s\" to "
-					"%s/%s", p->file, cglimit_cg[i].name,
-					value, path, cglimit_cg[i].file);
+			return jerr_sys(e, errno,
+					"%s: %s: write \"%s\" to "
+					"%s/%s",
+					p->file, cglimit_cg[i].name, value,
+					path, cglimit_cg[i].file);
 	}
 	return 0;
 }
@@ -333,8 +340,8 @@ void cgroup_close(struct cgroup_session *cg)
 /* For jailsh enter: opens, without changing anything, the session cgroup
  * NAME of user UID under cgroup_parent: root's directories on cgroup2,
  * none reached through a link. */
-int cgroup_open_session(const struct settings *s, uid_t uid,
-			const char *name, struct jerr *e)
+int cgroup_open_session(const struct settings *s, uid_t uid, const char *name,
+			struct jerr *e)
 {
 	char uname[32];
 	int dirs[3] = { -1, -1, -1 }, r = -1;
@@ -345,11 +352,12 @@ int cgroup_open_session(const struct settings *s, uid_t uid,
 	dirs[0] = open_parent(s->cgroup_parent, e);
 	if (dirs[0] < 0)
 		return -1;
-	dirs[1] = openat(dirs[0], uname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					       O_CLOEXEC);
+	dirs[1] = openat(dirs[0], uname,
+			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dirs[1] >= 0)
-		dirs[2] = openat(dirs[1], name, O_RDONLY | O_DIRECTORY |
-						       O_NOFOLLOW | O_CLOEXEC);
+		dirs[2] =
+			openat(dirs[1], name,
+			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dirs[2] < 0) {
 		jerr_sys(e, errno, "%s/%s/%s", s->cgroup_parent, uname, name);
 	} else {
@@ -360,8 +368,10 @@ int cgroup_open_session(const struct settings *s, uid_t uid,
 		    sf.f_type != CGROUP2_SUPER_MAGIC ||
 		    fstat(dirs[1], &a) < 0 || fstat(dirs[2], &b) < 0 ||
 		    a.st_uid != 0 || b.st_uid != 0)
-			jerr_set(e, "%s/%s/%s is not a session cgroup made by "
-				 "root", s->cgroup_parent, uname, name);
+			jerr_set(e,
+				 "%s/%s/%s is not a session cgroup made by "
+				 "root",
+				 s->cgroup_parent, uname, name);
 		else
 			r = dirs[2];
 	}

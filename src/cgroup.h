@@ -11,14 +11,14 @@
 #include "conf_settings.h"
 
 struct cgroup_session {
-	int dir;            /* the session's cgroup; -1: the session has none */
-	int user;           /* the user's cgroup, which holds it */
-	int parent;         /* cgroup_parent, which holds the user's */
-	char uname[32];     /* the user's, under cgroup_parent */
-	char name[64];      /* the session's, under the user's */
-	char path[4200];    /* the session's, for messages */
+	int dir;         /* the session's cgroup; -1: the session has none */
+	int user;        /* the user's cgroup, which holds it */
+	int parent;      /* cgroup_parent, which holds the user's */
+	char uname[32];  /* the user's, under cgroup_parent */
+	char name[64];   /* the session's, under the user's */
+	char path[4200]; /* the session's, for messages */
 	bool applied[CG_NLIMITS]; /* written; an optional one may be not */
-	char skipped[256];  /* optional limits that could not be applied */
+	char skipped[256]; /* optional limits that could not be applied */
 };
 
 /* As root: with no cgroup_parent, nothing (dir is -1), or an error if
@@ -47,10 +47,10 @@ int cgroup_kill(const struct cgroup_session *cg);
 
 /* What the session used, read from its cgroup while it still exists. */
 struct cgroup_usage {
-	uint64_t oom_kills;     /* memory.events oom_kill */
-	uint64_t pids_refused;  /* pids.events max: forks refused */
-	uint64_t memory_peak;   /* bytes, memory.peak; 0: unknown */
-	uint64_t cpu_usec;      /* cpu.stat usage_usec; 0: unknown */
+	uint64_t oom_kills;    /* memory.events oom_kill */
+	uint64_t pids_refused; /* pids.events max: forks refused */
+	uint64_t memory_peak;  /* bytes, memory.peak; 0: unknown */
+	uint64_t cpu_usec;     /* cpu.stat usage_usec; 0: unknown */
 };
 void cgroup_usage(const struct cgroup_session *cg, struct cgroup_usage *u);
 
@@ -59,7 +59,7 @@ void cgroup_close(struct cgroup_session *cg);
 /* For jailsh enter, which changes nothing here: the directory of the
  * session cgroup NAME ("session-...") of user UID under cgroup_parent,
  * root's and on cgroup2, opened; -1 on error. */
-int cgroup_open_session(const struct settings *s, uid_t uid,
-			const char *name, struct jerr *e);
+int cgroup_open_session(const struct settings *s, uid_t uid, const char *name,
+			struct jerr *e);
 
 #endif

@@ -48,23 +48,29 @@ static const struct program programs[] = {
 	{ "login", "/bin/login", R_LOGIN_SHELL, "login runs the login shell" },
 	{ "su", "/bin/su", R_LOGIN_SHELL, "su runs the login shell" },
 	{ "su-l", "/bin/su", R_LOGIN_SHELL, "su -l runs the login shell" },
-	{ "runuser", "/sbin/runuser", R_ITS_OWN, "runuser -u %s -- COMMAND "
+	{ "runuser", "/sbin/runuser", R_ITS_OWN,
+	  "runuser -u %s -- COMMAND "
 	  "(root's) runs COMMAND itself, without the login shell" },
 	{ "runuser-l", "/sbin/runuser", R_LOGIN_SHELL,
 	  "runuser -l runs the login shell" },
-	{ "sudo", "/usr/bin/sudo", R_ITS_OWN, "sudo -u %s COMMAND runs "
+	{ "sudo", "/usr/bin/sudo", R_ITS_OWN,
+	  "sudo -u %s COMMAND runs "
 	  "COMMAND itself, without the login shell" },
 	{ "sudo-i", "/usr/bin/sudo", R_LOGIN_SHELL,
 	  "sudo -i runs the login shell" },
-	{ "cron", "/usr/sbin/cron", R_ITS_OWN, "cron runs the jobs of %s's "
+	{ "cron", "/usr/sbin/cron", R_ITS_OWN,
+	  "cron runs the jobs of %s's "
 	  "crontab with /bin/sh (or the crontab's SHELL), not the login "
 	  "shell" },
-	{ "atd", "/usr/sbin/atd", R_ITS_OWN, "atd runs the at and batch "
+	{ "atd", "/usr/sbin/atd", R_ITS_OWN,
+	  "atd runs the at and batch "
 	  "jobs of %s with /bin/sh, not the login shell" },
-	{ "systemd-user", NULL, R_ITS_OWN, "systemd starts the service "
+	{ "systemd-user", NULL, R_ITS_OWN,
+	  "systemd starts the service "
 	  "manager of %s (user@.service), which runs the units in "
 	  "~/.config/systemd/user" },
-	{ "other", NULL, R_ITS_OWN, "a program whose PAM service has no file "
+	{ "other", NULL, R_ITS_OWN,
+	  "a program whose PAM service has no file "
 	  "of its own (or no session line) uses this stack" },
 	{ "passwd", NULL, R_NO_SESSION, NULL },
 	{ "chfn", NULL, R_NO_SESSION, NULL },
@@ -88,7 +94,7 @@ struct who {
 	uid_t uid;
 	const char *shell;
 	enum shell_kind sh;
-	int pam;            /* pam_jailsh, where reached, jails the user */
+	int pam; /* pam_jailsh, where reached, jails the user */
 	const char *profile;
 	char error[JERR_MAX];
 };
@@ -119,24 +125,25 @@ static void json_string(const char *s)
 }
 
 static const char *const verdicts[] = { "n/a", "jailed", "OPEN" };
-static const char *const fix_kinds[] = { "", "append", "match", "replace",
-					 "remove", "run" };
+static const char *const fix_kinds[] = { "",        "append", "match",
+					 "replace", "remove", "run" };
 
-static void text_fix(const struct who *u, const struct audit_way *w,
-		     char *buf, size_t size)
+static void text_fix(const struct who *u, const struct audit_way *w, char *buf,
+		     size_t size)
 {
 	switch (w->fix) {
 	case FIX_NONE:
 		buf[0] = '\0';
 		break;
 	case FIX_APPEND:
-		snprintf(buf, size, "; fix: add '%s' at the end of %s",
-			 w->line, w->file);
+		snprintf(buf, size, "; fix: add '%s' at the end of %s", w->line,
+			 w->file);
 		break;
 	case FIX_MATCH:
-		snprintf(buf, size, "; fix: add '%s' to %s, in a block "
-			 "'Match User %s' after all global settings", w->line,
-			 w->file, u->name);
+		snprintf(buf, size,
+			 "; fix: add '%s' to %s, in a block "
+			 "'Match User %s' after all global settings",
+			 w->line, w->file, u->name);
 		break;
 	case FIX_REPLACE:
 		snprintf(buf, size, "; fix: make %s read '%s'", w->where,
@@ -225,19 +232,25 @@ static void via_shell(const struct audit *a, const struct who *u,
 	int pam = sshd_pam(a, u, s);
 
 	if (u->sh == SH_JAILSH)
-		way(w, name, AUDIT_JAILED, "by the login shell (sshd runs %s "
-		    "with it)%s", what, pam ? ", and by pam_jailsh in sshd" :
-		    "");
+		way(w, name, AUDIT_JAILED,
+		    "by the login shell (sshd runs %s "
+		    "with it)%s",
+		    what, pam ? ", and by pam_jailsh in sshd" : "");
 	else if (u->sh == SH_REFUSES)
-		way(w, name, AUDIT_NA, "sshd runs %s with the login shell "
-		    "%s, which runs nothing", what, u->shell);
-	else if (pam)
-		way(w, name, AUDIT_JAILED, "by pam_jailsh in sshd (%s); sshd "
-		    "runs %s with the login shell %s", a->sshd_svc->pam.where,
+		way(w, name, AUDIT_NA,
+		    "sshd runs %s with the login shell "
+		    "%s, which runs nothing",
 		    what, u->shell);
+	else if (pam)
+		way(w, name, AUDIT_JAILED,
+		    "by pam_jailsh in sshd (%s); sshd "
+		    "runs %s with the login shell %s",
+		    a->sshd_svc->pam.where, what, u->shell);
 	else
-		way(w, name, AUDIT_OPEN, "sshd runs %s with the login shell "
-		    "%s, outside any jail", what, u->shell);
+		way(w, name, AUDIT_OPEN,
+		    "sshd runs %s with the login shell "
+		    "%s, outside any jail",
+		    what, u->shell);
 }
 
 /* What sshd runs itself, in its own process: jailed only by the PAM
@@ -247,14 +260,19 @@ static void in_sshd(const struct audit *a, const struct who *u,
 		    const char *name, const char *what)
 {
 	if (sshd_pam(a, u, s))
-		way(w, name, AUDIT_JAILED, "by pam_jailsh in sshd (%s): %s in "
+		way(w, name, AUDIT_JAILED,
+		    "by pam_jailsh in sshd (%s): %s in "
 		    "sshd's session process, which is in the jail",
 		    a->sshd_svc->pam.where, what);
 	else
-		way(w, name, AUDIT_OPEN, "%s in sshd's own process, outside "
-		    "any jail%s", what, !s->usepam ? " (UsePAM no)" :
-		    !u->pam ? " (pam_jailsh leaves the user alone: no "
-		    "profile, jail_all_users off)" : "");
+		way(w, name, AUDIT_OPEN,
+		    "%s in sshd's own process, outside "
+		    "any jail%s",
+		    what,
+		    !s->usepam ? " (UsePAM no)" :
+		    !u->pam    ? " (pam_jailsh leaves the user alone: no "
+				 "profile, jail_all_users off)" :
+				 "");
 }
 
 static int first_word_is_self(const char *cmd)
@@ -289,21 +307,26 @@ static void forced(const struct audit *a, const struct who *u,
 		via_shell(a, u, s, w, name, "the ForceCommand");
 		if (w->v == AUDIT_OPEN) {
 			fix(w, FIX_MATCH, SSHD_CONFIG, "", NULL);
-			snprintf(w->line, sizeof(w->line), "ForceCommand %.400s",
-				 a->self);
+			snprintf(w->line, sizeof(w->line),
+				 "ForceCommand %.400s", a->self);
 		}
 		return;
 	}
 	if (u->sh == SH_QUIET || sshd_pam(a, u, s)) {
-		way(w, name, AUDIT_JAILED, "by ForceCommand %s (the login "
-		    "shell %s that runs it reads no file of the user's)%s", fc,
-		    u->shell, sshd_pam(a, u, s) ? ", and by pam_jailsh in "
-		    "sshd" : "");
+		way(w, name, AUDIT_JAILED,
+		    "by ForceCommand %s (the login "
+		    "shell %s that runs it reads no file of the user's)%s",
+		    fc, u->shell,
+		    sshd_pam(a, u, s) ? ", and by pam_jailsh in "
+					"sshd" :
+					"");
 		return;
 	}
-	way(w, name, AUDIT_OPEN, "ForceCommand %s is run by the login shell "
+	way(w, name, AUDIT_OPEN,
+	    "ForceCommand %s is run by the login shell "
 	    "%s, which reads files of the user's (~/.bashrc, ~/.zshenv) "
-	    "first, outside the jail", fc, u->shell);
+	    "first, outside the jail",
+	    fc, u->shell);
 	fix(w, FIX_RUN, "", "", NULL);
 	snprintf(w->line, sizeof(w->line), "usermod -s /bin/sh %s", u->name);
 }
@@ -349,8 +372,8 @@ static void ssh_subsystem(const struct audit *a, const struct who *u,
 /* TCP, Unix-socket and X11 forwarding and tunnels: sshd does them. */
 static void ssh_feature(const struct audit *a, const struct who *u,
 			const struct audit_sshd *s, struct audit_way *w,
-			const char *name, const char *value,
-			const char *option, const char *what)
+			const char *name, const char *value, const char *option,
+			const char *what)
 {
 	char off[80];
 
@@ -370,7 +393,8 @@ static void ssh_user_rc(const struct audit *a, const struct who *u,
 	if (!s->userrc)
 		way(w, "ssh-user-rc", AUDIT_NA, "PermitUserRC no");
 	else if (s->forcecommand[0])
-		way(w, "ssh-user-rc", AUDIT_NA, "sshd runs no ~/.ssh/rc under "
+		way(w, "ssh-user-rc", AUDIT_NA,
+		    "sshd runs no ~/.ssh/rc under "
 		    "a ForceCommand");
 	else
 		via_shell(a, u, s, w, "ssh-user-rc", "~/.ssh/rc");
@@ -410,8 +434,8 @@ static void ssh_ways(struct audit *a, const struct who *u, int *first)
 		    "AllowStreamLocalForwarding",
 		    "Unix-socket forwarding is done");
 	emit(a, u, &w, 0);
-	ssh_feature(a, u, &s, &w, "ssh-x11-forwarding", s.x11,
-		    "X11Forwarding", "X11 forwarding listens");
+	ssh_feature(a, u, &s, &w, "ssh-x11-forwarding", s.x11, "X11Forwarding",
+		    "X11 forwarding listens");
 	emit(a, u, &w, 0);
 	ssh_feature(a, u, &s, &w, "ssh-tunnel", s.tunnel, "PermitTunnel",
 		    "tun/tap forwarding is done");
@@ -484,23 +508,27 @@ static int not_for(const struct service *sv, const struct who *u,
 	}
 	if (!strcmp(sv->name, "systemd-user") &&
 	    access("/run/systemd/system", F_OK) < 0) {
-		way(w, name, AUDIT_NA, "systemd is not the init: no user "
+		way(w, name, AUDIT_NA,
+		    "systemd is not the init: no user "
 		    "service manager is started");
 		return 1;
 	}
 	if (!strcmp(sv->name, "cron") &&
 	    !may_use("/etc/cron.allow", "/etc/cron.deny", u->name, 1) &&
 	    !has_job(CRONTABS, u->uid)) {
-		way(w, name, AUDIT_NA, "cron.allow or cron.deny keeps %s from "
-		    "crontab, and there is no crontab of %s's", u->name,
-		    u->name);
+		way(w, name, AUDIT_NA,
+		    "cron.allow or cron.deny keeps %s from "
+		    "crontab, and there is no crontab of %s's",
+		    u->name, u->name);
 		return 1;
 	}
 	if (!strcmp(sv->name, "atd") &&
 	    !may_use("/etc/at.allow", "/etc/at.deny", u->name, 0) &&
 	    !has_job(ATJOBS, u->uid)) {
-		way(w, name, AUDIT_NA, "at.allow or at.deny keeps %s from at, "
-		    "and there is no job of %s's", u->name, u->name);
+		way(w, name, AUDIT_NA,
+		    "at.allow or at.deny keeps %s from at, "
+		    "and there is no job of %s's",
+		    u->name, u->name);
 		return 1;
 	}
 	return 0;
@@ -518,11 +546,15 @@ static void what_it_runs(const struct service *sv, const struct who *u,
 	else if (w)
 		snprintf(buf, size, "%s", w);
 	else
-		snprintf(buf, size, "%s is a service jailsh does not know: "
-			 "it may start anything for %s", sv->name, u->name);
+		snprintf(buf, size,
+			 "%s is a service jailsh does not know: "
+			 "it may start anything for %s",
+			 sv->name, u->name);
 	if (!strcmp(sv->name, "cron") && has_job(CRONTABS, u->uid))
-		snprintf(buf + strlen(buf), size - strlen(buf), "; %s has a "
-			 "crontab", u->name);
+		snprintf(buf + strlen(buf), size - strlen(buf),
+			 "; %s has a "
+			 "crontab",
+			 u->name);
 }
 
 /* Why pam_jailsh in the stack does not jail the user, or "". */
@@ -531,20 +563,20 @@ static const char *pam_gap(const struct service *sv, const struct who *u)
 	switch (sv->pam.state) {
 	case APAM_NONE:
 		return sv->pam.why[0] ? sv->pam.why :
-		       "no pam_jailsh in its session stack";
+					"no pam_jailsh in its session stack";
 	case APAM_WEAK:
 	case APAM_ERROR:
 		return sv->pam.why;
 	case APAM_JAILS:
 		break;
 	}
-	return u->pam ? "" : "pam_jailsh leaves the user alone (no profile "
-			     "applies, jail_all_users is off)";
+	return u->pam ? "" :
+			"pam_jailsh leaves the user alone (no profile "
+			"applies, jail_all_users is off)";
 }
 
 static void pam_open(const struct audit *a, const struct service *sv,
-		     const struct who *u, struct audit_way *w,
-		     const char *name)
+		     const struct who *u, struct audit_way *w, const char *name)
 {
 	char what[400];
 
@@ -552,8 +584,10 @@ static void pam_open(const struct audit *a, const struct service *sv,
 	way(w, name, AUDIT_OPEN, "%s; %s", what, pam_gap(sv, u));
 	if (!strcmp(sv->name, "systemd-user")) {
 		fix(w, FIX_RUN, "", "", NULL);
-		snprintf(w->line, sizeof(w->line), "systemctl mask "
-			 "user@%u.service", u->uid);
+		snprintf(w->line, sizeof(w->line),
+			 "systemctl mask "
+			 "user@%u.service",
+			 u->uid);
 	} else if (sv->pam.state == APAM_WEAK) {
 		/* FILE:LINE of the module's line: the file is FILE */
 		fix(w, FIX_REPLACE, "", a->pam_line, sv->pam.where);
@@ -566,10 +600,11 @@ static void pam_open(const struct audit *a, const struct service *sv,
 		fix(w, FIX_APPEND, file, a->pam_line, NULL);
 	} else if (sv->pam.state == APAM_JAILS) {
 		fix(w, FIX_RUN, "", "", NULL);
-		snprintf(w->line, sizeof(w->line), "give %s a profile (%s/"
+		snprintf(w->line, sizeof(w->line),
+			 "give %s a profile (%s/"
 			 "users/%s.conf) or set jail_all_users = yes in %s/"
-			 "jailsh.conf", u->name, JAILSH_CONFDIR, u->name,
-			 JAILSH_CONFDIR);
+			 "jailsh.conf",
+			 u->name, JAILSH_CONFDIR, u->name, JAILSH_CONFDIR);
 	}
 }
 
@@ -584,21 +619,28 @@ static void pam_way(const struct audit *a, const struct service *sv,
 	if (not_for(sv, u, w, name))
 		return;
 	if (pam && sv->pam.after[0])
-		snprintf(after, sizeof(after), "; after it in the stack, "
-			 "running in the jail: %.200s", sv->pam.after);
+		snprintf(after, sizeof(after),
+			 "; after it in the stack, "
+			 "running in the jail: %.200s",
+			 sv->pam.after);
 	if (pam && sv->pam.again[0])
 		snprintf(after + strlen(after), sizeof(after) - strlen(after),
 			 "; error: pam_jailsh is in this stack again, at "
 			 "%.150s, which runs in the jail and can refuse the "
-			 "session: remove one", sv->pam.again);
+			 "session: remove one",
+			 sv->pam.again);
 	if (pam)
 		way(w, name, AUDIT_JAILED, "by pam_jailsh in %s (%s)%s%s",
-		    sv->name, sv->pam.where, login && u->sh == SH_JAILSH ?
-		    ", and by the login shell" : "", after);
+		    sv->name, sv->pam.where,
+		    login && u->sh == SH_JAILSH ? ", and by the login shell" :
+						  "",
+		    after);
 	else if (login && u->sh == SH_JAILSH)
 		way(w, name, AUDIT_JAILED, "by the login shell (%s)%s%s",
-		    sv->prog->what, sv->pam.state == APAM_WEAK ?
-		    "; its pam_jailsh does not hold: " : "",
+		    sv->prog->what,
+		    sv->pam.state == APAM_WEAK ?
+			    "; its pam_jailsh does not hold: " :
+			    "",
 		    sv->pam.state == APAM_WEAK ? sv->pam.why : "");
 	else if (login && u->sh == SH_REFUSES)
 		way(w, name, AUDIT_NA, "%s, %s, which runs nothing",
@@ -624,7 +666,8 @@ static void shells_way(const struct who *u, struct audit_way *w)
 		if (line[0] != '/' || self_is(line, &e) != 1)
 			continue;
 		fclose(f);
-		way(w, "su-s-chsh", AUDIT_OPEN, "%s, which is jailsh, is in "
+		way(w, "su-s-chsh", AUDIT_OPEN,
+		    "%s, which is jailsh, is in "
 		    "%s: su -s SHELL %s and su -m run another shell for "
 		    "callers other than root, and chsh lets %s choose one",
 		    line, SHELLS, u->name, u->name);
@@ -633,9 +676,11 @@ static void shells_way(const struct who *u, struct audit_way *w)
 	}
 	if (f)
 		fclose(f);
-	way(w, "su-s-chsh", AUDIT_JAILED, "jailsh is not in %s: su keeps the "
+	way(w, "su-s-chsh", AUDIT_JAILED,
+	    "jailsh is not in %s: su keeps the "
 	    "login shell for callers other than root (-s, -m), chsh refuses "
-	    "to change it", SHELLS);
+	    "to change it",
+	    SHELLS);
 }
 
 /* --- users ----------------------------------------------------------- */
@@ -712,11 +757,13 @@ static void user_head(struct audit *a, const struct who *u)
 			printf("null");
 		printf(",\"ways\":[");
 	} else {
-		snprintf(line, sizeof(line), "%s: uid %u, login shell %s%s, "
-			 "profile %s, %s%s%s", u->name, u->uid, u->shell,
+		snprintf(line, sizeof(line),
+			 "%s: uid %u, login shell %s%s, "
+			 "profile %s, %s%s%s",
+			 u->name, u->uid, u->shell,
 			 u->sh == SH_JAILSH ? " (jailsh)" : "", u->profile,
 			 u->pam ? "pam_jailsh jails this user" :
-			 "pam_jailsh leaves this user alone",
+				  "pam_jailsh leaves this user alone",
 			 u->error[0] ? "; error: " : "", u->error);
 		escape_in_place(line, sizeof(line));
 		printf("%s\n", line);
@@ -782,7 +829,7 @@ static int all_users(struct audit *a)
 			continue;
 		if (n == cap) {
 			char **more = realloc(names, (cap = cap * 2 + 64) *
-						     sizeof(char *));
+							     sizeof(char *));
 
 			if (!more)
 				break;
@@ -794,8 +841,10 @@ static int all_users(struct audit *a)
 	}
 	endpwent();
 	if (pw || errno) {
-		fprintf(stderr, "jailsh: audit: reading the password database "
-			"failed: %s\n", strerror(errno ? errno : ENOMEM));
+		fprintf(stderr,
+			"jailsh: audit: reading the password database "
+			"failed: %s\n",
+			strerror(errno ? errno : ENOMEM));
 		a->errors++;
 	}
 	if (n)
@@ -859,8 +908,9 @@ static int load_services(struct audit *a)
 		r = add_service(a, names[i]);
 	audit_pam_services_free(names, n);
 	for (size_t i = 0; i < sizeof(programs) / sizeof(*programs); i++)
-		if (r == 0 && programs[i].path && programs[i].runs !=
-		    R_NO_SESSION && access(programs[i].path, X_OK) == 0)
+		if (r == 0 && programs[i].path &&
+		    programs[i].runs != R_NO_SESSION &&
+		    access(programs[i].path, X_OK) == 0)
 			r = add_service(a, programs[i].service);
 	if (r == 0 && access(SSHD, X_OK) == 0)
 		r = add_service(a, "sshd");
@@ -911,8 +961,7 @@ int cmd_audit(int argc, char **argv)
 		log_refusal("audit: only root may audit the ways in");
 		return 2;
 	}
-	if (!realpath("/proc/self/exe", a.self) ||
-	    load_services(&a) < 0)
+	if (!realpath("/proc/self/exe", a.self) || load_services(&a) < 0)
 		return 2;
 	audit_pam_line(JAILSH_PAM_MODULE, JAILSH_PAM_SYSDIR, a.pam_line,
 		       sizeof(a.pam_line));

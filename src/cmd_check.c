@@ -25,8 +25,12 @@ struct tally {
 static char sample_name[] = "user", sample_home[] = "/home/user";
 static char sample_shell[] = "/bin/sh";
 static const struct identity sample = {
-	.uid = 1000, .gid = 1000, .name = sample_name, .home = sample_home,
-	.shell = sample_shell, .group = sample_name,
+	.uid = 1000,
+	.gid = 1000,
+	.name = sample_name,
+	.home = sample_home,
+	.shell = sample_shell,
+	.group = sample_name,
 };
 
 /* A group profile for a group the database does not have refuses the
@@ -39,10 +43,11 @@ static int check_group(const char *file, const char *group, struct jerr *e)
 	r = nss_get(&(struct nss_key){ .group = 1, .name = group }, &ent, e);
 	nss_entry_free(&ent);
 	if (r == 0)
-		return jerr_set(e, "%s: no group %s in the group database: "
+		return jerr_set(e,
+				"%s: no group %s in the group database: "
 				"sessions that reach this profile are refused; "
-				"create the group or remove the profile", file,
-				group);
+				"create the group or remove the profile",
+				file, group);
 	return r < 0 ? -1 : 0;
 }
 
@@ -65,8 +70,7 @@ static int check_text(const char *file, const char *text,
 
 /* REL, for USER (users/) or GROUP (groups/), or a typical user. */
 static void check_profile(const struct conf_dir *d, const char *rel,
-			  const char *user, const char *group,
-			  struct tally *t)
+			  const char *user, const char *group, struct tally *t)
 {
 	struct identity real = { 0 };
 	const struct identity *id = &sample;
@@ -141,8 +145,8 @@ static void check_member(const char *user, const char *group, gid_t gid,
 		if (!dropped)
 			printf("warning: user %s is in group %s, which gives "
 			       "root on the host (%s); %s does not drop it "
-			       "(drop_groups)\n", user, group, why,
-			       po.profile.file);
+			       "(drop_groups)\n",
+			       user, group, why, po.profile.file);
 	}
 	policy_free(&po);
 }
@@ -198,7 +202,8 @@ int cmd_check(int argc, char **argv)
 	}
 	if (d.fd < 0) {
 		printf("%s does not exist: every user gets the built-in "
-		       "default profile\n", JAILSH_CONFDIR);
+		       "default profile\n",
+		       JAILSH_CONFDIR);
 		memset(&s, 0, sizeof(s));
 		check_root_groups(&s);
 		return 0;

@@ -46,9 +46,9 @@ static const struct {
 	const char *name;
 	int flag;
 } kinds[] = {
-	{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },
-	{ "pid", CLONE_NEWPID },   { "ipc", CLONE_NEWIPC },
-	{ "uts", CLONE_NEWUTS },   { "net", CLONE_NEWNET },
+	{ "user", CLONE_NEWUSER },     { "mnt", CLONE_NEWNS },
+	{ "pid", CLONE_NEWPID },       { "ipc", CLONE_NEWIPC },
+	{ "uts", CLONE_NEWUTS },       { "net", CLONE_NEWNET },
 	{ "cgroup", CLONE_NEWCGROUP },
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
@@ -56,8 +56,8 @@ static const struct {
 struct target {
 	pid_t pid;
 	int pidfd;
-	int proc;      /* /proc/PID of the same process */
-	int differ;    /* CLONE_NEW* of the namespaces not shared with us */
+	int proc;       /* /proc/PID of the same process */
+	int differ;     /* CLONE_NEW* of the namespaces not shared with us */
 	int ns[NKINDS]; /* those, opened when checked; -1 for the others */
 	char cwd[4096];
 };
@@ -127,8 +127,8 @@ static pid_t find_by_name(const char *name, uid_t uid)
 			end = strchr(p + 1, '\n');
 			if (end)
 				*end = '\0';
-			hit = strrchr(p, '\t') && !strcmp(strrchr(p, '\t'),
-							  "\t1") &&
+			hit = strrchr(p, '\t') &&
+			      !strcmp(strrchr(p, '\t'), "\t1") &&
 			      strchr(p + 8, '\t');
 		}
 		n = -1;
@@ -144,7 +144,8 @@ static pid_t find_by_name(const char *name, uid_t uid)
 		buf[n] = '\0';
 		/* argv: ... "run" ... "--name" NAME ... */
 		for (char *a = buf; a < buf + n; a += strlen(a) + 1)
-			if (!strcmp(a, "--name") && a + strlen(a) + 1 < buf + n &&
+			if (!strcmp(a, "--name") &&
+			    a + strlen(a) + 1 < buf + n &&
 			    !strcmp(a + strlen(a) + 1, name)) {
 				found = found ? -1 : atoi(de->d_name);
 				break;
@@ -179,11 +180,13 @@ static int pin_target(const char *arg, uid_t uid, struct target *t)
 	} else {
 		t->pid = find_by_name(arg, uid);
 		if (t->pid < 0)
-			return refuse_target(arg, "more than one of your jails has "
-				      "that name; give a pid");
+			return refuse_target(arg,
+					     "more than one of your jails has "
+					     "that name; give a pid");
 		if (t->pid == 0)
-			return refuse_target(arg, "none of your jails has that name "
-				      "(jailsh run --name)");
+			return refuse_target(arg,
+					     "none of your jails has that name "
+					     "(jailsh run --name)");
 	}
 	t->pidfd = (int)syscall(SYS_pidfd_open, t->pid, 0);
 	if (t->pidfd < 0)
@@ -204,13 +207,15 @@ static int pin_target(const char *arg, uid_t uid, struct target *t)
 		char rel[32];
 
 		if (same < 0)
-			return refuse_target(arg, "its namespaces cannot be seen");
+			return refuse_target(arg,
+					     "its namespaces cannot be seen");
 		if (same)
 			continue;
 		snprintf(rel, sizeof(rel), "ns/%s", kinds[i].name);
 		t->ns[i] = openat(t->proc, rel, O_RDONLY | O_CLOEXEC);
 		if (t->ns[i] < 0)
-			return refuse_target(arg, "its namespaces cannot be opened");
+			return refuse_target(arg,
+					     "its namespaces cannot be opened");
 		t->differ |= kinds[i].flag;
 	}
 	/* ... and they were the pinned process's, not a successor's */
@@ -291,15 +296,14 @@ static const char *session_name(const char *path, uid_t uid)
 	for (user = name - 1; user > path && *user != '/'; user--)
 		;
 	n = snprintf(want, sizeof(want), "/user-%u/", (unsigned)uid);
-	return strncmp(user, want, n) || user + n != name + 1 ? NULL :
-								name + 1;
+	return strncmp(user, want, n) || user + n != name + 1 ? NULL : name + 1;
 }
 
-static int not_session(const char *arg, const char *cgroup,
-		       const char *parent)
+static int not_session(const char *arg, const char *cgroup, const char *parent)
 {
 	log_refusal("enter %s: its cgroup %s is not a session cgroup of yours "
-		    "under cgroup_parent %s (jailsh.conf)", arg, cgroup, parent);
+		    "under cgroup_parent %s (jailsh.conf)",
+		    arg, cgroup, parent);
 	return -1;
 }
 
@@ -323,8 +327,9 @@ static int join_cgroup(const struct target *t, const struct policy *po,
 	    syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
 		return refuse_target(arg, "its cgroup cannot be read");
 	if (!parent)
-		return refuse_target(arg, "it has a cgroup of its own, and jailsh.conf "
-			      "sets no cgroup_parent: it cannot be joined");
+		return refuse_target(
+			arg, "it has a cgroup of its own, and jailsh.conf "
+			     "sets no cgroup_parent: it cannot be joined");
 	name = session_name(theirs, po->id.uid);
 	if (!name)
 		return not_session(arg, theirs, parent);
@@ -353,7 +358,8 @@ static int join_cgroup(const struct target *t, const struct policy *po,
 	    syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
 		return refuse_target(arg, "its cgroup cannot be read");
 	if (strcmp(again, theirs))
-		return refuse_target(arg, "it moved to another cgroup meanwhile");
+		return refuse_target(arg,
+				     "it moved to another cgroup meanwhile");
 	if (strcmp(mine, theirs))
 		return not_session(arg, theirs, parent);
 	return 0;
@@ -365,8 +371,10 @@ static int join_all(const struct target *t, struct jerr *e)
 {
 	for (size_t i = 0; i < NKINDS; i++)
 		if (t->ns[i] >= 0 && setns(t->ns[i], kinds[i].flag) < 0)
-			return jerr_sys(e, errno, "join the %s namespace of "
-					"pid %d", kinds[i].name, (int)t->pid);
+			return jerr_sys(e, errno,
+					"join the %s namespace of "
+					"pid %d",
+					kinds[i].name, (int)t->pid);
 	return 0;
 }
 
@@ -398,7 +406,7 @@ static int exec_in(char **cmd, char *const *env)
 /* Into the target's namespaces, and sealed. POLICY is the caller's, for a
  * jail root made; NULL for one in a user namespace. */
 static int join_and_seal(const struct target *t, const struct policy *po,
-		struct jerr *e)
+			 struct jerr *e)
 {
 	struct profile dflt;
 	int r;
@@ -454,8 +462,10 @@ int cmd_enter(int argc, char **argv, const struct inherited *in)
 	if (pin_target(argv[first], uid, &t) < 0)
 		goto out;
 	/* "enter NAME -- CMD" as well as "enter -- NAME CMD" */
-	cmd = command(argc, argv, first + 1 + (first + 1 < argc &&
-					      !strcmp(argv[first + 1], "--")),
+	cmd = command(argc, argv,
+		      first + 1 +
+			      (first + 1 < argc &&
+			       !strcmp(argv[first + 1], "--")),
 		      in->env, shell_argv);
 	/* a jail in a user namespace is the caller's own making: joined
 	 * with nothing but the caller's rights */
@@ -468,22 +478,24 @@ int cmd_enter(int argc, char **argv, const struct inherited *in)
 			goto out;
 		}
 		if (privileged) {
-			refuse_target(argv[first], "a jail that root made can only be "
-			       "entered with jailsh installed setuid root, "
-			       "from outside any jail");
+			refuse_target(
+				argv[first],
+				"a jail that root made can only be "
+				"entered with jailsh installed setuid root, "
+				"from outside any jail");
 			goto out;
 		}
 	}
 	if (privileged && !owned_by_host(&t)) {
-		refuse_target(argv[first], "not a jail that root made, nor one in a "
-		       "user namespace of yours");
+		refuse_target(argv[first],
+			      "not a jail that root made, nor one in a "
+			      "user namespace of yours");
 		goto out;
 	}
-	if (privileged &&
-	    (identity_from_uid(uid, &po.id, &e) < 0 ||
-	     identity_load_groups(&po.id, &e) < 0 ||
-	     policy_load(&po, JAILSH_CONFDIR, &e) < 0 ||
-	     groups_drop(&po.id, &po.profile, &e) < 0)) {
+	if (privileged && (identity_from_uid(uid, &po.id, &e) < 0 ||
+			   identity_load_groups(&po.id, &e) < 0 ||
+			   policy_load(&po, JAILSH_CONFDIR, &e) < 0 ||
+			   groups_drop(&po.id, &po.profile, &e) < 0)) {
 		log_refusal("enter: %s", e.msg);
 		goto out;
 	}

@@ -13,8 +13,8 @@
 #include "conf_policy.h"
 #include "scope.h"
 
-static void describe(const struct plan *pl, const struct plan_op *op,
-		     char *buf, size_t len)
+static void describe(const struct plan *pl, const struct plan_op *op, char *buf,
+		     size_t len)
 {
 	const struct profile *p = pl->profile;
 
@@ -27,18 +27,21 @@ static void describe(const struct plan *pl, const struct plan_op *op,
 		break;
 	case MOUNT_DEV:
 		if (p->devices == DEV_HOST)
-			snprintf(buf, len, "the host's /dev, nosuid, with a "
+			snprintf(buf, len,
+				 "the host's /dev, nosuid, with a "
 				 "private /dev/shm and /dev/mqueue");
 		else
-			snprintf(buf, len, "minimal: null zero full random "
+			snprintf(buf, len,
+				 "minimal: null zero full random "
 				 "urandom tty ptmx, the host's /dev/pts, a "
 				 "private /dev/shm");
 		break;
 	case MOUNT_TMPFS:
 		if (op->size)
-			snprintf(buf, len, "empty tmpfs, writable, mode %04o, "
-				 "size %llu bytes", op->mode,
-				 (unsigned long long)op->size);
+			snprintf(buf, len,
+				 "empty tmpfs, writable, mode %04o, "
+				 "size %llu bytes",
+				 op->mode, (unsigned long long)op->size);
 		else
 			snprintf(buf, len, "empty tmpfs, writable, mode %04o",
 				 op->mode);
@@ -47,8 +50,10 @@ static void describe(const struct plan *pl, const struct plan_op *op,
 		snprintf(buf, len, "hidden under an empty read-only tmpfs");
 		break;
 	case MOUNT_RUNTIME:
-		snprintf(buf, len, "the session's runtime directory: an empty "
-			 "tmpfs of the user's, mode %04o", op->mode);
+		snprintf(buf, len,
+			 "the session's runtime directory: an empty "
+			 "tmpfs of the user's, mode %04o",
+			 op->mode);
 		break;
 	case MOUNT_MAP:
 		snprintf(buf, len, "%s from the host, read-only", op->source);
@@ -74,8 +79,9 @@ static void print_groups(const struct policy *po)
 			struct group *g = getgrnam(po->profile.drop_groups[j]);
 
 			if (g && g->gr_gid == id->dropped[i])
-				printf("%s %s (gid %u)", any++ ? "," :
-				       "groups    dropped in the jail:",
+				printf("%s %s (gid %u)",
+				       any++ ? "," :
+					       "groups    dropped in the jail:",
 				       po->profile.drop_groups[j], g->gr_gid);
 		}
 	}
@@ -83,8 +89,8 @@ static void print_groups(const struct policy *po)
 		printf("\n");
 	for (int i = 0; i < id->ngroups; i++) {
 		const char *name = id->group_names[i];
-		const char *why = name ?
-			groups_root_reason(&po->settings, name) : NULL;
+		const char *why =
+			name ? groups_root_reason(&po->settings, name) : NULL;
 
 		if (!why)
 			continue;
@@ -96,8 +102,8 @@ static void print_groups(const struct policy *po)
 		else
 			printf("warning: user %s is in group %s, which gives "
 			       "root on the host (%s); drop_groups in %s "
-			       "would take it away in the jail\n", id->name,
-			       name, why, po->profile.file);
+			       "would take it away in the jail\n",
+			       id->name, name, why, po->profile.file);
 	}
 }
 
@@ -114,13 +120,15 @@ static void print_policy(const struct policy *po)
 	printf("shell     %s\n", pl->shell);
 	printf("hostname  %s\n", p->hostname ? p->hostname : "(the host's)");
 	printf("network   %s\n", p->net == NET_NONE ?
-	       "none (own namespace, loopback only)" : "host");
+					 "none (own namespace, loopback only)" :
+					 "host");
 	printf("devices   %s\n", p->devices == DEV_HOST ? "host" : "minimal");
-	printf("ssh agent %s\n", p->ssh_agent ? "yes, when sshd forwards one" :
-	       "no");
-	printf("seccomp   %s; user namespaces %s\n", !p->seccomp_default ?
-	       "none (TIOCSTI and TIOCLINUX only)" : p->io_uring ?
-	       "default, io_uring allowed" : "default, io_uring refused",
+	printf("ssh agent %s\n",
+	       p->ssh_agent ? "yes, when sshd forwards one" : "no");
+	printf("seccomp   %s; user namespaces %s\n",
+	       !p->seccomp_default ? "none (TIOCSTI and TIOCLINUX only)" :
+	       p->io_uring         ? "default, io_uring allowed" :
+				     "default, io_uring refused",
 	       p->user_namespaces ? "allowed" : "refused");
 	if (pl->runtime_dir)
 		printf("runtime   private: %s is the session's own, empty "
@@ -129,7 +137,8 @@ static void print_policy(const struct policy *po)
 	else
 		printf("runtime   host: /run/user/%u is the host's, with the "
 		       "user's services there (systemd --user, the session "
-		       "bus, agents)\n", po->id.uid);
+		       "bus, agents)\n",
+		       po->id.uid);
 	scope_describe(desc, sizeof(desc));
 	printf("landlock  %s\n", desc);
 	print_groups(po);
@@ -165,8 +174,9 @@ static void print_policy(const struct policy *po)
 		if (!p->cg_set[i])
 			continue;
 		cglimit_show(i, p->cg[i], v, sizeof(v));
-		printf("%s %s=%s%s", any++ ? "" : "cgroup   ", cglimit_cg[i].name,
-		       v, p->cg_optional[i] ? " (optional)" : "");
+		printf("%s %s=%s%s", any++ ? "" : "cgroup   ",
+		       cglimit_cg[i].name, v,
+		       p->cg_optional[i] ? " (optional)" : "");
 	}
 	if (any)
 		printf("\n");
@@ -190,7 +200,7 @@ int cmd_explain(int argc, char **argv)
 	}
 	if (argc < 2 && getuid() == 0) {
 		fprintf(stderr, "usage: jailsh explain USER (root is never "
-			"jailed)\n");
+				"jailed)\n");
 		return 1;
 	}
 	r = argc == 2 ? identity_from_name(argv[1], &po.id, &e) :

@@ -71,8 +71,10 @@ static int load_profile(const char *name, struct profile *p, struct jerr *e)
 	if (!name)
 		return profile_parse("(command line)", "", p, e);
 	if (!plain_name(name))
-		return jerr_set(e, "--profile %s: not a profile name (letters, "
-				"digits, '.', '_' and '-')", name);
+		return jerr_set(e,
+				"--profile %s: not a profile name (letters, "
+				"digits, '.', '_' and '-')",
+				name);
 	if (conf_dir_open(&d, JAILSH_CONFDIR, e) < 0)
 		return -1;
 	snprintf(rel, sizeof(rel), "profiles/%s.conf", name);
@@ -89,8 +91,7 @@ static int load_profile(const char *name, struct profile *p, struct jerr *e)
 }
 
 /* The mount options, in the order given, onto the profile. */
-static int add_mounts(int end, char **argv, struct profile *p,
-		      struct jerr *e)
+static int add_mounts(int end, char **argv, struct profile *p, struct jerr *e)
 {
 	for (int i = 1; i < end && strcmp(argv[i], "--"); i++) {
 		enum mount_kind kind;
@@ -157,23 +158,23 @@ static int parse(int argc, char **argv, struct run_options *o)
 			return bad(opt, "unknown option");
 		if (i + 1 + two >= argc)
 			return bad(opt, two ? "needs SOURCE and TARGET" :
-				   "needs an argument");
+					      "needs an argument");
 		if (!strcmp(opt, "--rootfs"))
 			o->rootfs = argv[i + 1];
 		else if (!strcmp(opt, "--profile"))
 			o->profile = argv[i + 1];
 		else if (!strcmp(opt, "--name"))
 			o->name = argv[i + 1];
-		else if (!strcmp(opt, "--net") &&
-			 strcmp(argv[i + 1], "host") &&
+		else if (!strcmp(opt, "--net") && strcmp(argv[i + 1], "host") &&
 			 strcmp(argv[i + 1], "none"))
 			return bad("--net", "must be host or none");
-		else if (!strcmp(opt, "--hostname") && !hostname_ok(argv[i + 1]))
+		else if (!strcmp(opt, "--hostname") &&
+			 !hostname_ok(argv[i + 1]))
 			return bad("--hostname", "use 1 to 64 letters, digits, "
-				   "'-' and '.'");
+						 "'-' and '.'");
 		else if (!strcmp(opt, "--name") && !plain_name(argv[i + 1]))
 			return bad("--name", "use letters, digits, '.', '_' "
-				   "and '-'");
+					     "and '-'");
 		i += 1 + two;
 	}
 	if (i >= argc)
@@ -207,11 +208,12 @@ static int check_no_cgroup(const struct profile *p, struct jerr *e)
 {
 	for (int i = 0; i < CG_NLIMITS; i++)
 		if (p->cg_set[i] && !p->cg_optional[i])
-			return jerr_set(e, "%s: %s needs a cgroup, which jailsh "
+			return jerr_set(e,
+					"%s: %s needs a cgroup, which jailsh "
 					"run cannot make without privilege; "
 					"list it in optional_limits to run "
-					"without it", p->file,
-					cglimit_cg[i].name);
+					"without it",
+					p->file, cglimit_cg[i].name);
 	return 0;
 }
 
@@ -226,8 +228,10 @@ static int check_build_root(const char *dir, struct jerr *e)
 		return jerr_sys(e, errno, "--rootfs %s", dir);
 	if (fstat(fd, &st) < 0 || st.st_uid != getuid()) {
 		close(fd);
-		return jerr_set(e, "--rootfs %s: build writes only into a "
-				"directory you own", dir);
+		return jerr_set(e,
+				"--rootfs %s: build writes only into a "
+				"directory you own",
+				dir);
 	}
 	close(fd);
 	return 0;
@@ -237,8 +241,7 @@ static int check_build_root(const char *dir, struct jerr *e)
  * session_start does fails with these (what init says comes as text). */
 static int userns_refused(const struct jerr *e)
 {
-	return e->errnum == EPERM || e->errnum == ENOSPC ||
-	       e->errnum == EUSERS;
+	return e->errnum == EPERM || e->errnum == ENOSPC || e->errnum == EUSERS;
 }
 
 /* The one line for a kernel without user namespaces for everyone. */
@@ -248,7 +251,8 @@ static void explain_userns(const char *msg)
 		    "users here; an administrator can allow them (sysctl "
 		    "user.max_user_namespaces=N with N > 0, "
 		    "kernel.unprivileged_userns_clone=1, or "
-		    "kernel.apparmor_restrict_unprivileged_userns=0)", msg);
+		    "kernel.apparmor_restrict_unprivileged_userns=0)",
+		    msg);
 }
 
 /* Becomes the caller: real, effective and saved ids, for good. */

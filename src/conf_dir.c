@@ -15,13 +15,16 @@ static int check_owner(const struct stat *st, const char *what,
 		       const char *path, int allow_sticky, struct jerr *e)
 {
 	if (st->st_uid != 0)
-		return jerr_set(e, "%s %s is owned by uid %u, not root; "
-				"chown root it", what, path, st->st_uid);
+		return jerr_set(e,
+				"%s %s is owned by uid %u, not root; "
+				"chown root it",
+				what, path, st->st_uid);
 	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
 	    !(allow_sticky && (st->st_mode & S_ISVTX)))
-		return jerr_set(e, "%s %s is writable by group or others "
-				"(mode %04o); chmod go-w it", what, path,
-				st->st_mode & 07777);
+		return jerr_set(e,
+				"%s %s is writable by group or others "
+				"(mode %04o); chmod go-w it",
+				what, path, st->st_mode & 07777);
 	return 0;
 }
 
@@ -34,8 +37,10 @@ int conf_dir_open(struct conf_dir *d, const char *path, struct jerr *e)
 	d->path = path;
 	d->fd = -1;
 	if (path[0] != '/' || strlen(path) >= sizeof(buf))
-		return jerr_set(e, "configuration directory %s: not an "
-				"absolute path", path);
+		return jerr_set(e,
+				"configuration directory %s: not an "
+				"absolute path",
+				path);
 	strcpy(buf, path);
 	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -45,8 +50,7 @@ int conf_dir_open(struct conf_dir *d, const char *path, struct jerr *e)
 		int next;
 
 		/* the directory that holds comp, for messages */
-		snprintf(dir, sizeof(dir), "%.*s", (int)(comp - buf - 1),
-			 path);
+		snprintf(dir, sizeof(dir), "%.*s", (int)(comp - buf - 1), path);
 		if (fstat(fd, &st) < 0) {
 			r = jerr_sys(e, errno, "stat %s/", dir);
 			goto out;
@@ -60,7 +64,8 @@ int conf_dir_open(struct conf_dir *d, const char *path, struct jerr *e)
 		    (st.st_mode & (S_IWGRP | S_IWOTH))) {
 			/* in a directory others may write to, "missing" can
 			 * be a rename the user made: refuse, never fall back */
-			r = jerr_set(e, "configuration directory %s is missing "
+			r = jerr_set(e,
+				     "configuration directory %s is missing "
 				     "from %s, which others can write to",
 				     path, dir[0] ? dir : "/");
 			goto out;
@@ -68,9 +73,11 @@ int conf_dir_open(struct conf_dir *d, const char *path, struct jerr *e)
 		if (next < 0) {
 			/* no configuration at all: the built-in default */
 			if (errno != ENOENT)
-				r = jerr_sys(e, errno, "configuration "
+				r = jerr_sys(e, errno,
+					     "configuration "
 					     "directory %s (symbolic links "
-					     "are not followed)", path);
+					     "are not followed)",
+					     path);
 			goto out;
 		}
 		close(fd);
@@ -110,8 +117,9 @@ static int check_subdir(const struct conf_dir *d, const char *rel,
 	memcpy(sub, rel, slash - rel);
 	sub[slash - rel] = '\0';
 	if (fstatat(d->fd, sub, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 :
-			jerr_sys(e, errno, "%s/%s", d->path, sub);
+		return errno == ENOENT ?
+			       0 :
+			       jerr_sys(e, errno, "%s/%s", d->path, sub);
 	snprintf(full, sizeof(full), "%s/%s", d->path, sub);
 	if (!S_ISDIR(st.st_mode))
 		return jerr_set(e, "%s is not a directory", full);
@@ -149,7 +157,7 @@ static char *read_all(int fd, size_t size)
 }
 
 int conf_dir_read(const struct conf_dir *d, const char *rel, char **text,
-		 struct jerr *e)
+		  struct jerr *e)
 {
 	char full[4096];
 	struct stat st;
@@ -167,8 +175,10 @@ int conf_dir_read(const struct conf_dir *d, const char *rel, char **text,
 	if (fd < 0 && errno == ENOENT)
 		return 0; /* the only error that means "no such profile" */
 	if (fd < 0 && errno == ELOOP)
-		return jerr_set(e, "%s is a symbolic link; profiles must be "
-				"regular files", full);
+		return jerr_set(e,
+				"%s is a symbolic link; profiles must be "
+				"regular files",
+				full);
 	if (fd < 0)
 		return jerr_sys(e, errno, "open %s", full);
 	if (fstat(fd, &st) < 0) {
@@ -189,8 +199,10 @@ int conf_dir_read(const struct conf_dir *d, const char *rel, char **text,
 	*text = read_all(fd, st.st_size);
 	if (!*text) {
 		if (errno == ESTALE)
-			jerr_set(e, "%s changed size while it was read; try "
-				 "again once it is written", full);
+			jerr_set(e,
+				 "%s changed size while it was read; try "
+				 "again once it is written",
+				 full);
 		else
 			jerr_sys(e, errno, "read %s", full);
 		goto fail;
@@ -228,8 +240,7 @@ static int add_name(char ***names, size_t *n, const char *s, size_t len)
 
 /* Every NAME of NAME SUFFIX in DIR, in *names. -1 with errno set when
  * the directory cannot be read to its end. */
-static int read_names(DIR *dir, const char *suffix, char ***names,
-		      size_t *n)
+static int read_names(DIR *dir, const char *suffix, char ***names, size_t *n)
 {
 	size_t slen = strlen(suffix);
 	struct dirent *de;
@@ -250,9 +261,8 @@ static int read_names(DIR *dir, const char *suffix, char ***names,
 	}
 }
 
-int conf_dir_list(const struct conf_dir *d, const char *sub,
-		 const char *suffix, char ***names, size_t *n,
-		 struct jerr *e)
+int conf_dir_list(const struct conf_dir *d, const char *sub, const char *suffix,
+		  char ***names, size_t *n, struct jerr *e)
 {
 	char full[4096];
 	DIR *dir;
@@ -263,13 +273,15 @@ int conf_dir_list(const struct conf_dir *d, const char *sub,
 	if (d->fd < 0)
 		return 0;
 	snprintf(full, sizeof(full), "%s/%s", d->path, sub);
-	fd = openat(d->fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-				    O_CLOEXEC);
+	fd = openat(d->fd, sub,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
 		return 0; /* the only error that means "none" */
 	if (fd < 0 && (errno == ENOTDIR || errno == ELOOP))
-		return jerr_set(e, "%s is not a directory (symbolic links are "
-				"not followed)", full);
+		return jerr_set(e,
+				"%s is not a directory (symbolic links are "
+				"not followed)",
+				full);
 	dir = fd < 0 ? NULL : fdopendir(fd);
 	if (!dir) {
 		r = jerr_sys(e, errno, "open %s", full);

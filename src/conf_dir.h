@@ -27,16 +27,15 @@ void conf_dir_close(struct conf_dir *d);
  * mode, not a regular file, a symbolic link, a NUL byte, too large) or
  * cannot be read. */
 int conf_dir_read(const struct conf_dir *d, const char *rel, char **text,
-		 struct jerr *e);
+		  struct jerr *e);
 
 /* The names of the files NAME SUFFIX in the subdirectory SUB (no name
  * that starts with a dot), sorted, without SUFFIX, NULL-terminated: only
  * names, each file is checked when it is read. None when SUB does not
  * exist; any other error (SUB not a directory, a symbolic link, a read
  * that fails) is -1. conf_dir_list_free() frees them. */
-int conf_dir_list(const struct conf_dir *d, const char *sub,
-		 const char *suffix, char ***names, size_t *n,
-		 struct jerr *e);
+int conf_dir_list(const struct conf_dir *d, const char *sub, const char *suffix,
+		  char ***names, size_t *n, struct jerr *e);
 void conf_dir_list_free(char **names, size_t n);
 
 #endif

@@ -20,9 +20,10 @@ static int not_self(struct policy *po, struct jerr *e)
 	if (r <= 0)
 		return r;
 	if (po->profile.shell)
-		return jerr_set(e, "%s: shell = \"%s\" is jailsh itself; name "
-				"the real shell", po->profile.file,
-				po->profile.shell);
+		return jerr_set(e,
+				"%s: shell = \"%s\" is jailsh itself; name "
+				"the real shell",
+				po->profile.file, po->profile.shell);
 	sh = strdup("/bin/sh");
 	if (!sh)
 		return jerr_set(e, "out of memory");
@@ -40,7 +41,8 @@ int policy_load(struct policy *po, const char *confdir, struct jerr *e)
 		return -1;
 	r = settings_load(&d, &po->settings, e);
 	if (r >= 0)
-		r = conf_select_profile(&d, &po->settings, &po->id, &po->profile, e);
+		r = conf_select_profile(&d, &po->settings, &po->id,
+					&po->profile, e);
 	conf_dir_close(&d);
 	if (r < 0 || plan_build(&po->profile, &po->id, &po->plan, e) < 0)
 		return -1;

@@ -49,10 +49,14 @@ static __thread struct profile *building;
 static const char *kind_word(enum mount_kind kind)
 {
 	switch (kind) {
-	case MOUNT_VOLUME: return "volume";
-	case MOUNT_MAP: return "map";
-	case MOUNT_HIDE: return "hide";
-	default: return "tmpfs";
+	case MOUNT_VOLUME:
+		return "volume";
+	case MOUNT_MAP:
+		return "map";
+	case MOUNT_HIDE:
+		return "hide";
+	default:
+		return "tmpfs";
 	}
 }
 
@@ -119,8 +123,8 @@ int profile_add_mount(struct profile *p, enum mount_kind kind,
 	char why[256], at[4200];
 
 	if (push_mount(p, line, kind, source, target, why, sizeof(why)) < 0)
-		return jerr_set(e, "%s%s", profile_where(p, line, at,
-							 sizeof(at)), why);
+		return jerr_set(e, "%s%s",
+				profile_where(p, line, at, sizeof(at)), why);
 	return 0;
 }
 
@@ -139,7 +143,7 @@ static cfg_t *last_section(cfg_t *cfg, cfg_opt_t *opt, int *line)
 static int on_bind(cfg_t *cfg, cfg_opt_t *opt)
 {
 	enum mount_kind kind = !strcmp(opt->name, "volume") ? MOUNT_VOLUME :
-								MOUNT_MAP;
+							      MOUNT_MAP;
 	int line;
 	cfg_t *sec = last_section(cfg, opt, &line);
 
@@ -161,15 +165,19 @@ static int on_tmpfs(cfg_t *cfg, cfg_opt_t *opt)
 	m = &building->mounts[building->nmounts - 1];
 	if (size && (cglimit_parse_amount(size, 1, &m->size) < 0 ||
 		     m->size == UINT64_MAX || m->size == 0))
-		return conf_syntax_error_at(line, "tmpfs \"%s\": size \"%s\" is "
-					 "not a size such as 512K, 256M or 2G",
-					 cfg_title(sec), size);
+		return conf_syntax_error_at(
+			line,
+			"tmpfs \"%s\": size \"%s\" is "
+			"not a size such as 512K, 256M or 2G",
+			cfg_title(sec), size);
 	errno = 0;
 	v = strtoul(mode, &end, 8);
 	if (!mode[0] || *end || errno || v > 07777)
-		return conf_syntax_error_at(line, "tmpfs \"%s\": mode \"%s\" is "
-					 "not an octal mode such as 1777 or "
-					 "0755", cfg_title(sec), mode);
+		return conf_syntax_error_at(line,
+					    "tmpfs \"%s\": mode \"%s\" is "
+					    "not an octal mode such as 1777 or "
+					    "0755",
+					    cfg_title(sec), mode);
 	m->mode = v;
 	return 0;
 }
@@ -194,25 +202,33 @@ static int on_choice(cfg_t *cfg, cfg_opt_t *opt)
 	if (!strcmp(opt->name, "network")) {
 		if (!strcmp(v, "host") || !strcmp(v, "none"))
 			return 0;
-		return conf_syntax_error(cfg, "network = \"%s\": must be \"host\" "
-				      "or \"none\"", v);
+		return conf_syntax_error(cfg,
+					 "network = \"%s\": must be \"host\" "
+					 "or \"none\"",
+					 v);
 	}
 	if (!strcmp(opt->name, "seccomp")) {
 		if (!strcmp(v, "default") || !strcmp(v, "none"))
 			return 0;
-		return conf_syntax_error(cfg, "seccomp = \"%s\": must be "
-				      "\"default\" or \"none\"", v);
+		return conf_syntax_error(cfg,
+					 "seccomp = \"%s\": must be "
+					 "\"default\" or \"none\"",
+					 v);
 	}
 	if (!strcmp(opt->name, "runtime_dir")) {
 		if (!strcmp(v, "private") || !strcmp(v, "host"))
 			return 0;
-		return conf_syntax_error(cfg, "runtime_dir = \"%s\": must be "
-				      "\"private\" or \"host\"", v);
+		return conf_syntax_error(cfg,
+					 "runtime_dir = \"%s\": must be "
+					 "\"private\" or \"host\"",
+					 v);
 	}
 	if (!strcmp(v, "minimal") || !strcmp(v, "host"))
 		return 0;
-	return conf_syntax_error(cfg, "devices = \"%s\": must be \"minimal\" or "
-			      "\"host\"", v);
+	return conf_syntax_error(cfg,
+				 "devices = \"%s\": must be \"minimal\" or "
+				 "\"host\"",
+				 v);
 }
 
 /* A group name as the group database has them: nothing that could be
@@ -236,8 +252,10 @@ static int on_drop_group(cfg_t *cfg, cfg_opt_t *opt)
 	const char *v = n ? cfg_opt_getnstr(opt, n - 1) : NULL;
 
 	if (v && !profile_group_name_ok(v))
-		return conf_syntax_error(cfg, "drop_groups: \"%s\" is not a group "
-				      "name", v);
+		return conf_syntax_error(cfg,
+					 "drop_groups: \"%s\" is not a group "
+					 "name",
+					 v);
 	return 0;
 }
 
@@ -247,11 +265,15 @@ static int on_shell(cfg_t *cfg, cfg_opt_t *opt)
 	char why[128];
 
 	if (v[0] != '/')
-		return conf_syntax_error(cfg, "shell = \"%s\": must be an "
-				      "absolute path", v);
+		return conf_syntax_error(cfg,
+					 "shell = \"%s\": must be an "
+					 "absolute path",
+					 v);
 	if (strchr(v, '%') || expand_check(v, why, sizeof(why)) < 0)
-		return conf_syntax_error(cfg, "shell = \"%s\": not a plain "
-				      "absolute path", v);
+		return conf_syntax_error(cfg,
+					 "shell = \"%s\": not a plain "
+					 "absolute path",
+					 v);
 	return 0;
 }
 
@@ -263,9 +285,11 @@ static int on_hostname(cfg_t *cfg, cfg_opt_t *opt)
 	if (n == 0 || n > 64 || v[0] == '-' || v[0] == '.' ||
 	    strspn(v, "abcdefghijklmnopqrstuvwxyz"
 		      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != n)
-		return conf_syntax_error(cfg, "hostname = \"%s\": use 1 to 64 "
-				      "letters, digits, '-' and '.', not "
-				      "starting with '-' or '.'", v);
+		return conf_syntax_error(cfg,
+					 "hostname = \"%s\": use 1 to 64 "
+					 "letters, digits, '-' and '.', not "
+					 "starting with '-' or '.'",
+					 v);
 	return 0;
 }
 
@@ -279,11 +303,12 @@ static int on_rlimit(cfg_t *cfg, cfg_opt_t *opt)
 		if (strcmp(rlimits[i].name, opt->name))
 			continue;
 		if (cglimit_parse_amount(v, rlimits[i].is_size, &amount) < 0)
-			return conf_syntax_error(cfg, "rlimit %s = \"%s\": not %s",
-					      opt->name, v, rlimits[i].is_size ?
-					      "a number, a size such as 8G, or "
-					      "\"unlimited\"" :
-					      "a number or \"unlimited\"");
+			return conf_syntax_error(
+				cfg, "rlimit %s = \"%s\": not %s", opt->name, v,
+				rlimits[i].is_size ?
+					"a number, a size such as 8G, or "
+					"\"unlimited\"" :
+					"a number or \"unlimited\"");
 		building->limit_set[rlimits[i].resource] = true;
 		building->limit[rlimits[i].resource] =
 			amount == UINT64_MAX ? RLIM_INFINITY : amount;
@@ -306,7 +331,8 @@ static int on_cglimit(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (cglimit_parse(i, v, &building->cg[i]) < 0)
 		return conf_syntax_error(cfg, "%s = \"%s\": expected %s",
-				      opt->name, v, expect[cglimit_cg[i].kind]);
+					 opt->name, v,
+					 expect[cglimit_cg[i].kind]);
 	building->cg_set[i] = true;
 	return 0;
 }
@@ -321,11 +347,14 @@ static int on_optional(cfg_t *cfg, cfg_opt_t *opt)
 		return 0;
 	i = cglimit_find(v);
 	if (i < 0)
-		return conf_syntax_error(cfg, "optional_limits: \"%s\" is not a "
-				      "cgroup limit (memory_max, memory_high, "
-				      "pids_max, cpu_max, cpu_weight, "
-				      "io_weight, user_memory_max, "
-				      "user_pids_max, user_cpu_max)", v);
+		return conf_syntax_error(
+			cfg,
+			"optional_limits: \"%s\" is not a "
+			"cgroup limit (memory_max, memory_high, "
+			"pids_max, cpu_max, cpu_weight, "
+			"io_weight, user_memory_max, "
+			"user_pids_max, user_cpu_max)",
+			v);
 	building->cg_optional[i] = true;
 	return 0;
 }
@@ -335,9 +364,11 @@ static int on_max_time(cfg_t *cfg, cfg_opt_t *opt)
 	const char *v = cfg_opt_getnstr(opt, 0);
 
 	if (cglimit_parse_duration(v, &building->max_time) < 0)
-		return conf_syntax_error(cfg, "max_time = \"%s\": expected "
-				      "seconds, or a time such as \"90s\", "
-				      "\"30m\", \"8h\" or \"2d\"", v);
+		return conf_syntax_error(cfg,
+					 "max_time = \"%s\": expected "
+					 "seconds, or a time such as \"90s\", "
+					 "\"30m\", \"8h\" or \"2d\"",
+					 v);
 	return 0;
 }
 
@@ -361,8 +392,9 @@ static int on_env(cfg_t *cfg, cfg_opt_t *opt)
 	if (!n)
 		return 0;
 	if (!env_name_ok(v, len) || (set && !v[len]))
-		return conf_syntax_error(cfg, "env %s \"%s\": expected %s", opt->name,
-				      v, set ? "NAME=value" : "a variable name");
+		return conf_syntax_error(
+			cfg, "env %s \"%s\": expected %s", opt->name, v,
+			set ? "NAME=value" : "a variable name");
 	return 0;
 }
 
@@ -436,14 +468,21 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 		const char *opt;
 		cfg_validate_callback_t cb;
 	} checks[] = {
-		{ "shell", on_shell },       { "hostname", on_hostname },
-		{ "network", on_choice },    { "devices", on_choice },
+		{ "shell", on_shell },
+		{ "hostname", on_hostname },
+		{ "network", on_choice },
+		{ "devices", on_choice },
 		{ "seccomp", on_choice },
-		{ "volume", on_bind },       { "map", on_bind },
-		{ "tmpfs", on_tmpfs },       { "hide", on_hide },
-		{ "env|set", on_env },       { "env|unset", on_env },
-		{ "max_time", on_max_time }, { "optional_limits", on_optional },
-		{ "runtime_dir", on_choice }, { "drop_groups", on_drop_group },
+		{ "volume", on_bind },
+		{ "map", on_bind },
+		{ "tmpfs", on_tmpfs },
+		{ "hide", on_hide },
+		{ "env|set", on_env },
+		{ "env|unset", on_env },
+		{ "max_time", on_max_time },
+		{ "optional_limits", on_optional },
+		{ "runtime_dir", on_choice },
+		{ "drop_groups", on_drop_group },
 	};
 	cfg_opt_t end = CFG_END();
 	cfg_t *cfg;
@@ -496,23 +535,22 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 	p->shell = dup_or_null(cfg_getstr(cfg, "shell"));
 	p->hostname = dup_or_null(cfg_getstr(cfg, "hostname"));
 	p->net = !strcmp(cfg_getstr(cfg, "network"), "none") ? NET_NONE :
-								NET_HOST;
+							       NET_HOST;
 	p->devices = !strcmp(cfg_getstr(cfg, "devices"), "host") ? DEV_HOST :
-								  DEV_MINIMAL;
+								   DEV_MINIMAL;
 	p->ssh_agent = cfg_getbool(cfg, "ssh_agent");
 	p->seccomp_default = !strcmp(cfg_getstr(cfg, "seccomp"), "default");
 	p->user_namespaces = cfg_getbool(cfg, "user_namespaces");
 	p->io_uring = cfg_getbool(cfg, "io_uring");
-	p->runtime_private = !strcmp(cfg_getstr(cfg, "runtime_dir"),
-				     "private");
+	p->runtime_private = !strcmp(cfg_getstr(cfg, "runtime_dir"), "private");
 	if ((cfg_getstr(cfg, "shell") && !p->shell) ||
 	    (cfg_getstr(cfg, "hostname") && !p->hostname) ||
 	    copy_list(cfg_getsec(cfg, "env"), "set", &p->env_set,
 		      &p->nenv_set) < 0 ||
 	    copy_list(cfg_getsec(cfg, "env"), "unset", &p->env_unset,
 		      &p->nenv_unset) < 0 ||
-	    copy_list(cfg, "drop_groups", &p->drop_groups,
-		      &p->ndrop_groups) < 0) {
+	    copy_list(cfg, "drop_groups", &p->drop_groups, &p->ndrop_groups) <
+		    0) {
 		jerr_sys(e, ENOMEM, "%s", file);
 		goto out;
 	}

@@ -13,15 +13,15 @@
 
 /* The order is the order of precedence in the plan when targets nest. */
 enum mount_kind {
-	MOUNT_ROOT,   /* the host tree, read-only */
-	MOUNT_PROC,   /* a fresh /proc for the pid namespace */
-	MOUNT_DEV,    /* a minimal /dev, or the host's */
-	MOUNT_TMPFS,  /* an empty writable tmpfs */
-	MOUNT_HIDE,   /* an empty read-only tmpfs over a host path */
+	MOUNT_ROOT,    /* the host tree, read-only */
+	MOUNT_PROC,    /* a fresh /proc for the pid namespace */
+	MOUNT_DEV,     /* a minimal /dev, or the host's */
+	MOUNT_TMPFS,   /* an empty writable tmpfs */
+	MOUNT_HIDE,    /* an empty read-only tmpfs over a host path */
 	MOUNT_RUNTIME, /* the session's own /run/user/UID: the user's tmpfs */
-	MOUNT_MAP,    /* a read-only bind of a host path */
-	MOUNT_VOLUME, /* a writable bind of a host path */
-	MOUNT_AGENT,  /* sshd's forwarded agent socket (ssh_agent = yes) */
+	MOUNT_MAP,     /* a read-only bind of a host path */
+	MOUNT_VOLUME,  /* a writable bind of a host path */
+	MOUNT_AGENT,   /* sshd's forwarded agent socket (ssh_agent = yes) */
 };
 
 enum net_mode { NET_HOST, NET_NONE };
@@ -29,8 +29,8 @@ enum dev_mode { DEV_MINIMAL, DEV_HOST };
 
 struct profile_mount {
 	enum mount_kind kind;
-	char *source; /* as written: volume, map; the path for hide, tmpfs */
-	char *target; /* as written, or NULL for "same as source" */
+	char *source;  /* as written: volume, map; the path for hide, tmpfs */
+	char *target;  /* as written, or NULL for "same as source" */
 	uint64_t size; /* tmpfs: bytes, 0 for the kernel's default */
 	mode_t mode;   /* tmpfs: permissions of its root */
 	int line;
@@ -42,10 +42,10 @@ struct profile {
 	char *hostname;
 	enum net_mode net;
 	enum dev_mode devices;
-	bool ssh_agent; /* bring sshd's forwarded agent socket in */
+	bool ssh_agent;       /* bring sshd's forwarded agent socket in */
 	bool seccomp_default; /* seccomp = default (or none) */
 	bool user_namespaces; /* the session may create its own */
-	bool io_uring; /* seccomp = default lets io_uring through */
+	bool io_uring;        /* seccomp = default lets io_uring through */
 	bool runtime_private; /* runtime_dir = "private" (or "host") */
 	struct profile_mount *mounts;
 	size_t nmounts;
@@ -54,8 +54,8 @@ struct profile {
 	bool cg_set[CG_NLIMITS]; /* cgroup limits (cglimit.h) */
 	uint64_t cg[CG_NLIMITS];
 	bool cg_optional[CG_NLIMITS]; /* may be skipped where impossible */
-	unsigned max_time; /* seconds of wall clock; 0: none */
-	char **env_set; /* "NAME=value" */
+	unsigned max_time;            /* seconds of wall clock; 0: none */
+	char **env_set;               /* "NAME=value" */
 	size_t nenv_set;
 	char **env_unset; /* "NAME" */
 	size_t nenv_unset;

@@ -75,7 +75,7 @@ static int try_groups(const struct conf_dir *d, const struct settings *s,
 }
 
 int conf_select_profile(const struct conf_dir *d, const struct settings *s,
-		 struct identity *id, struct profile *p, struct jerr *e)
+			struct identity *id, struct profile *p, struct jerr *e)
 {
 	char rel[512];
 	int r;

@@ -15,6 +15,6 @@
  * groups/ that does not exist means "no group profiles"). The user's
  * groups are looked up only if groups/ holds a profile. */
 int conf_select_profile(const struct conf_dir *d, const struct settings *s,
-		 struct identity *id, struct profile *p, struct jerr *e);
+			struct identity *id, struct profile *p, struct jerr *e);
 
 #endif

@@ -16,10 +16,12 @@ static int on_cgroup_parent(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (v[0] != '/' || strstr(v, "/../") || strstr(v, "//") ||
 	    (strlen(v) >= 3 && !strcmp(v + strlen(v) - 3, "/..")))
-		return conf_syntax_error(cfg, "cgroup_parent = \"%s\": must be "
-				      "an absolute path such as "
-				      "/sys/fs/cgroup/system.slice/"
-				      "jailsh-sessions.service", v);
+		return conf_syntax_error(cfg,
+					 "cgroup_parent = \"%s\": must be "
+					 "an absolute path such as "
+					 "/sys/fs/cgroup/system.slice/"
+					 "jailsh-sessions.service",
+					 v);
 	return 0;
 }
 
@@ -29,8 +31,10 @@ static int on_root_group(cfg_t *cfg, cfg_opt_t *opt)
 	const char *v = n ? cfg_opt_getnstr(opt, n - 1) : NULL;
 
 	if (v && !profile_group_name_ok(v))
-		return conf_syntax_error(cfg, "root_groups: \"%s\" is not a group "
-				      "name", v);
+		return conf_syntax_error(cfg,
+					 "root_groups: \"%s\" is not a group "
+					 "name",
+					 v);
 	return 0;
 }
 
@@ -75,8 +79,8 @@ int settings_parse(const char *file, const char *text, struct settings *s,
 	parent = cfg_getstr(cfg, "cgroup_parent");
 	s->cgroup_parent = parent ? strdup(parent) : NULL;
 	s->ngroup_order = copy_list(cfg, "group_order", &s->group_order, &n);
-	s->nroot_groups = copy_list(cfg, "root_groups", &s->root_groups,
-				    &nroot);
+	s->nroot_groups =
+		copy_list(cfg, "root_groups", &s->root_groups, &nroot);
 	cfg_free(cfg);
 	if (s->ngroup_order != n || s->nroot_groups != nroot ||
 	    (parent && !s->cgroup_parent)) {
@@ -86,8 +90,7 @@ int settings_parse(const char *file, const char *text, struct settings *s,
 	return 0;
 }
 
-int settings_load(const struct conf_dir *d, struct settings *s,
-		  struct jerr *e)
+int settings_load(const struct conf_dir *d, struct settings *s, struct jerr *e)
 {
 	char *text, file[4096];
 	int r;

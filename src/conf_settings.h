@@ -23,8 +23,7 @@ struct settings {
 
 /* Reads jailsh.conf from the configuration directory; a missing file
  * means the defaults. */
-int settings_load(const struct conf_dir *d, struct settings *s,
-		  struct jerr *e);
+int settings_load(const struct conf_dir *d, struct settings *s, struct jerr *e);
 /* The same from text, for tests and "jailsh check". */
 int settings_parse(const char *file, const char *text, struct settings *s,
 		   struct jerr *e);

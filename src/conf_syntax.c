@@ -59,8 +59,7 @@ int conf_syntax_section_line(const char *name, unsigned int index)
 /* libconfuse replaces ${NAME} by getenv("NAME"), and the environment of a
  * setuid program belongs to the user: refuse the construct outright, so a
  * profile means the same whatever the environment. */
-static int refuse_env_refs(const char *file, const char *text,
-			   struct jerr *e)
+static int refuse_env_refs(const char *file, const char *text, struct jerr *e)
 {
 	const char *p = strstr(text, "${");
 	int line = 1;
@@ -69,8 +68,10 @@ static int refuse_env_refs(const char *file, const char *text,
 		return 0;
 	for (const char *q = text; q < p; q++)
 		line += *q == '\n';
-	return jerr_set(e, "%s:%d: \"${\" (environment substitution) is not "
-			"allowed in jailsh configuration", file, line);
+	return jerr_set(e,
+			"%s:%d: \"${\" (environment substitution) is not "
+			"allowed in jailsh configuration",
+			file, line);
 }
 
 static cfg_opt_t *find_opt(cfg_opt_t *opts, const char *name)
@@ -88,18 +89,23 @@ static int refuse_repeats(cfg_opt_t *opts, const char *file,
 			  const struct conf_text *t, struct jerr *e)
 {
 	if (t->unclosed_line)
-		return jerr_set(e, "%s:%d: this \"{\" or quote is never "
-				"closed", file, t->unclosed_line);
+		return jerr_set(e,
+				"%s:%d: this \"{\" or quote is never "
+				"closed",
+				file, t->unclosed_line);
 	for (size_t i = 0; i < t->nassigns; i++)
 		for (size_t j = 0; j < i; j++) {
 			const struct conf_text_item *a = &t->assigns[j];
 			const struct conf_text_item *b = &t->assigns[i];
 
-			if (a->section == b->section && !strcmp(a->name, b->name))
-				return jerr_set(e, "%s:%d: %s is given twice "
+			if (a->section == b->section &&
+			    !strcmp(a->name, b->name))
+				return jerr_set(e,
+						"%s:%d: %s is given twice "
 						"(first at line %d); give it "
 						"once (a list can grow with "
-						"+=)", file, b->line, b->name,
+						"+=)",
+						file, b->line, b->name,
 						a->line);
 		}
 	for (size_t i = 0; i < t->nsections; i++) {
@@ -110,16 +116,19 @@ static int refuse_repeats(cfg_opt_t *opts, const char *file,
 			continue;
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(t->sections[j].name, b->name))
-				return jerr_set(e, "%s:%d: section %s is given "
-						"twice (first at line %d); give "
-						"it once", file, b->line,
-						b->name, t->sections[j].line);
+				return jerr_set(
+					e,
+					"%s:%d: section %s is given "
+					"twice (first at line %d); give "
+					"it once",
+					file, b->line, b->name,
+					t->sections[j].line);
 	}
 	return 0;
 }
 
 cfg_t *conf_syntax_parse(cfg_opt_t *opts, const char *file, const char *text,
-		struct jerr *e)
+			 struct jerr *e)
 {
 	struct conf_text t;
 	cfg_t *cfg;

@@ -10,7 +10,7 @@
 /* Parses TEXT (the contents of FILE) into a cfg made by cfg_init() from
  * OPTS. Returns the cfg, or NULL with "FILE:LINE: message" in e. */
 cfg_t *conf_syntax_parse(cfg_opt_t *opts, const char *file, const char *text,
-		struct jerr *e);
+			 struct jerr *e);
 
 /* For validation callbacks: report "FILE:LINE: message" and fail. */
 int conf_syntax_error(cfg_t *cfg, const char *fmt, ...)

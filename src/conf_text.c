@@ -27,7 +27,7 @@ struct scanner {
 	int after_eq;
 	int depth;
 	int open_line; /* of the outermost "{" still open */
-	int section; /* the top-level section we are in, or -1 */
+	int section;   /* the top-level section we are in, or -1 */
 };
 
 static void blank_until(struct scanner *s, const char *end)
@@ -184,7 +184,7 @@ void conf_text_free(struct conf_text *t)
 }
 
 int conf_text_section_line(const struct conf_text *t, const char *name,
-			 unsigned int index)
+			   unsigned int index)
 {
 	for (size_t i = 0; i < t->nsections; i++)
 		if (!strcmp(t->sections[i].name, name) && index-- == 0)

@@ -31,6 +31,6 @@ void conf_text_free(struct conf_text *t);
 /* The line where the INDEX-th (from 0) section called NAME starts; 0 if
  * there is no such section. */
 int conf_text_section_line(const struct conf_text *t, const char *name,
-			 unsigned int index);
+			   unsigned int index);
 
 #endif

@@ -49,8 +49,10 @@ static size_t shown(const unsigned char *s, size_t len, char *out)
 	if (len > 1 || (s[0] >= 0x20 && s[0] != 0x7f))
 		return 0;
 	if (s[0] == '\n' || s[0] == '\r' || s[0] == '\t')
-		return (size_t)sprintf(out, "\\%c", s[0] == '\n' ? 'n' :
-						    s[0] == '\r' ? 'r' : 't');
+		return (size_t)sprintf(out, "\\%c",
+				       s[0] == '\n' ? 'n' :
+				       s[0] == '\r' ? 'r' :
+						      't');
 	return (size_t)sprintf(out, "\\x%02x", s[0]);
 }
 

@@ -27,7 +27,8 @@ static int check_components(const char *p, char *why, size_t len)
 		n = strcspn(c, "/");
 		if ((n == 1 && c[0] == '.') ||
 		    (n == 2 && c[0] == '.' && c[1] == '.'))
-			return fail(why, len, "\".\" and \"..\" are not "
+			return fail(why, len,
+				    "\".\" and \"..\" are not "
 				    "allowed in paths");
 		c += n;
 	}
@@ -39,11 +40,13 @@ int expand_check(const char *raw, char *why, size_t len)
 	if (!raw[0])
 		return fail(why, len, "empty path");
 	if (raw[0] != '/' && !(raw[0] == '~' && (!raw[1] || raw[1] == '/')))
-		return fail(why, len, "path must be absolute (or start with "
+		return fail(why, len,
+			    "path must be absolute (or start with "
 			    "~/)");
 	for (const char *c = strchr(raw, '%'); c; c = strchr(c + 2, '%'))
 		if (!c[1] || !strchr("huUg%", c[1]))
-			return fail(why, len, "unknown %-sequence in path "
+			return fail(why, len,
+				    "unknown %-sequence in path "
 				    "(known: %h %u %U %g %%)");
 	return check_components(raw, why, len);
 }
@@ -94,14 +97,22 @@ int expand_path(const char *raw, const struct identity *id, char **out,
 
 		if (*r == '%') {
 			switch (*++r) {
-			case 'h': s = id->home; break;
-			case 'u': s = id->name; break;
-			case 'g': s = id->group; break;
+			case 'h':
+				s = id->home;
+				break;
+			case 'u':
+				s = id->name;
+				break;
+			case 'g':
+				s = id->group;
+				break;
 			case 'U':
 				snprintf(num, sizeof(num), "%u", id->uid);
 				s = num;
 				break;
-			default: s = "%"; break;
+			default:
+				s = "%";
+				break;
 			}
 		}
 		if (put(buf, &n, s) < 0)

@@ -138,8 +138,10 @@ int fds_recv(int sock, void *buf, size_t len, int *fds, int n)
 	char control[CMSG_SPACE(sizeof(int) * FDS_MAX)] = { 0 };
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
 	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = control, .msg_controllen = sizeof(control),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control,
+		.msg_controllen = sizeof(control),
 	};
 	struct cmsghdr *c;
 	int got = 0;

@@ -12,27 +12,42 @@
  * that bypass path permissions (open_by_handle_at, the "shocker" escape),
  * perf events, and administration calls. */
 static const int denied_by_default[] = {
-	SCMP_SYS(add_key),        SCMP_SYS(keyctl),
-	SCMP_SYS(request_key),    SCMP_SYS(kexec_load),
-	SCMP_SYS(kexec_file_load), SCMP_SYS(init_module),
-	SCMP_SYS(finit_module),   SCMP_SYS(delete_module),
-	SCMP_SYS(bpf),            SCMP_SYS(userfaultfd),
-	SCMP_SYS(open_by_handle_at), SCMP_SYS(name_to_handle_at),
-	SCMP_SYS(perf_event_open), SCMP_SYS(fanotify_init),
-	SCMP_SYS(lookup_dcookie), SCMP_SYS(acct),
-	SCMP_SYS(swapon),         SCMP_SYS(swapoff),
-	SCMP_SYS(reboot),         SCMP_SYS(syslog),
-	SCMP_SYS(ioperm),         SCMP_SYS(iopl),
-	SCMP_SYS(quotactl),       SCMP_SYS(vhangup),
-	SCMP_SYS(settimeofday),   SCMP_SYS(clock_settime),
-	SCMP_SYS(clock_adjtime),  SCMP_SYS(adjtimex),
+	SCMP_SYS(add_key),
+	SCMP_SYS(keyctl),
+	SCMP_SYS(request_key),
+	SCMP_SYS(kexec_load),
+	SCMP_SYS(kexec_file_load),
+	SCMP_SYS(init_module),
+	SCMP_SYS(finit_module),
+	SCMP_SYS(delete_module),
+	SCMP_SYS(bpf),
+	SCMP_SYS(userfaultfd),
+	SCMP_SYS(open_by_handle_at),
+	SCMP_SYS(name_to_handle_at),
+	SCMP_SYS(perf_event_open),
+	SCMP_SYS(fanotify_init),
+	SCMP_SYS(lookup_dcookie),
+	SCMP_SYS(acct),
+	SCMP_SYS(swapon),
+	SCMP_SYS(swapoff),
+	SCMP_SYS(reboot),
+	SCMP_SYS(syslog),
+	SCMP_SYS(ioperm),
+	SCMP_SYS(iopl),
+	SCMP_SYS(quotactl),
+	SCMP_SYS(vhangup),
+	SCMP_SYS(settimeofday),
+	SCMP_SYS(clock_settime),
+	SCMP_SYS(clock_adjtime),
+	SCMP_SYS(adjtimex),
 };
 
 /* io_uring: a second way to most system calls, which this filter cannot
  * see into, and a steady source of kernel holes (Docker's default profile
  * refuses it too). Refused with the list above unless io_uring = yes. */
 static const int io_uring_calls[] = {
-	SCMP_SYS(io_uring_setup), SCMP_SYS(io_uring_enter),
+	SCMP_SYS(io_uring_setup),
+	SCMP_SYS(io_uring_enter),
 	SCMP_SYS(io_uring_register),
 };
 
@@ -51,7 +66,8 @@ static int add_arches(scmp_filter_ctx ctx)
 {
 	static const uint32_t arches[] = {
 #if defined(__x86_64__)
-		SCMP_ARCH_X86, SCMP_ARCH_X32,
+		SCMP_ARCH_X86,
+		SCMP_ARCH_X32,
 #elif defined(__aarch64__)
 		SCMP_ARCH_ARM,
 #endif

@@ -44,8 +44,7 @@ const char *groups_root_reason(const struct settings *s, const char *name)
 static int lookup(const char *name, gid_t *gid, struct jerr *e)
 {
 	struct nss_entry ent = { 0 };
-	int r = nss_get(&(struct nss_key){ .group = 1, .name = name }, &ent,
-			e);
+	int r = nss_get(&(struct nss_key){ .group = 1, .name = name }, &ent, e);
 
 	if (r > 0) {
 		*gid = ent.gr.gr_gid;
@@ -54,8 +53,7 @@ static int lookup(const char *name, gid_t *gid, struct jerr *e)
 	return r;
 }
 
-int groups_drop(struct identity *id, const struct profile *p,
-		struct jerr *e)
+int groups_drop(struct identity *id, const struct profile *p, struct jerr *e)
 {
 	free(id->dropped);
 	id->dropped = NULL;
@@ -77,7 +75,8 @@ int groups_drop(struct identity *id, const struct profile *p,
 		if (r == 0)
 			continue; /* no such group: nobody is in it */
 		if (gid == id->gid)
-			return jerr_set(e, "%s: drop_groups: %s is the primary "
+			return jerr_set(e,
+					"%s: drop_groups: %s is the primary "
 					"group of %s, which cannot be dropped",
 					p->file, name, id->name);
 		id->dropped[id->ndropped++] = gid;
@@ -120,7 +119,7 @@ int groups_none_dropped(const struct identity *id, struct jerr *e)
 	free(now);
 	if (bad || is_dropped(id, getgid()) || is_dropped(id, getegid()))
 		return jerr_set(e, "a group that drop_groups removes is still "
-				"there after the drop");
+				   "there after the drop");
 	return 0;
 }
 
@@ -146,10 +145,11 @@ int groups_check_unprivileged(const struct profile *p, struct jerr *e)
 			has |= now[j] == gid;
 		r = 0;
 		if (has)
-			r = jerr_set(e, "%s: drop_groups: you are in group %s, "
+			r = jerr_set(e,
+				     "%s: drop_groups: you are in group %s, "
 				     "and jailsh run cannot take a group away "
-				     "(only a login session can)", p->file,
-				     p->drop_groups[i]);
+				     "(only a login session can)",
+				     p->file, p->drop_groups[i]);
 	}
 	free(now);
 	return r < 0 ? -1 : 0;

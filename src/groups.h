@@ -21,8 +21,7 @@ extern const char *const groups_builtin_root[];
  * read-back after the drop. A name that does not exist drops nothing;
  * one that cannot be looked up, or that is the user's primary group,
  * refuses the session. Can be called again. */
-int groups_drop(struct identity *id, const struct profile *p,
-		struct jerr *e);
+int groups_drop(struct identity *id, const struct profile *p, struct jerr *e);
 
 /* None of ID's dropped groups is among this process's groups. */
 int groups_none_dropped(const struct identity *id, struct jerr *e);

@@ -66,8 +66,8 @@ static int await_ready(int report, struct jerr *e)
 	return 0;
 }
 
-int hold_start(struct hold *h, const struct plan *pl,
-	       const struct settings *s, struct jerr *e)
+int hold_start(struct hold *h, const struct plan *pl, const struct settings *s,
+	       struct jerr *e)
 {
 	int rep[2] = { -1, -1 }, life[2] = { -1, -1 }, r = -1;
 	struct hold_start a;
@@ -79,7 +79,8 @@ int hold_start(struct hold *h, const struct plan *pl,
 		jerr_sys(e, errno, "pipe");
 		goto out;
 	}
-	a = (struct hold_start){ .pl = pl, .report = rep[1],
+	a = (struct hold_start){ .pl = pl,
+				 .report = rep[1],
 				 .lifeline = life[0] };
 	if (warden_start(&h->warden, pl, s, start_init, &a, e) < 0)
 		goto out;

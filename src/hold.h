@@ -9,7 +9,7 @@
 
 struct hold {
 	struct warden warden; /* its init, its cgroup */
-	int lifeline; /* the last copy closed, the jail ends */
+	int lifeline;         /* the last copy closed, the jail ends */
 };
 
 /* Builds the jail for PL without disturbing the caller: the jail's
@@ -18,8 +18,8 @@ struct hold {
  * never the caller's child; init builds the jail, drops to the user and
  * then only holds it. Returns once init is ready. The user's groups must
  * be known. */
-int hold_start(struct hold *h, const struct plan *pl,
-	       const struct settings *s, struct jerr *e);
+int hold_start(struct hold *h, const struct plan *pl, const struct settings *s,
+	       struct jerr *e);
 
 /* Moves the calling process into the held jail's cgroup, if it has one,
  * and its namespaces: its children

@@ -57,13 +57,17 @@ static int list_groups(struct identity *id, struct jerr *e)
 			break;
 		}
 		if (got <= n || got > MAX_GROUPS)
-			return jerr_set(e, "group database: cannot list the "
-					"groups of %s", id->name);
+			return jerr_set(e,
+					"group database: cannot list the "
+					"groups of %s",
+					id->name);
 		n = got;
 	}
 	if (!has_gid(id, id->gid))
-		return jerr_set(e, "group database: the groups of %s leave out "
-				"its primary gid %u", id->name, id->gid);
+		return jerr_set(e,
+				"group database: the groups of %s leave out "
+				"its primary gid %u",
+				id->name, id->gid);
 	return 0;
 }
 
@@ -78,8 +82,9 @@ static int name_group(struct identity *id, int i, struct nss_entry *ent,
 	if (r <= 0 || !name_ok(ent->gr.gr_name))
 		return r < 0 ? -1 : 0;
 	id->group_names[i] = strdup(ent->gr.gr_name);
-	return id->group_names[i] ? 0 :
-		jerr_sys(e, ENOMEM, "groups of %s", id->name);
+	return id->group_names[i] ?
+		       0 :
+		       jerr_sys(e, ENOMEM, "groups of %s", id->name);
 }
 
 /* The primary group's name was looked up before (for %g): a database that
@@ -94,9 +99,11 @@ static int same_primary(const struct identity *id, struct jerr *e)
 
 		if (id->groups[i] == id->gid && id->group &&
 		    strcmp(now, id->group))
-			return jerr_set(e, "group database: gid %u is \"%s\" "
+			return jerr_set(e,
+					"group database: gid %u is \"%s\" "
 					"in one lookup and \"%s\" in the next; "
-					"try again", id->gid, id->group, now);
+					"try again",
+					id->gid, id->group, now);
 	}
 	return 0;
 }
@@ -155,7 +162,8 @@ static int membership(const struct identity *id, const struct group *gr,
 		return 1;
 	for (char **m = gr->gr_mem; m && *m; m++)
 		if (!strcmp(*m, id->name))
-			return jerr_set(e, "group database: %s is a member of "
+			return jerr_set(e,
+					"group database: %s is a member of "
 					"%s (gid %u), but the list of its "
 					"groups leaves that out; try again",
 					id->name, gr->gr_name, gr->gr_gid);
@@ -176,7 +184,8 @@ int identity_in_group(const struct identity *id, const char *group,
 	if (r > 0)
 		r = membership(id, &ent.gr, e);
 	else if (r == 0)
-		r = jerr_set(e, "group database: no group %s; a source that "
+		r = jerr_set(e,
+			     "group database: no group %s; a source that "
 			     "fails answers the same, so no profile is chosen "
 			     "(remove that profile or create the group)",
 			     group);
@@ -214,11 +223,15 @@ static int from_passwd(const struct passwd *pw, struct identity *id,
 		return jerr_set(e, "user %s: uid %u or gid %u not allowed",
 				pw->pw_name, pw->pw_uid, pw->pw_gid);
 	if (!name_ok(pw->pw_name))
-		return jerr_set(e, "user name \"%s\" is not usable as a file "
-				"name", pw->pw_name);
+		return jerr_set(e,
+				"user name \"%s\" is not usable as a file "
+				"name",
+				pw->pw_name);
 	if (pw->pw_dir[0] != '/')
-		return jerr_set(e, "user %s: home directory \"%s\" is not an "
-				"absolute path", pw->pw_name, pw->pw_dir);
+		return jerr_set(e,
+				"user %s: home directory \"%s\" is not an "
+				"absolute path",
+				pw->pw_name, pw->pw_dir);
 	id->uid = pw->pw_uid;
 	id->gid = pw->pw_gid;
 	id->name = strdup(pw->pw_name);
@@ -249,8 +262,10 @@ static int from_key(const struct nss_key *k, struct identity *id,
 	else if (r == 0 && k->name)
 		r = jerr_set(e, "no such user: %s", k->name);
 	else if (r == 0)
-		r = jerr_set(e, "uid %u has no entry in the password "
-			     "database", k->id);
+		r = jerr_set(e,
+			     "uid %u has no entry in the password "
+			     "database",
+			     k->id);
 	nss_entry_free(&ent);
 	return r;
 }
@@ -260,8 +275,7 @@ int identity_from_uid(uid_t uid, struct identity *id, struct jerr *e)
 	return from_key(&(struct nss_key){ .id = uid }, id, e);
 }
 
-int identity_from_name(const char *name, struct identity *id,
-		       struct jerr *e)
+int identity_from_name(const char *name, struct identity *id, struct jerr *e)
 {
 	return from_key(&(struct nss_key){ .name = name }, id, e);
 }

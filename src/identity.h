@@ -11,29 +11,28 @@ struct identity {
 	gid_t gid;
 	char *name;
 	char *home;
-	char *shell;         /* the login shell in the password database */
-	char *group;         /* name of the primary group */
+	char *shell; /* the login shell in the password database */
+	char *group; /* name of the primary group */
 	/* The supplementary groups from the group database. Looking them
 	 * up can be slow (NSS modules are loaded for it), so it is a step of
 	 * its own, done only where it is needed. */
 	int groups_known;
-	gid_t *groups;       /* for setgroups() */
-	char **group_names;  /* names of groups[], NULL where a gid has none
+	gid_t *groups;      /* for setgroups() */
+	char **group_names; /* names of groups[], NULL where a gid has none
 			      * (no entry, or a name no file can have) */
 	int ngroups;
 	/* the gids of the profile's drop_groups (groups_drop): taken out of
 	 * groups[], and never among the session's */
 	gid_t *dropped;
 	int ndropped;
-	int nremoved;        /* how many of them groups[] had */
+	int nremoved; /* how many of them groups[] had */
 };
 
 /* Never from the environment: the uid is getuid() in the shell wrapper and
  * PAM_USER in the module. Refuses root and the invalid uid (uid_t)-1.
  * Fills everything but the supplementary groups. */
 int identity_from_uid(uid_t uid, struct identity *id, struct jerr *e);
-int identity_from_name(const char *name, struct identity *id,
-		       struct jerr *e);
+int identity_from_name(const char *name, struct identity *id, struct jerr *e);
 /* Looks up the supplementary groups; does nothing if they are known. Any
  * error of the group database is an error (a gid that has no entry is
  * not: it has no name). */

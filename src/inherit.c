@@ -75,7 +75,8 @@ static void take_status_fd(int *argc, char **argv, struct inherited *in)
 	if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY)
 		snprintf(in->status_error, sizeof(in->status_error),
 			 "--status-fd %.32s: not a descriptor open for "
-			 "writing", argv[2]);
+			 "writing",
+			 argv[2]);
 	else
 		in->status_fd = (int)n;
 	memmove(argv + 1, argv + 3, (*argc - 2) * sizeof(char *));

@@ -132,8 +132,7 @@ static int drop_privileges(const struct plan *pl, int groups, struct jerr *e)
 		dropped = receive_gids(groups, &nd);
 	if (!list || !dropped) {
 		free(list);
-		return jerr_set(e, "the groups of %s did not arrive",
-				id.name);
+		return jerr_set(e, "the groups of %s did not arrive", id.name);
 	}
 	id.groups = list;
 	id.ngroups = n;
@@ -166,23 +165,27 @@ static unsigned long long own_cpu_usec(pid_t pid)
 	/* after the name: state, 5 numbers, flags, 4 fault counts, then
 	 * utime and stime in clock ticks */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-				"%llu %llu", &ut, &st) != 2)
+	if (!p || sscanf(p + 2,
+			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+			 "%llu %llu",
+			 &ut, &st) != 2)
 		return 0;
-	return (ut + st) * 1000000ULL / (unsigned long long)sysconf(_SC_CLK_TCK);
+	return (ut + st) * 1000000ULL /
+	       (unsigned long long)sysconf(_SC_CLK_TCK);
 }
 
 static void report_exit(int report, const struct ending *end, int timed_out)
 {
-	struct report r = { .type = REPORT_EXIT, .code = end->status,
+	struct report r = { .type = REPORT_EXIT,
+			    .code = end->status,
 			    .timed_out = timed_out,
 			    .shell_cpu_usec = end->cpu_usec };
 	struct rusage ru;
 
 	if (getrusage(RUSAGE_CHILDREN, &ru) == 0) {
-		r.cpu_usec = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
-				     1000000ULL +
-			     ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+		r.cpu_usec =
+			(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000ULL +
+			ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
 		r.maxrss_kib = ru.ru_maxrss;
 	}
 	report_write(report, &r);
@@ -298,9 +301,9 @@ static int watch(const struct plan *pl, pid_t shell, int sfd, int report,
 		} else if (shell > 0 && end.status < 0 &&
 			   si.ssi_signo != SIGTTOU) {
 			kill(shell, si.ssi_signo);
-		} else if (!shell && (si.ssi_signo == SIGTERM ||
-				      si.ssi_signo == SIGHUP ||
-				      si.ssi_signo == SIGINT)) {
+		} else if (!shell &&
+			   (si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP ||
+			    si.ssi_signo == SIGINT)) {
 			break; /* the holder is told to end the session */
 		}
 	}
@@ -308,8 +311,8 @@ static int watch(const struct plan *pl, pid_t shell, int sfd, int report,
 	return 0;
 }
 
-int init_run(const struct plan *pl, const struct shell_start *sh,
-	     int report, int lifeline, int groups, int started)
+int init_run(const struct plan *pl, const struct shell_start *sh, int report,
+	     int lifeline, int groups, int started)
 {
 	struct jerr e = { .msg = "" };
 	struct pollfd fds[1];
@@ -344,8 +347,8 @@ int init_run(const struct plan *pl, const struct shell_start *sh,
 	 * makes its own when it joins (hold_join), and init must reach
 	 * everything in the jail to end it */
 	if (jail_build(pl, &e) < 0 || drop_privileges(pl, groups, &e) < 0 ||
-	    (sh && scope_apply(&e) < 0) ||
-	    priv_new_keyring(&e) < 0 || filter_install(pl->profile, &e) < 0)
+	    (sh && scope_apply(&e) < 0) || priv_new_keyring(&e) < 0 ||
+	    filter_install(pl->profile, &e) < 0)
 		goto fail;
 	fds_close(&groups);
 	/* the process outside may have given up meanwhile: then no shell */

@@ -12,9 +12,9 @@ struct shell_start {
 	const char *path;
 	char *const *argv;
 	char *const *envp;
-	const char *cwd;   /* where to start; NULL or missing: home */
-	int foreground;    /* give the shell the terminal on stdin */
-	int search_path;   /* a PATH without '/' is looked up in envp's PATH */
+	const char *cwd; /* where to start; NULL or missing: home */
+	int foreground;  /* give the shell the terminal on stdin */
+	int search_path; /* a PATH without '/' is looked up in envp's PATH */
 	mode_t umask;
 	sigset_t mask;
 	sigset_t ignored;
@@ -32,8 +32,8 @@ struct shell_start {
  * they are needed only for the drop. STARTED, unless -1, gets one byte
  * just before the user's code starts (the warden's clock). Returns
  * init's exit status. */
-int init_run(const struct plan *pl, const struct shell_start *sh,
-	     int report, int lifeline, int groups, int started);
+int init_run(const struct plan *pl, const struct shell_start *sh, int report,
+	     int lifeline, int groups, int started);
 /* SH may be NULL: then init only holds the jail for processes that join
  * it from outside (the PAM module), reaping them, until LIFELINE hangs up
  * or init gets SIGTERM, SIGHUP or SIGINT. */

@@ -46,8 +46,8 @@ pid_t jail_clone(const struct plan *pl, int cgroup, int *pidfd)
 		a.pidfd = (uintptr_t)pidfd;
 	}
 	if (cgroup < 0) /* clone() is enough, and not filtered anywhere */
-		return (pid_t)syscall(SYS_clone, a.flags | SIGCHLD, NULL,
-				      pidfd, NULL, NULL);
+		return (pid_t)syscall(SYS_clone, a.flags | SIGCHLD, NULL, pidfd,
+				      NULL, NULL);
 	a.flags |= CLONE_INTO_CGROUP;
 	a.cgroup = cgroup;
 	return (pid_t)syscall(SYS_clone3, &a, sizeof(a));
@@ -82,8 +82,8 @@ int jail_limits(const struct profile *p, int skip, struct jerr *e)
 		 * finish up; SIGKILL one second later */
 		if (res == RLIMIT_CPU && rl.rlim_max != RLIM_INFINITY)
 			rl.rlim_max++;
-		if (p->limit_set[res] && res != skip && setrlimit(res, &rl) < 0 &&
-		    r == 0)
+		if (p->limit_set[res] && res != skip &&
+		    setrlimit(res, &rl) < 0 && r == 0)
 			r = jerr_sys(e, errno, "%s: rlimit %s", p->file,
 				     profile_rlimit_name(res));
 	}

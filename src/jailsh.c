@@ -54,7 +54,7 @@ static char **shell_argv(const char *shell, int argc, char **argv,
 			 const char *forced)
 {
 	const char *base = strrchr(shell, '/') ? strrchr(shell, '/') + 1 :
-						  shell;
+						 shell;
 	int login = argc < 1 || argv[0][0] == '-';
 	char **out = calloc(argc + 3, sizeof(char *));
 	int n = 0;
@@ -177,8 +177,8 @@ static void write_status(const struct inherited *in, const struct status *st)
 
 /* Refused before the session started: said on stderr, syslog and, if
  * asked for, the status descriptor. */
-static int refuse_session(const struct inherited *in, struct policy *po, int code,
-		  const char *fmt, ...)
+static int refuse_session(const struct inherited *in, struct policy *po,
+			  int code, const char *fmt, ...)
 {
 	struct status st;
 	char msg[1024];
@@ -228,7 +228,8 @@ static int run_session(int argc, char **argv, struct inherited *in)
 	long long started = clock_ms();
 
 	if (in->status_error[0]) {
-		code = refuse_session(in, &po, EXIT_FAILED, "%s", in->status_error);
+		code = refuse_session(in, &po, EXIT_FAILED, "%s",
+				      in->status_error);
 		goto out;
 	}
 	if (identity_from_uid(getuid(), &po.id, &e) < 0 ||
@@ -259,18 +260,18 @@ static int run_session(int argc, char **argv, struct inherited *in)
 
 	po.plan.cgroup = po.settings.cgroup_parent != NULL;
 	if (session_start(&s, &po.plan, &po.id, &sh, &po.settings, &e) < 0) {
-		code = refuse_session(in, &po, s.code, "user %s: %s", po.id.name,
-			      e.msg);
+		code = refuse_session(in, &po, s.code, "user %s: %s",
+				      po.id.name, e.msg);
 		goto out;
 	}
 	cg = &s.warden.cg;
 	if (cg->skipped[0])
-		log_info("user %s: optional limits not applied: %s",
-			 po.id.name, cg->skipped);
+		log_info("user %s: optional limits not applied: %s", po.id.name,
+			 cg->skipped);
 	scope_describe(landlock, sizeof(landlock));
 	log_info("session started: user %s (uid %u), profile %s, shell %s, "
-		 "%s, pid %d%s%s; landlock: %s", po.id.name, po.id.uid,
-		 po.profile.file, po.plan.shell,
+		 "%s, pid %d%s%s; landlock: %s",
+		 po.id.name, po.id.uid, po.profile.file, po.plan.shell,
 		 sh.argv[1] ? "command" : "interactive", (int)getpid(),
 		 cg->dir >= 0 ? ", cgroup " : "", cg->dir >= 0 ? cg->path : "",
 		 landlock);
@@ -320,7 +321,8 @@ static int dispatch(int argc, char **argv, struct inherited *in)
 		r = login_shell_outside(&e);
 		if (r < 0) {
 			log_refusal("%s: cannot tell whether jailsh is the "
-				    "login shell: %s", cmd, e.msg);
+				    "login shell: %s",
+				    cmd, e.msg);
 			return EXIT_FAILED;
 		}
 		if (r > 0)

@@ -21,7 +21,7 @@
 /* A host tree cloned before the host was made read-only: volumes and maps,
  * and the host's /dev/pts (or all of /dev). */
 struct source {
-	int tree;   /* detached mount, or -1 */
+	int tree; /* detached mount, or -1 */
 	int is_dir;
 	int *nodes; /* /dev without privilege: clones of the host's nodes */
 };
@@ -51,7 +51,8 @@ static int set_attr(int fd, const char *path, unsigned int flags,
 static int clone_tree(int fd, unsigned long long attrs, const char *what,
 		      const char *path, struct jerr *e)
 {
-	int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+	int tree = open_tree(fd, "",
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 				     AT_EMPTY_PATH | AT_RECURSIVE);
 
 	if (tree < 0)
@@ -103,8 +104,10 @@ static int prepare_bind(const struct plan *pl, const struct plan_op *op,
 	if (fstat(fd, &st) < 0 ||
 	    !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))) {
 		close(fd);
-		return jerr_set(e, "%s%s %s: not a directory or a regular "
-				"file", where(pl, op, ctx, sizeof(ctx)), what,
+		return jerr_set(e,
+				"%s%s %s: not a directory or a regular "
+				"file",
+				where(pl, op, ctx, sizeof(ctx)), what,
 				op->source);
 	}
 	src->is_dir = S_ISDIR(st.st_mode);
@@ -134,8 +137,10 @@ static int prepare_agent(const struct plan *pl, const struct plan_op *op,
 	dfd = fd < 0 ? -1 : path_open(dir, "agent socket directory", e);
 	if (fd < 0 || dfd < 0) {
 		/* the path came from the environment: say so */
-		jerr_prefix(e, "SSH_AUTH_SOCK=%s cannot be brought into the "
-			    "jail: ", op->source);
+		jerr_prefix(e,
+			    "SSH_AUTH_SOCK=%s cannot be brought into the "
+			    "jail: ",
+			    op->source);
 		priv_fs_root(e);
 		goto fail;
 	}
@@ -148,14 +153,16 @@ static int prepare_agent(const struct plan *pl, const struct plan_op *op,
 	if (!S_ISSOCK(st.st_mode) || st.st_uid != id->uid ||
 	    !S_ISDIR(dst.st_mode) || dst.st_uid != id->uid ||
 	    (dst.st_mode & 077)) {
-		jerr_set(e, "SSH_AUTH_SOCK=%s is not the agent socket sshd "
-			 "made for %s; not brought into the jail", op->source,
-			 id->name);
+		jerr_set(e,
+			 "SSH_AUTH_SOCK=%s is not the agent socket sshd "
+			 "made for %s; not brought into the jail",
+			 op->source, id->name);
 		goto fail;
 	}
 	src->is_dir = 0;
-	src->tree = clone_tree(fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-				   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+	src->tree = clone_tree(fd,
+			       MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+				       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 			       "agent socket", op->source, e);
 	close(fd);
 	close(dfd);
@@ -174,11 +181,12 @@ static int prepare_dev(const struct plan *pl, struct source *src,
 		      O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0)
-		return jerr_sys(e, errno, "open %s", host ? "/dev" : "/dev/pts");
+		return jerr_sys(e, errno, "open %s",
+				host ? "/dev" : "/dev/pts");
 	src->is_dir = 1;
-	src->tree = clone_tree(fd, MOUNT_ATTR_NOSUID | (host ? 0 :
-				   MOUNT_ATTR_NOEXEC), "devices",
-			       host ? "/dev" : "/dev/pts", e);
+	src->tree = clone_tree(
+		fd, MOUNT_ATTR_NOSUID | (host ? 0 : MOUNT_ATTR_NOEXEC),
+		"devices", host ? "/dev" : "/dev/pts", e);
 	close(fd);
 	if (src->tree < 0 || host || !pl->userns)
 		return src->tree < 0 ? -1 : 0;
@@ -193,9 +201,9 @@ static int prepare_dev(const struct plan *pl, struct source *src,
 		char path[32];
 
 		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i].name);
-		src->nodes[i] = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE |
-					  OPEN_TREE_CLOEXEC |
-					  AT_SYMLINK_NOFOLLOW);
+		src->nodes[i] = open_tree(AT_FDCWD, path,
+					  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+						  AT_SYMLINK_NOFOLLOW);
 		if (src->nodes[i] < 0)
 			return jerr_sys(e, errno, "devices: clone %s", path);
 	}
@@ -218,17 +226,20 @@ static int attach(int tree, const char *target, int want_dir,
 	where(pl, op, ctx, sizeof(ctx));
 	fd = path_open(target, "mount point", e);
 	if (fd < 0 && e->errnum == ENOENT)
-		return jerr_set(e, "%smount point %s does not exist: create it "
+		return jerr_set(e,
+				"%smount point %s does not exist: create it "
 				"on the host, or put it inside a tmpfs or hide "
-				"of the profile", ctx, target);
+				"of the profile",
+				ctx, target);
 	if (fd < 0)
 		return jerr_prefix(e, "%s", ctx);
 	if (fstat(fd, &st) < 0)
 		r = jerr_sys(e, errno, "%smount point %s", ctx, target);
 	else if (!S_ISDIR(st.st_mode) != !want_dir)
-		r = jerr_set(e, "%smount point %s is %sa directory but what "
-			     "goes there is %s", ctx, target,
-			     S_ISDIR(st.st_mode) ? "" : "not ",
+		r = jerr_set(e,
+			     "%smount point %s is %sa directory but what "
+			     "goes there is %s",
+			     ctx, target, S_ISDIR(st.st_mode) ? "" : "not ",
 			     want_dir ? "a directory" : "a file");
 	else if (move_mount(tree, "", fd, "", MOVE_BY_DESCRIPTORS) < 0)
 		r = jerr_sys(e, errno, "%smount on %s", ctx, target);
@@ -254,8 +265,9 @@ static int make_mountpoint(int dirfd, const char *rel, int is_dir,
 		if (mkdirat(dirfd, buf, 0755) < 0 && errno != EEXIST)
 			return jerr_sys(e, errno, "create mount point %s", buf);
 	} else {
-		int fd = openat(dirfd, buf, O_CREAT | O_WRONLY | O_CLOEXEC |
-					    O_NOFOLLOW, 0644);
+		int fd = openat(dirfd, buf,
+				O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
+				0644);
 
 		if (fd < 0)
 			return jerr_sys(e, errno, "create mount point %s", buf);
@@ -281,7 +293,8 @@ static int new_tmpfs(const char *target, mode_t mode, uint64_t size,
 	if (fs < 0)
 		return jerr_sys(e, errno, "tmpfs for %s", target);
 	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", mode_s, 0) < 0 ||
-	    (size && fsconfig(fs, FSCONFIG_SET_STRING, "size", size_s, 0) < 0) ||
+	    (size &&
+	     fsconfig(fs, FSCONFIG_SET_STRING, "size", size_s, 0) < 0) ||
 	    (owner &&
 	     (fsconfig(fs, FSCONFIG_SET_STRING, "uid", uid_s, 0) < 0 ||
 	      fsconfig(fs, FSCONFIG_SET_STRING, "gid", gid_s, 0) < 0)) ||
@@ -362,8 +375,9 @@ static int prepare_log(int dev, struct jerr *e)
 	fd = openat(dev, "log", O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
 	if (fd >= 0) {
 		close(fd);
-		fd = open_tree(AT_FDCWD, "/dev/log", OPEN_TREE_CLONE |
-			       OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+		fd = open_tree(AT_FDCWD, "/dev/log",
+			       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				       AT_SYMLINK_NOFOLLOW);
 	}
 	if (fd < 0) {
 		jerr_sys(e, errno, "bring /dev/log into the jail");
@@ -399,7 +413,7 @@ static int mount_mqueue(const struct plan *pl, struct jerr *e)
 	if (lstat("/dev/mqueue", &st) < 0 && errno == ENOENT)
 		return 0;
 	mnt = fresh_fs("mqueue", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-				 MOUNT_ATTR_NOEXEC);
+					 MOUNT_ATTR_NOEXEC);
 	if (mnt < 0)
 		return jerr_sys(e, errno, "mount the jail's own /dev/mqueue");
 	r = attach(mnt, "/dev/mqueue", 1, pl, NULL, e);
@@ -437,8 +451,10 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 			 struct jerr *e)
 {
 	static const char *const links[][2] = {
-		{ "fd", "/proc/self/fd" },        { "stdin", "/proc/self/fd/0" },
-		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+		{ "fd", "/proc/self/fd" },
+		{ "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" },
+		{ "stderr", "/proc/self/fd/2" },
 	};
 	mode_t old_umask;
 	int dev, log;
@@ -459,8 +475,9 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 		int fd = -1;
 
 		if (src->nodes) /* the mount point of the host's node */
-			fd = openat(dev, name, O_CREAT | O_EXCL | O_WRONLY |
-				    O_CLOEXEC, 0666);
+			fd = openat(dev, name,
+				    O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
+				    0666);
 		if ((src->nodes && fd < 0) ||
 		    (!src->nodes && mknodat(dev, name, S_IFCHR | 0666,
 					    makedev(dev_nodes[i].major,
@@ -555,8 +572,8 @@ static int mountpoint_missing(const struct plan *pl, const struct plan_op *op)
 	return 0;
 }
 
-static int apply_op(const struct plan *pl, size_t i,
-		    const struct source *srcs, struct jerr *e)
+static int apply_op(const struct plan *pl, size_t i, const struct source *srcs,
+		    struct jerr *e)
 {
 	const struct plan_op *op = &pl->ops[i];
 
@@ -625,7 +642,7 @@ static int run_entries(int run, struct run_entry **out, size_t *n,
 			grown = realloc(*out, (*n + 1) * sizeof(**out));
 		if (!grown) {
 			jerr_set(e, "/run: too many entries to bring into the "
-				 "jail");
+				    "jail");
 			goto fail;
 		}
 		*out = grown;
@@ -646,13 +663,13 @@ static int run_entries(int run, struct run_entry **out, size_t *n,
 			continue;
 		}
 		r->is_dir = S_ISDIR(st.st_mode);
-		r->tree = open_tree(run, r->name, OPEN_TREE_CLONE |
-				    OPEN_TREE_CLOEXEC | AT_RECURSIVE |
-				    AT_SYMLINK_NOFOLLOW);
+		r->tree = open_tree(run, r->name,
+				    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+					    AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
 		if (r->tree < 0 ||
 		    set_attr(r->tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
 			     MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-			     MOUNT_ATTR_NODEV) < 0) {
+				     MOUNT_ATTR_NODEV) < 0) {
 			jerr_sys(e, errno, "clone /run/%s", r->name);
 			goto fail;
 		}
@@ -693,8 +710,9 @@ static int layer_run(const struct plan *pl, struct jerr *e)
 			fd = symlinkat(ents[i].link, mnt, ents[i].name);
 		else if (ents[i].is_dir)
 			fd = mkdirat(mnt, ents[i].name, 0755);
-		else if ((fd = openat(mnt, ents[i].name, O_CREAT | O_EXCL |
-				      O_WRONLY | O_CLOEXEC, 0644)) >= 0)
+		else if ((fd = openat(mnt, ents[i].name,
+				      O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
+				      0644)) >= 0)
 			fd = close(fd);
 		if (fd < 0) {
 			jerr_sys(e, errno, "create /run/%s", ents[i].name);
@@ -754,8 +772,9 @@ static int needs_run_layer(const struct plan *pl)
  * the plan needs was cloned before. */
 static int enter_rootfs(const struct plan *pl, struct jerr *e)
 {
-	unsigned long long attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-				   (pl->rootfs_writable ? 0 : MOUNT_ATTR_RDONLY);
+	unsigned long long attrs =
+		MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+		(pl->rootfs_writable ? 0 : MOUNT_ATTR_RDONLY);
 	static const char *const needed[] = { "proc", "dev", "tmp" };
 	int fd, tree, top, r = -1;
 
@@ -782,8 +801,10 @@ static int enter_rootfs(const struct plan *pl, struct jerr *e)
 	 * private /tmp covers that place later (leave_old_root) */
 	if (fchdir(top) < 0 || syscall(SYS_pivot_root, ".", "tmp") < 0 ||
 	    chdir("/") < 0)
-		jerr_sys(e, errno, "make %s the root (it needs a directory "
-			 "/tmp)", pl->rootfs);
+		jerr_sys(e, errno,
+			 "make %s the root (it needs a directory "
+			 "/tmp)",
+			 pl->rootfs);
 	else
 		r = 0;
 	close(top);
@@ -799,7 +820,8 @@ out:
 static int mount_cgroup(const struct plan *pl, struct jerr *e)
 {
 	int mnt = fresh_fs("cgroup2", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-				      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+					      MOUNT_ATTR_NODEV |
+					      MOUNT_ATTR_NOEXEC);
 	int r;
 
 	if (mnt < 0)
@@ -813,8 +835,8 @@ static int mount_cgroup(const struct plan *pl, struct jerr *e)
  * network interfaces. */
 static int mount_sysfs(struct jerr *e)
 {
-	if (mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV |
-		  MS_NOEXEC, NULL) < 0)
+	if (mount("sysfs", "/sys", "sysfs",
+		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return jerr_sys(e, errno, "mount /sys for the jail's network");
 	return 0;
 }

@@ -7,8 +7,7 @@
 
 #include "nss.h"
 
-static int libc_call(const struct nss_key *k, struct nss_entry *ent,
-		     int *found)
+static int libc_call(const struct nss_key *k, struct nss_entry *ent, int *found)
 {
 	struct passwd *pw = NULL;
 	struct group *gr = NULL;
@@ -42,8 +41,8 @@ static void describe(const struct nss_key *k, char *buf, size_t len)
 /* What the C library says fits most entries; 16 KiB if it says less. */
 static size_t first_size(const struct nss_key *k)
 {
-	long n = sysconf(k->group ? _SC_GETGR_R_SIZE_MAX :
-				    _SC_GETPW_R_SIZE_MAX);
+	long n =
+		sysconf(k->group ? _SC_GETGR_R_SIZE_MAX : _SC_GETPW_R_SIZE_MAX);
 
 	return n > 16384 && n <= NSS_MAX_BUF ? (size_t)n : 16384;
 }
@@ -74,23 +73,24 @@ int nss_get_with(nss_call_fn *call, const struct nss_key *key,
 		if (r != ERANGE)
 			break;
 		if (size >= NSS_MAX_BUF)
-			return jerr_set(e, "%s: the entry is larger than %d "
-					"bytes, the most jailsh reads", what,
-					NSS_MAX_BUF);
+			return jerr_set(e,
+					"%s: the entry is larger than %d "
+					"bytes, the most jailsh reads",
+					what, NSS_MAX_BUF);
 		size = size * 2 > NSS_MAX_BUF ? NSS_MAX_BUF : size * 2;
 	}
 	/* only 0 without an entry means "none": any error (a file that
 	 * cannot be read, a server that does not answer, ENOMEM) is not an
 	 * answer, and never taken for one */
 	if (r)
-		return jerr_set(e, "%s: %s; no profile is chosen without an "
-				"answer (see nsswitch.conf)", what,
-				strerror(r));
+		return jerr_set(e,
+				"%s: %s; no profile is chosen without an "
+				"answer (see nsswitch.conf)",
+				what, strerror(r));
 	return found;
 }
 
-int nss_get(const struct nss_key *key, struct nss_entry *ent,
-	    struct jerr *e)
+int nss_get(const struct nss_key *key, struct nss_entry *ent, struct jerr *e)
 {
 	return nss_get_with(libc_call, key, ent, e);
 }

@@ -24,7 +24,7 @@ struct nss_entry {
 		struct passwd pw;
 		struct group gr;
 	};
-	char *buf;        /* what the strings of pw or gr point into */
+	char *buf; /* what the strings of pw or gr point into */
 	size_t size;
 };
 
@@ -36,8 +36,7 @@ typedef int nss_call_fn(const struct nss_key *key, struct nss_entry *ent,
 /* 1: found (ent is filled; nss_entry_free it), 0: no such entry, -1: the
  * database failed (any error, or an entry larger than NSS_MAX_BUF), with
  * e set. ent must be zeroed before the first call. */
-int nss_get(const struct nss_key *key, struct nss_entry *ent,
-	    struct jerr *e);
+int nss_get(const struct nss_key *key, struct nss_entry *ent, struct jerr *e);
 /* The same with CALL instead of the C library's (for the unit tests). */
 int nss_get_with(nss_call_fn *call, const struct nss_key *key,
 		 struct nss_entry *ent, struct jerr *e);

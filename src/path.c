@@ -82,18 +82,21 @@ int path_open(const char *path, const char *what, struct jerr *e)
 			    ++links > MAX_LINKS) {
 				close(fd);
 				close(dfd);
-				return jerr_set(e, "%s %s: goes through a "
-						"symbolic link owned by uid %u; "
-						"links that are not root's are "
-						"not followed", what, path,
-						st.st_uid);
+				return jerr_set(
+					e,
+					"%s %s: goes through a "
+					"symbolic link owned by uid %u; "
+					"links that are not root's are "
+					"not followed",
+					what, path, st.st_uid);
 			}
 			len = readlinkat(fd, "", link, sizeof(link) - 1);
 			close(fd);
-			if (len <= 0 || (size_t)len + strlen(comp) + 2 >=
-						sizeof(rest)) {
+			if (len <= 0 ||
+			    (size_t)len + strlen(comp) + 2 >= sizeof(rest)) {
 				close(dfd);
-				return jerr_set(e, "%s %s: cannot read a "
+				return jerr_set(e,
+						"%s %s: cannot read a "
 						"symbolic link on the way",
 						what, path);
 			}
@@ -104,8 +107,8 @@ int path_open(const char *path, const char *what, struct jerr *e)
 			comp = rest;
 			if (rest[0] == '/') {
 				close(dfd);
-				dfd = open("/", O_PATH | O_DIRECTORY |
-						O_CLOEXEC);
+				dfd = open("/",
+					   O_PATH | O_DIRECTORY | O_CLOEXEC);
 				if (dfd < 0)
 					return jerr_sys(e, errno, "open /");
 			}

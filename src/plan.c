@@ -10,15 +10,24 @@
 const char *plan_kind_name(enum mount_kind kind)
 {
 	switch (kind) {
-	case MOUNT_ROOT: return "root";
-	case MOUNT_PROC: return "proc";
-	case MOUNT_DEV: return "dev";
-	case MOUNT_TMPFS: return "tmpfs";
-	case MOUNT_HIDE: return "hide";
-	case MOUNT_RUNTIME: return "runtime";
-	case MOUNT_MAP: return "map";
-	case MOUNT_VOLUME: return "volume";
-	case MOUNT_AGENT: return "agent";
+	case MOUNT_ROOT:
+		return "root";
+	case MOUNT_PROC:
+		return "proc";
+	case MOUNT_DEV:
+		return "dev";
+	case MOUNT_TMPFS:
+		return "tmpfs";
+	case MOUNT_HIDE:
+		return "hide";
+	case MOUNT_RUNTIME:
+		return "runtime";
+	case MOUNT_MAP:
+		return "map";
+	case MOUNT_VOLUME:
+		return "volume";
+	case MOUNT_AGENT:
+		return "agent";
 	}
 	return "?";
 }
@@ -111,7 +120,8 @@ static int check_target(const struct plan *pl, const struct plan_op *op,
 	for (size_t i = 0; i < 2; i++)
 		if (!strcmp(op->target, reserved[i]) ||
 		    path_is_below(op->target, reserved[i]))
-			return jerr_set(e, "%s%s %s: %s is set up by "
+			return jerr_set(e,
+					"%s%s %s: %s is set up by "
 					"jailsh and cannot hold other mounts",
 					at, plan_kind_name(op->kind),
 					op->target, reserved[i]);
@@ -130,17 +140,20 @@ static int find_conflicts(const struct plan *pl, struct jerr *e)
 		/* sorted, so equal targets are neighbours */
 		if (op[-1].line == 0 || op->line == 0)
 			continue; /* a profile's /tmp replaces the default */
-	{
-		int later = op[-1].line > op->line ? op[-1].line : op->line;
-		int first = op[-1].line > op->line ? op->line : op[-1].line;
-		char at[4200];
+		{
+			int later = op[-1].line > op->line ? op[-1].line :
+							     op->line;
+			int first = op[-1].line > op->line ? op->line :
+							     op[-1].line;
+			char at[4200];
 
-		profile_where(pl->profile, later, at, sizeof(at));
-		return jerr_set(e, "%s%s %s: target already used at %s %d",
-				at, plan_kind_name(op->kind), op->target,
+			profile_where(pl->profile, later, at, sizeof(at));
+			return jerr_set(
+				e, "%s%s %s: target already used at %s %d", at,
+				plan_kind_name(op->kind), op->target,
 				first >= PROFILE_ARG_LINE ? "argument" : "line",
 				first % PROFILE_ARG_LINE);
-	}
+		}
 	}
 	return 0;
 }
@@ -289,7 +302,9 @@ int plan_add_agent(struct plan *pl, const char *path, struct jerr *e)
 int plan_add_login_records(struct plan *pl, struct jerr *e)
 {
 	static const char *const files[] = {
-		"/run/utmp", "/var/log/wtmp", "/var/log/btmp",
+		"/run/utmp",
+		"/var/log/wtmp",
+		"/var/log/btmp",
 		"/var/log/lastlog",
 	};
 

@@ -27,7 +27,7 @@ struct plan {
 	/* jailsh run: everything without privilege, in a user namespace
 	 * that maps the user to themself (set by the front end) */
 	bool userns;
-	const char *rootfs; /* the root instead of the host's, or NULL */
+	const char *rootfs;   /* the root instead of the host's, or NULL */
 	bool rootfs_writable; /* jailsh build */
 	/* runtime_dir = "private": the session's own /run/user/UID, which
 	 * XDG_RUNTIME_DIR names; NULL otherwise */

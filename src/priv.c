@@ -22,8 +22,10 @@ int priv_fs_user(const struct identity *id, struct jerr *e)
 	 * passing an invalid id, as bubblewrap does */
 	if ((uid_t)setfsuid((uid_t)-1) != id->uid ||
 	    (gid_t)setfsgid((gid_t)-1) != id->gid)
-		return jerr_set(e, "cannot take the file system identity of "
-				"uid %u", id->uid);
+		return jerr_set(e,
+				"cannot take the file system identity of "
+				"uid %u",
+				id->uid);
 	return 0;
 }
 
@@ -35,7 +37,7 @@ int priv_fs_root(struct jerr *e)
 	setfsgid(0);
 	if (setfsuid((uid_t)-1) != 0 || setfsgid((gid_t)-1) != 0)
 		return jerr_set(e, "cannot return to the root file system "
-				"identity");
+				   "identity");
 	return 0;
 }
 
@@ -56,8 +58,10 @@ static int drop_bounding_and_ambient(struct jerr *e)
 	for (cap_value_t c = 0; c < BOUNDING_BITS; c++)
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 &&
 		    !bounding_past_end(c))
-			return jerr_sys(e, errno, "drop capability %d from "
-					"the bounding set", c);
+			return jerr_sys(e, errno,
+					"drop capability %d from "
+					"the bounding set",
+					c);
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return jerr_sys(e, errno, "clear the ambient capabilities");
 	return 0;
@@ -83,7 +87,7 @@ int priv_seal(struct jerr *e)
 	if (!priv_bounding_is_empty() ||
 	    prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
 		return jerr_set(e, "the bounding set or no_new_privs did not "
-				"stick");
+				   "stick");
 	return 0;
 }
 
@@ -178,8 +182,10 @@ int priv_drop(const struct identity *id, struct jerr *e)
 	if (getresuid(&ru, &eu, &su) < 0 || ru != id->uid || eu != id->uid ||
 	    su != id->uid || getresgid(&rg, &eg, &sg) < 0 || rg != id->gid ||
 	    eg != id->gid || sg != id->gid)
-		return jerr_set(e, "user and group ids did not change to "
-				"%u:%u", id->uid, id->gid);
+		return jerr_set(e,
+				"user and group ids did not change to "
+				"%u:%u",
+				id->uid, id->gid);
 	if (!groups_match(id))
 		return jerr_set(e, "supplementary groups did not change");
 	if (groups_none_dropped(id, e) < 0)

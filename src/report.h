@@ -14,10 +14,10 @@ enum report_type {
 struct report {
 	int type;
 	int code;
-	int timed_out;     /* EXIT: max_time ended the session */
-	unsigned long long cpu_usec;   /* EXIT: of everything init reaped */
+	int timed_out;               /* EXIT: max_time ended the session */
+	unsigned long long cpu_usec; /* EXIT: of everything init reaped */
 	unsigned long long shell_cpu_usec; /* EXIT: the shell's own */
-	unsigned long long maxrss_kib; /* EXIT: the largest process */
+	unsigned long long maxrss_kib;     /* EXIT: the largest process */
 	char msg[JERR_MAX];
 };
 

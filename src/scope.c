@@ -43,7 +43,8 @@ int scope_abi(char *why, size_t size)
 	if (!why)
 		return 0;
 	if (errno == EOPNOTSUPP)
-		snprintf(why, size, "Landlock is not enabled (lsm= on the "
+		snprintf(why, size,
+			 "Landlock is not enabled (lsm= on the "
 			 "kernel command line)");
 	else if (errno == ENOSYS)
 		snprintf(why, size, "this kernel has no Landlock");
@@ -72,10 +73,12 @@ int scope_apply(struct jerr *e)
 		return jerr_sys(e, errno, "landlock: create a ruleset");
 	if (syscall(SYS_landlock_restrict_self, fd, 0) < 0)
 		r = errno == E2BIG ?
-			jerr_set(e, "landlock: too many jails nested in each "
-				 "other (the kernel allows 16 Landlock "
-				 "domains)") :
-			jerr_sys(e, errno, "landlock: restrict the session");
+			    jerr_set(e,
+				     "landlock: too many jails nested in each "
+				     "other (the kernel allows 16 Landlock "
+				     "domains)") :
+			    jerr_sys(e, errno,
+				     "landlock: restrict the session");
 	close(fd);
 	return r;
 }
@@ -86,11 +89,15 @@ void scope_describe(char *buf, size_t size)
 	int abi = scope_abi(why, sizeof(why));
 
 	if (abi >= SCOPE_ABI)
-		snprintf(buf, size, "abstract Unix sockets and signals scoped "
-			 "to the session (Landlock ABI %d)", abi);
+		snprintf(buf, size,
+			 "abstract Unix sockets and signals scoped "
+			 "to the session (Landlock ABI %d)",
+			 abi);
 	else if (abi > 0)
-		snprintf(buf, size, "not scoped: Landlock ABI %d here, scoping "
-			 "needs %d (Linux 6.12)", abi, SCOPE_ABI);
+		snprintf(buf, size,
+			 "not scoped: Landlock ABI %d here, scoping "
+			 "needs %d (Linux 6.12)",
+			 abi, SCOPE_ABI);
 	else
 		snprintf(buf, size, "not scoped: %s", why);
 }

@@ -82,7 +82,8 @@ static int next_report(struct session *s, int started, struct report *r,
 		{ .fd = s->report, .events = POLLIN },
 		{ .fd = s->signals, .events = POLLIN },
 		{ .fd = started && reader_can_vanish(STDOUT_FILENO) ?
-				STDOUT_FILENO : -1 },
+				STDOUT_FILENO :
+				-1 },
 	};
 	long long deadline = -1;
 
@@ -109,7 +110,8 @@ static int next_report(struct session *s, int started, struct report *r,
 				hangup = si.ssi_signo == SIGHUP;
 			} else if (si.ssi_signo != SIGCONT) {
 				s->code = 128 + si.ssi_signo;
-				return jerr_set(e, "interrupted by signal %d "
+				return jerr_set(e,
+						"interrupted by signal %d "
 						"while the jail was built",
 						si.ssi_signo);
 			}
@@ -127,7 +129,8 @@ static int next_report(struct session *s, int started, struct report *r,
 		if (n == 0 && started && time_is_up(s)) {
 			/* the warden ended it: init did not in time */
 			*r = (struct report){ .type = REPORT_EXIT,
-					      .code = SIGKILL, .timed_out = 1 };
+					      .code = SIGKILL,
+					      .timed_out = 1 };
 			return 0;
 		}
 		if (n < 1)
@@ -156,8 +159,8 @@ static int open_pipes(int rep[2], int life[2], int grp[2], int need_groups,
 
 /* The group database can be slow: it is asked here while init builds the
  * jail, and the answer (less drop_groups) goes to init for its drop. */
-static int hand_over_groups(int fd, struct identity *id,
-			    const struct plan *pl, struct jerr *e)
+static int hand_over_groups(int fd, struct identity *id, const struct plan *pl,
+			    struct jerr *e)
 {
 	int r;
 
@@ -214,9 +217,9 @@ static int clone_init(struct session *s, struct init_start *a,
 	return 0;
 }
 
-int session_start(struct session *s, const struct plan *pl,
-		  struct identity *id, const struct shell_start *sh,
-		  const struct settings *set, struct jerr *e)
+int session_start(struct session *s, const struct plan *pl, struct identity *id,
+		  const struct shell_start *sh, const struct settings *set,
+		  struct jerr *e)
 {
 	int rep[2], life[2], grp[2];
 	struct init_start a;
@@ -240,8 +243,11 @@ int session_start(struct session *s, const struct plan *pl,
 		return -1;
 	s->report = rep[0];
 	s->lifeline = life[1];
-	a = (struct init_start){ .s = s, .pl = pl, .sh = sh,
-				 .report = rep[1], .lifeline = life[0],
+	a = (struct init_start){ .s = s,
+				 .pl = pl,
+				 .sh = sh,
+				 .report = rep[1],
+				 .lifeline = life[0],
 				 .groups = { grp[0], grp[1] } };
 	/* blocked before the clone, so that none is lost in between */
 	init_forwarded_signals(&fwd);

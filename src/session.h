@@ -10,16 +10,16 @@
 #include "warden.h"
 
 struct session {
-	pid_t init;     /* pid 1 of the jail, as the host sees it */
-	int report;     /* records from the jail */
-	int lifeline;   /* closing it (or dying) ends the jail */
-	int signals;    /* signalfd of the signals passed on to init */
-	int foreground; /* the terminal was ours: take it back at the end */
-	int code;       /* exit status to use when start or wait fails */
-	unsigned max_time;    /* the profile's, in seconds; 0: none */
+	pid_t init;        /* pid 1 of the jail, as the host sees it */
+	int report;        /* records from the jail */
+	int lifeline;      /* closing it (or dying) ends the jail */
+	int signals;       /* signalfd of the signals passed on to init */
+	int foreground;    /* the terminal was ours: take it back at the end */
+	int code;          /* exit status to use when start or wait fails */
+	unsigned max_time; /* the profile's, in seconds; 0: none */
 	long long started_ms; /* when the shell started (clock_ms) */
 	struct warden warden; /* a login session's; pidfd -1 for jailsh run */
-	struct report end; /* how the shell ended; type 0 if unknown */
+	struct report end;    /* how the shell ended; type 0 if unknown */
 };
 
 /* Creates the namespaces with init as pid 1, which builds the jail and
@@ -31,9 +31,9 @@ struct session {
  * in a user namespace of the caller's) it is this process's child.
  * Returns when the shell has started, or -1 with the reason and s->code
  * set. Afterwards this process has no privilege left. */
-int session_start(struct session *s, const struct plan *pl,
-		  struct identity *id, const struct shell_start *sh,
-		  const struct settings *set, struct jerr *e);
+int session_start(struct session *s, const struct plan *pl, struct identity *id,
+		  const struct shell_start *sh, const struct settings *set,
+		  struct jerr *e);
 
 /* Passes signals on until the shell ends, then returns the status to exit
  * with: its own, or 128+N if a signal N killed it; s->end says more.

@@ -11,8 +11,8 @@
 
 /* The limit a reason refers to: the session's own if the profile sets
  * it, else the user's. */
-static void name_limit(struct status *st, const struct profile *p,
-		       int session, int user)
+static void name_limit(struct status *st, const struct profile *p, int session,
+		       int user)
 {
 	int i = p->cg_set[session] || !p->cg_set[user] ? session : user;
 
@@ -21,7 +21,7 @@ static void name_limit(struct status *st, const struct profile *p,
 	st->limit = p->cg_set[i] ? p->cg[i] : 0;
 	if (p->cg_set[i])
 		cglimit_show(i, p->cg[i], st->limit_shown,
-			    sizeof(st->limit_shown));
+			     sizeof(st->limit_shown));
 	else
 		snprintf(st->limit_shown, sizeof(st->limit_shown), "none");
 }
@@ -114,21 +114,28 @@ int status_user_line(const struct status *st, char *buf, size_t size)
 	if (!st->reason) {
 		/* forks refused, yet the session ended on its own */
 	} else if (!strcmp(st->reason, "time")) {
-		n = snprintf(buf, size, "session ended: time limit reached "
-			     "(max_time = %s)", st->limit_shown);
+		n = snprintf(buf, size,
+			     "session ended: time limit reached "
+			     "(max_time = %s)",
+			     st->limit_shown);
 	} else if (!strcmp(st->reason, "memory")) {
 		cglimit_show_size(st->peak, peak, sizeof(peak));
-		n = snprintf(buf, size, "session killed: memory limit reached "
-			     "(%s = %s, peak %s)", st->limit_name,
+		n = snprintf(buf, size,
+			     "session killed: memory limit reached "
+			     "(%s = %s, peak %s)",
+			     st->limit_name,
 			     st->limit_shown[0] ? st->limit_shown : "?", peak);
 	} else if (!strcmp(st->reason, "cpu")) {
-		n = snprintf(buf, size, "session killed: cpu time limit "
-			     "reached (rlimit cpu = %s)", st->limit_shown);
+		n = snprintf(buf, size,
+			     "session killed: cpu time limit "
+			     "reached (rlimit cpu = %s)",
+			     st->limit_shown);
 	}
 	if (st->pids_refused)
 		n += snprintf(buf + n, n < (int)size ? size - n : 0,
 			      "%ssession hit its process limit (%s) %llu "
-			      "times", n ? "; " : "", st->pids_limit,
+			      "times",
+			      n ? "; " : "", st->pids_limit,
 			      (unsigned long long)st->pids_refused);
 	return n > 0;
 }
@@ -147,9 +154,11 @@ void status_log_line(const struct status *st, char *buf, size_t size)
 		snprintf(how, sizeof(how), "exited %d%s%s%s", st->code,
 			 st->reason ? " (" : "", st->reason ? st->reason : "",
 			 st->reason ? " limit)" : "");
-	snprintf(buf, size, "session ended: profile %s, %.1f s, cpu %.2f s, "
-		 "peak memory %s, %s", st->profile, st->duration_ms / 1000.0,
-		 st->cpu_ms / 1000.0, mem, how);
+	snprintf(buf, size,
+		 "session ended: profile %s, %.1f s, cpu %.2f s, "
+		 "peak memory %s, %s",
+		 st->profile, st->duration_ms / 1000.0, st->cpu_ms / 1000.0,
+		 mem, how);
 }
 
 /* Appends to BUF, never past SIZE. */
@@ -209,7 +218,8 @@ void status_json(const struct status *st, char *buf, size_t size)
 	if (st->profile)
 		put_string(buf, size, &n, "profile", st->profile);
 	if (strcmp(st->state, "refused"))
-		put(buf, size, &n, ",\"duration_ms\":%lld,\"cpu_ms\":%llu,"
+		put(buf, size, &n,
+		    ",\"duration_ms\":%lld,\"cpu_ms\":%llu,"
 		    "\"memory_peak\":%llu,\"pids_refused\":%llu",
 		    st->duration_ms, (unsigned long long)st->cpu_ms,
 		    (unsigned long long)st->memory_peak,

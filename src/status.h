@@ -24,7 +24,7 @@ struct status {
 	uint64_t limit;       /* bytes, seconds or a count */
 	uint64_t peak;        /* the same unit; reached */
 	uint64_t pids_refused;
-	char pids_limit[80];  /* "pids_max = 32", for the line about it */
+	char pids_limit[80]; /* "pids_max = 32", for the line about it */
 	long long duration_ms;
 	uint64_t cpu_ms;
 	uint64_t memory_peak; /* bytes */

@@ -56,8 +56,8 @@ static void caller_save(struct caller_state *c)
  * preference as the OOM killer's victim. */
 static void caller_reset(void)
 {
-	struct rlimit files = { 1024, 1024 }, none = { RLIM_INFINITY,
-						       RLIM_INFINITY };
+	struct rlimit files = { 1024, 1024 },
+		      none = { RLIM_INFINITY, RLIM_INFINITY };
 	struct sched_param normal = { 0 };
 
 	for (int r = 0; r < RLIM_NLIMITS; r++)
@@ -83,8 +83,8 @@ static void caller_restore(const struct caller_state *c)
 /* The clone's side: init, which must not keep the warden's descriptors
  * (the socket, the cgroup, the clock's pipe). */
 static void run_init(struct warden *w, int sock, int clock_fd,
-		     const struct caller_state *c, warden_init_fn fn,
-		     void *arg, int started)
+		     const struct caller_state *c, warden_init_fn fn, void *arg,
+		     int started)
 {
 	close(sock);
 	close(clock_fd);
@@ -196,8 +196,8 @@ static void warden_main(const struct plan *pl, const struct settings *s,
 	 * the user set (this process cannot raise it without
 	 * CAP_SYS_RESOURCE) */
 	{
-		int keep[6] = { sock, clock[0], w.pidfd, w.cg.dir, w.cg.user,
-				w.cg.parent };
+		int keep[6] = { sock,     clock[0],  w.pidfd,
+				w.cg.dir, w.cg.user, w.cg.parent };
 
 		fds_close_except(keep, w.cg.dir >= 0 ? 6 : 3);
 	}

@@ -18,8 +18,8 @@
 #include "conf_settings.h"
 
 struct warden {
-	pid_t init;    /* the jail's init, as the host sees it */
-	int pidfd;     /* the same, pinned */
+	pid_t init;               /* the jail's init, as the host sees it */
+	int pidfd;                /* the same, pinned */
 	struct cgroup_session cg; /* cg.dir: the session's cgroup, or -1 */
 };
 

@@ -19,8 +19,12 @@ static char shell[] = "/usr/sbin/jailsh";
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct identity id = {
-		.uid = 1000, .gid = 100, .name = name, .home = home,
-		.shell = shell, .group = group,
+		.uid = 1000,
+		.gid = 100,
+		.name = name,
+		.home = home,
+		.shell = shell,
+		.group = group,
 	};
 	struct settings s;
 	struct profile p;

@@ -91,7 +91,7 @@ tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 
 static inline int __attribute__((format(printf, 5, 6)))
 tap_is_int(long long got, long long want, const char *file, int line,
-	       const char *fmt, ...)
+	   const char *fmt, ...)
 {
 	int pass = got == want;
 	va_list ap;
@@ -105,8 +105,8 @@ tap_is_int(long long got, long long want, const char *file, int line,
 }
 
 static inline int __attribute__((format(printf, 5, 6)))
-tap_is_str(const char *got, const char *want, const char *file,
-	       int line, const char *fmt, ...)
+tap_is_str(const char *got, const char *want, const char *file, int line,
+	   const char *fmt, ...)
 {
 	int pass = got && want ? !strcmp(got, want) : got == want;
 	va_list ap;
@@ -123,7 +123,7 @@ tap_is_str(const char *got, const char *want, const char *file,
 
 static inline int __attribute__((format(printf, 5, 6)))
 tap_like(const char *got, const char *part, const char *file, int line,
-	     const char *fmt, ...)
+	 const char *fmt, ...)
 {
 	int pass = got && part && strstr(got, part);
 	va_list ap;
@@ -161,8 +161,8 @@ static inline int done_testing(void)
 		printf("1..%d\n", tap_run);
 		fflush(stdout);
 	} else if (tap_run != tap_planned) {
-		diag("Looks like you planned %d tests but ran %d.",
-		     tap_planned, tap_run);
+		diag("Looks like you planned %d tests but ran %d.", tap_planned,
+		     tap_run);
 		return 255;
 	}
 	if (tap_failed)

@@ -72,8 +72,8 @@ static void check_well_formed(char **env, const char *what)
 }
 
 /* The plan env_build() gets: the profile TEXT for ID. */
-static int setup(const char *text, const struct identity *id,
-		 struct profile *p, struct plan *pl)
+static int setup(const char *text, const struct identity *id, struct profile *p,
+		 struct plan *pl)
 {
 	struct jerr e = { .msg = "" };
 
@@ -118,8 +118,8 @@ static void test_forced(void)
 	is_str(env_get(env, "SHELL"), "/bin/zsh", "SHELL is the plan's");
 	is_str(env_get(env, "SHELL"), pl.shell, "  that is, pl.shell");
 	is_int(defines(env, "HOME") + defines(env, "USER") +
-	       defines(env, "LOGNAME") + defines(env, "SHELL"), 4,
-	       "each forced variable once");
+		       defines(env, "LOGNAME") + defines(env, "SHELL"),
+	       4, "each forced variable once");
 	ok(!env_get(env, "NOEQUALS"), "an entry without '=' is dropped");
 	is_int(count(env), 9, "8 variables and XDG_RUNTIME_DIR");
 	check_well_formed(env, "forced");
@@ -163,7 +163,8 @@ static void test_path(void)
 	ok(!setup("devices = \"minimal\"\n", &id, &p, &pl), "plan");
 	env = env_build(&pl, NULL);
 	ok(env, "env_build without a caller environment");
-	is_int(count(env), 6, "HOME, USER, LOGNAME, SHELL, PATH, "
+	is_int(count(env), 6,
+	       "HOME, USER, LOGNAME, SHELL, PATH, "
 	       "XDG_RUNTIME_DIR");
 	is_str(env_get(env, "HOME"), "/home/alice", "  HOME");
 	is_str(env_get(env, "USER"), "alice", "  USER");
@@ -182,7 +183,9 @@ static void test_profile_env(void)
 	char **caller, **env;
 
 	ok(!setup("env { unset = { \"http_proxy\", \"FOO\", \"PATH\", "
-		  "\"HOME\", \"NOTSET\" } }\n", &id, &p, &pl), "plan, unset");
+		  "\"HOME\", \"NOTSET\" } }\n",
+		  &id, &p, &pl),
+	   "plan, unset");
 	caller = ENV("http_proxy=http://proxy:3128", "FOO=1", "FOOBAR=2",
 		     "FOO_X=3", "XFOO=4", "PATH=/mine", "HOME=/root");
 	env = env_build(&pl, caller);
@@ -200,7 +203,8 @@ static void test_profile_env(void)
 
 	ok(!setup("env { set = { \"EDITOR=vi\", \"PATH=/opt/bin:/usr/bin\", "
 		  "\"TERM=dumb\", \"OPTS=a=b\", \"X=1\", \"NEW=\" }\n"
-		  "      unset = { \"X\", \"TERM\" } }\n", &id, &p, &pl),
+		  "      unset = { \"X\", \"TERM\" } }\n",
+		  &id, &p, &pl),
 	   "plan, set");
 	caller = ENV("EDITOR=emacs", "TERM=xterm", "PATH=/mine", "X=0",
 		     "KEEP=yes");
@@ -289,7 +293,8 @@ static void test_runtime(void)
 	ok(!env_get(env, "HOME"), "  HOME not added");
 	env_free(env);
 	env = env_runtime(&pl, NULL);
-	is_int(count(env), 1, "env_runtime without a caller environment: "
+	is_int(count(env), 1,
+	       "env_runtime without a caller environment: "
 	       "XDG_RUNTIME_DIR alone");
 	teardown(&p, &pl, caller, env);
 
@@ -315,8 +320,9 @@ static void test_runtime(void)
 	teardown(&p, &pl, caller, env);
 
 	ok(!setup("env { set = { \"XDG_RUNTIME_DIR=/x\", "
-		  "\"DBUS_SESSION_BUS_ADDRESS=unix:path=/x/bus\" } }\n", &id, &p,
-		  &pl), "plan, set");
+		  "\"DBUS_SESSION_BUS_ADDRESS=unix:path=/x/bus\" } }\n",
+		  &id, &p, &pl),
+	   "plan, set");
 	env = env_build(&pl, NULL);
 	is_str(env_get(env, "XDG_RUNTIME_DIR"), "/x",
 	       "the profile's env set wins over the runtime directory");

@@ -33,7 +33,8 @@ int main(void)
 
 	kept("", "the empty string");
 	kept("/home/alice/data: No such file or directory", "plain ASCII");
-	kept("a\\nb \\x7f \\u0085", "backslashes (escaping twice changes nothing)");
+	kept("a\\nb \\x7f \\u0085",
+	     "backslashes (escaping twice changes nothing)");
 	kept("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80",
 	     "UTF-8 of two, three and four bytes");
 	kept("\xc2\xa0\xc2\xbf\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80"
@@ -45,7 +46,8 @@ int main(void)
 	is_str(esc("\x01\x1b[31mred\x1b[0m\x1f"),
 	       "\\x01\\x1b[31mred\\x1b[0m\\x1f", "other control characters");
 	is_str(esc("del\x7f"), "del\\x7f", "DEL");
-	is_str(esc("\xc2\x80\xc2\x85\xc2\x9b" "2J\xc2\x9f"),
+	is_str(esc("\xc2\x80\xc2\x85\xc2\x9b"
+		   "2J\xc2\x9f"),
 	       "\\u0080\\u0085\\u009b2J\\u009f", "the C1 controls");
 	is_str(esc("\xff\xfe"), "\\xff\\xfe", "bytes that are never UTF-8");
 	is_str(esc("\xc3"), "\\xc3", "a sequence cut short at the end");
@@ -58,19 +60,20 @@ int main(void)
 	is_str(esc("\xed\xa0\x80\xed\xbf\xbf"),
 	       "\\xed\\xa0\\x80\\xed\\xbf\\xbf", "surrogates");
 	is_str(esc("\xf4\x90\x80\x80\xf5\x80\x80\x80"),
-	       "\\xf4\\x90\\x80\\x80\\xf5\\x80\\x80\\x80",
-	       "beyond U+10FFFF");
+	       "\\xf4\\x90\\x80\\x80\\xf5\\x80\\x80\\x80", "beyond U+10FFFF");
 	is_str(esc("\xe9t\xc3\xa9"), "\\xe9t\xc3\xa9",
 	       "Latin-1 next to UTF-8: only the bad byte is escaped");
 	is_str(esc("--status-fd 9\nMar  3 00:00:00 host sshd[1]: Accepted"),
 	       "--status-fd 9\\nMar  3 00:00:00 host sshd[1]: Accepted",
 	       "the forged log line of issue 16 stays on one line");
 	is_str(esc(esc("a\n\x7f\xff\xc2\x85\xc3\xa9")),
-	       "a\\n\\x7f\\xff\\u0085\xc3\xa9", "escaping twice changes nothing");
+	       "a\\n\\x7f\\xff\\u0085\xc3\xa9",
+	       "escaping twice changes nothing");
 
 	/* cut short between characters, never inside an escape */
 	n = escape_text(small, 5, "ab\ncd");
-	is_str(small, "ab\\n", "size 5: \"ab\\\\n\", the next character "
+	is_str(small, "ab\\n",
+	       "size 5: \"ab\\\\n\", the next character "
 	       "does not fit");
 	is_int(n, 4, "  ... and the length is returned");
 	escape_text(small, 4, "ab\ncd");
@@ -97,7 +100,8 @@ int main(void)
 	       "jerr_sys: one line, no terminal sequence");
 	is_int(e.errnum, ENOENT, "jerr_sys: keeps the errno");
 	jerr_prefix(&e, "%s:%d: ", "/etc/jailsh/a\tb.conf", 3);
-	is_str(e.msg, "/etc/jailsh/a\\tb.conf:3: volume /x\\x1b]0;owned\\x07: "
+	is_str(e.msg,
+	       "/etc/jailsh/a\\tb.conf:3: volume /x\\x1b]0;owned\\x07: "
 	       "No such file or directory",
 	       "jerr_prefix: the context in front, escaped, the message kept");
 	is_int(e.errnum, ENOENT, "jerr_prefix: keeps the errno");
@@ -116,7 +120,9 @@ int main(void)
 	status_refused(&st, 125, "caf\xc3\xa9 \xe6\x97\xa5");
 	st.user = NULL;
 	status_json(&st, json, sizeof(json));
-	is_str(json, "{\"status\":\"refused\",\"code\":125,\"error\":\"caf"
-	       "\xc3\xa9 \xe6\x97\xa5\"}", "status_json: UTF-8 kept");
+	is_str(json,
+	       "{\"status\":\"refused\",\"code\":125,\"error\":\"caf"
+	       "\xc3\xa9 \xe6\x97\xa5\"}",
+	       "status_json: UTF-8 kept");
 	return done_testing();
 }

@@ -187,10 +187,14 @@ static int sign(int v)
 
 static void compares(const char *a, const char *b, int want)
 {
-	is_int(sign(path_compare(a, b)), want, "path_compare(%s, %s) %s", a,
-	       b, want < 0 ? "< 0" : want > 0 ? "> 0" : "= 0");
-	is_int(sign(path_compare(b, a)), -want, "path_compare(%s, %s) %s", b,
-	       a, want > 0 ? "< 0" : want < 0 ? "> 0" : "= 0");
+	is_int(sign(path_compare(a, b)), want, "path_compare(%s, %s) %s", a, b,
+	       want < 0 ? "< 0" :
+	       want > 0 ? "> 0" :
+			  "= 0");
+	is_int(sign(path_compare(b, a)), -want, "path_compare(%s, %s) %s", b, a,
+	       want > 0 ? "< 0" :
+	       want < 0 ? "> 0" :
+			  "= 0");
 }
 
 static int by_path(const void *a, const void *b)
@@ -201,10 +205,17 @@ static int by_path(const void *a, const void *b)
 static void test_paths(void)
 {
 	static const char *const paths[] = {
-		"/home-x", "/home/alice/sub", "/", "/a b", "/home/alice",
-		"/a", "/a/b", "/a.b", "/home", "/a-b/c", "/a/b c", "/a/b/c",
-		"/tmp", "/home/alice-2", "/tmp/x", "/a0", "/A", "/a/B",
-		"/home/alic", "/home/alice/sub/deeper", "/z", "/a/\xc3\xa9",
+		"/home-x",     "/home/alice/sub",
+		"/",           "/a b",
+		"/home/alice", "/a",
+		"/a/b",        "/a.b",
+		"/home",       "/a-b/c",
+		"/a/b c",      "/a/b/c",
+		"/tmp",        "/home/alice-2",
+		"/tmp/x",      "/a0",
+		"/A",          "/a/B",
+		"/home/alic",  "/home/alice/sub/deeper",
+		"/z",          "/a/\xc3\xa9",
 	};
 	enum { N = sizeof(paths) / sizeof(paths[0]) };
 	const char *sorted[N];

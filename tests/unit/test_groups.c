@@ -27,7 +27,8 @@ static void test_root_reason(void)
 	ok(!groups_root_reason(NULL, "users"), "users does not");
 	ok(!groups_root_reason(NULL, "Docker"), "names are exact (Docker)");
 	ok(!groups_root_reason(NULL, "docker2"), "names are exact (docker2)");
-	ok(!groups_root_reason(&s, "podman"), "podman: not without root_groups");
+	ok(!groups_root_reason(&s, "podman"),
+	   "podman: not without root_groups");
 	s.root_groups = extra;
 	s.nroot_groups = 2;
 	like(groups_root_reason(&s, "podman"), "root_groups",
@@ -41,8 +42,8 @@ static void test_root_reason(void)
 
 /* alice with the groups LIST (N of them) and profile TEXT; groups_drop's
  * return. */
-static int drop(const char *text, const gid_t *list, int n,
-		struct identity *id, struct profile *p, struct jerr *e)
+static int drop(const char *text, const gid_t *list, int n, struct identity *id,
+		struct profile *p, struct jerr *e)
 {
 	*id = fixture_alice(shell);
 	id->groups = calloc(n + 1, sizeof(gid_t));
@@ -86,7 +87,8 @@ static void test_drop(void)
 		/* not Debian's base-passwd: a TAP skip for each */
 		for (int i = 0; i < 13; i++)
 			printf("ok %d # SKIP no Debian root, users (100) and "
-			       "nogroup groups here\n", ++tap_run);
+			       "nogroup groups here\n",
+			       ++tap_run);
 		return;
 	}
 	r = drop("network = \"host\"\n", three, 3, &id, &p, &e);
@@ -94,8 +96,8 @@ static void test_drop(void)
 	is_int(id.ngroups, 3, "  all three groups stay");
 	undo(&id, &p);
 
-	r = drop("drop_groups = { \"root\", \"jt-no-such-group\" }\n", three,
-		 3, &id, &p, &e);
+	r = drop("drop_groups = { \"root\", \"jt-no-such-group\" }\n", three, 3,
+		 &id, &p, &e);
 	if (!is_int(r, 0, "drop root and a group that does not exist"))
 		diag("error: %s", e.msg);
 	is_int(id.ngroups, 2, "  two groups left");

@@ -18,14 +18,13 @@
 
 /* --- nss_get_with and a fake database ------------------------------------ */
 
-static size_t fake_need;  /* the buffer the entry needs */
-static int fake_error;    /* returned instead, if set */
+static size_t fake_need; /* the buffer the entry needs */
+static int fake_error;   /* returned instead, if set */
 static int fake_found;
 static int fake_calls;
 static size_t fake_sizes[32];
 
-static int fake_call(const struct nss_key *k, struct nss_entry *ent,
-		     int *found)
+static int fake_call(const struct nss_key *k, struct nss_entry *ent, int *found)
 {
 	(void)k;
 	fake_sizes[fake_calls++ % 32] = ent->size;
@@ -112,13 +111,16 @@ static void test_libc(void)
 		   "uid 0: found"))
 		is_str(ent.pw.pw_name, "root", "  ... root");
 	if (is_int(nss_get(&(struct nss_key){ .group = 1, .name = "root" },
-			   &ent, &e), 1, "group root: found"))
+			   &ent, &e),
+		   1, "group root: found"))
 		is_int(ent.gr.gr_gid, 0, "  ... gid 0");
 	is_int(nss_get(&(struct nss_key){ .name = "jt-no-such-user-x" }, &ent,
-		       &e), 0, "a user that does not exist: 0");
+		       &e),
+	       0, "a user that does not exist: 0");
 	is_int(nss_get(&(struct nss_key){ .group = 1,
 					  .name = "jt-no-such-group-x" },
-		       &ent, &e), 0, "a group that does not exist: 0");
+		       &ent, &e),
+	       0, "a group that does not exist: 0");
 	nss_entry_free(&ent);
 }
 
@@ -129,8 +131,12 @@ static char id_name[64] = "jt-nobody-x";
 static struct identity fake_id(gid_t *groups, char **names, int n)
 {
 	struct identity id = {
-		.uid = 4000, .gid = groups[0], .name = id_name,
-		.groups_known = 1, .groups = groups, .group_names = names,
+		.uid = 4000,
+		.gid = groups[0],
+		.name = id_name,
+		.groups_known = 1,
+		.groups = groups,
+		.group_names = names,
 		.ngroups = n,
 	};
 
@@ -272,8 +278,10 @@ static void test_list(void)
 	if (symlinkat("/etc", d.fd, "groups") == 0) {
 		is_int(conf_dir_list(&d, "groups", ".conf", &names, &n, &e), -1,
 		       "groups a symbolic link: an error");
-		like(e.msg, "/groups is not a directory (symbolic links are "
-		     "not followed)", "  ... saying so");
+		like(e.msg,
+		     "/groups is not a directory (symbolic links are "
+		     "not followed)",
+		     "  ... saying so");
 		unlinkat(d.fd, "groups", 0);
 	}
 	mkdirat(d.fd, "groups", 0);

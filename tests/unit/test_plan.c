@@ -20,8 +20,8 @@ static struct identity alice(void)
 
 /* Parses TEXT as "t.conf" and builds the plan for ID: what plan_build()
  * returns, or -2 when the profile itself is refused. */
-static int build(const char *text, const struct identity *id,
-		 struct profile *p, struct plan *pl, struct jerr *e)
+static int build(const char *text, const struct identity *id, struct profile *p,
+		 struct plan *pl, struct jerr *e)
 {
 	memset(pl, 0, sizeof(*pl));
 	memset(e, 0, sizeof(*e));
@@ -88,8 +88,7 @@ static void check_sorted(const struct plan *pl, const char *what)
 	size_t bad = 0;
 
 	for (size_t i = 1; i < pl->nops && !bad; i++)
-		if (path_compare(pl->ops[i - 1].target,
-				 pl->ops[i].target) >= 0)
+		if (path_compare(pl->ops[i - 1].target, pl->ops[i].target) >= 0)
 			bad = i;
 	if (!ok(!bad, "%s: ops sorted by target", what))
 		diag("%s before %s", pl->ops[bad - 1].target,
@@ -128,7 +127,8 @@ static void test_builtin_ops(void)
 		is_str(pl.ops[0].target, "/", "ops[0] is /");
 		is_str(pl.ops[1].target, "/dev", "ops[1] is /dev");
 		is_str(pl.ops[2].target, "/proc", "ops[2] is /proc");
-		is_str(pl.ops[3].target, "/run/screen", "ops[3] is /run/screen");
+		is_str(pl.ops[3].target, "/run/screen",
+		       "ops[3] is /run/screen");
 		is_str(pl.ops[4].target, "/run/user", "ops[4] is /run/user");
 		is_str(pl.ops[5].target, "/run/user/1000",
 		       "ops[5] is /run/user/1000");
@@ -182,7 +182,8 @@ static void test_runtime_dir(void)
 	/* a profile's own mount on a built-in target replaces it */
 	r = build("volume \"/run/screen\" {}\n"
 		  "tmpfs \"/run/user/%U\" { mode = \"0750\" }\n"
-		  "map \"/run/user\" {}\n", &id, &p, &pl, &e);
+		  "map \"/run/user\" {}\n",
+		  &id, &p, &pl, &e);
 	if (!is_int(r, 0, "profile mounts on the built-in targets: plan"))
 		diag("error: %s", e.msg);
 	is_int(pl.nops, 7, "  as many ops as without");
@@ -196,8 +197,8 @@ static void test_runtime_dir(void)
 
 	/* inside a profile's tmpfs on /run, the mount points are made */
 	r = build("tmpfs \"/run\" { mode = \"0755\" }\n"
-		  "map \"/srv\" { target = \"/run/user/%U/srv\" }\n", &id, &p,
-		  &pl, &e);
+		  "map \"/srv\" { target = \"/run/user/%U/srv\" }\n",
+		  &id, &p, &pl, &e);
 	if (!is_int(r, 0, "tmpfs /run: plan"))
 		diag("error: %s", e.msg);
 	is_str(parent_of(&pl, "/run/user"), "/run", "  /run/user in /run");
@@ -249,21 +250,34 @@ static void test_builtin_profile(void)
 static void test_order(void)
 {
 	static const char text[] =
-		"volume \"~\" {}\n"				/* 1 */
-		"volume \"/srv/x\" { target = \"/home-x\" }\n"	/* 2 */
-		"hide = { \"/home\" }\n"				/* 3 */
+		"volume \"~\" {}\n"                                /* 1 */
+		"volume \"/srv/x\" { target = \"/home-x\" }\n"     /* 2 */
+		"hide = { \"/home\" }\n"                           /* 3 */
 		"map \"/opt/tools\" { target = \"/tmp/tools\" }\n" /* 4 */
-		"tmpfs \"/var/tmp\" {}\n"			/* 5 */
+		"tmpfs \"/var/tmp\" {}\n"                          /* 5 */
 		"volume \"/data/%u\" { target = \"/var/tmp/work\" }\n"
-		"map \"/usr/share\" {}\n"			/* 7 */
+		"map \"/usr/share\" {}\n"                           /* 7 */
 		"volume \"/srv/y\" { target = \"/usr/share/y\" }\n" /* 8 */
-		"volume \"/srv/z\" {}\n"				/* 9 */
-		"volume \"/srv/sub\" { target = \"~/sub\" }\n";	/* 10 */
+		"volume \"/srv/z\" {}\n"                            /* 9 */
+		"volume \"/srv/sub\" { target = \"~/sub\" }\n";     /* 10 */
 	static const char *const order[] = {
-		"/", "/dev", "/home", "/home/alice", "/home/alice/sub",
-		"/home-x", "/proc", "/run/screen", "/run/user",
-		"/run/user/1000", "/srv/z", "/tmp", "/tmp/tools",
-		"/usr/share", "/usr/share/y", "/var/tmp", "/var/tmp/work",
+		"/",
+		"/dev",
+		"/home",
+		"/home/alice",
+		"/home/alice/sub",
+		"/home-x",
+		"/proc",
+		"/run/screen",
+		"/run/user",
+		"/run/user/1000",
+		"/srv/z",
+		"/tmp",
+		"/tmp/tools",
+		"/usr/share",
+		"/usr/share/y",
+		"/var/tmp",
+		"/var/tmp/work",
 	};
 	const size_t n = sizeof(order) / sizeof(order[0]);
 	struct identity id = alice();
@@ -346,8 +360,7 @@ static void test_expansion(void)
 		diag("error: %s", e.msg);
 	is_int(pl.nops, 15, "expansion profile: 15 ops");
 	check_expanded(&pl, "/home/alice/work", "/home/alice/work", "~/work");
-	check_expanded(&pl, "/build", "/srv/alice",
-		       "volume /srv/%u at /build");
+	check_expanded(&pl, "/build", "/srv/alice", "volume /srv/%u at /build");
 	check_expanded(&pl, "/by-uid/1000", "/by-uid/1000", "%U");
 	check_expanded(&pl, "/g/staff-alice", "/groups/staff", "%g and %u");
 	check_expanded(&pl, "/scratch/100%", NULL, "%% in a tmpfs");
@@ -399,7 +412,8 @@ static void test_tmp(void)
 	int r;
 
 	r = build("tmpfs \"/tmp\" { size = \"64M\" mode = \"0700\" }\n"
-		  "map \"/opt\" { target = \"/tmp/opt\" }\n", &id, &p, &pl, &e);
+		  "map \"/opt\" { target = \"/tmp/opt\" }\n",
+		  &id, &p, &pl, &e);
 	if (!is_int(r, 0, "profile tmpfs on /tmp: plan"))
 		diag("error: %s", e.msg);
 	is_int(count_ops(&pl, "/tmp"), 1, "only one /tmp op");
@@ -423,7 +437,8 @@ static void test_tmp(void)
 	done(&p, &pl);
 
 	r = build("volume \"/scratch/%u\" { target = \"/tmp\" }\n"
-		  "map \"/opt\" { target = \"/tmp/opt\" }\n", &id, &p, &pl, &e);
+		  "map \"/opt\" { target = \"/tmp/opt\" }\n",
+		  &id, &p, &pl, &e);
 	if (!is_int(r, 0, "profile volume on /tmp: plan"))
 		diag("error: %s", e.msg);
 	is_int(count_ops(&pl, "/tmp"), 1, "  only one /tmp op");
@@ -489,8 +504,8 @@ static void test_rejections(void)
 		"map \"/srv/home\" { target = \"/home/alice/\" }\n",
 		&id, "t.conf:4: ", "/home/alice", "line 1");
 	refuses("duplicate target, hide then volume",
-		"hide = { \"/srv\" }\nvolume \"/srv\" {}\n", &id, "t.conf:2: ",
-		"/srv", "line 1");
+		"hide = { \"/srv\" }\nvolume \"/srv\" {}\n", &id,
+		"t.conf:2: ", "/srv", "line 1");
 	refuses("duplicate target, volume then hide",
 		"\nvolume \"/srv\" {}\n\n\nhide = { \"/srv\" }\n", &id,
 		"t.conf:5: ", "line 2");
@@ -503,10 +518,10 @@ static void test_rejections(void)
 
 	refuses("target /", "volume \"/srv\" { target = \"/\" }\n", &id,
 		"t.conf:1: ", "cannot mount over /");
-	refuses("hide /", "\nhide = { \"/\" }\n", &id, "t.conf:2: ",
-		"cannot mount over /");
-	refuses("tmpfs //", "tmpfs \"//\" {}\n", &id, "t.conf:1: ",
-		"cannot mount over /");
+	refuses("hide /", "\nhide = { \"/\" }\n", &id,
+		"t.conf:2: ", "cannot mount over /");
+	refuses("tmpfs //", "tmpfs \"//\" {}\n", &id,
+		"t.conf:1: ", "cannot mount over /");
 	refuses("target /proc", "map \"/x\" { target = \"/proc\" }\n", &id,
 		"t.conf:1: ", "/proc", "set up by jailsh");
 	refuses("hide /proc/sys", "\n\nhide = { \"/proc/sys\" }\n", &id,
@@ -518,8 +533,8 @@ static void test_rejections(void)
 	refuses("tmpfs /dev/shm", "tmpfs \"/dev/shm\" {}\n", &id,
 		"t.conf:1: ", "/dev/shm", "set up by jailsh");
 	refuses("target //dev//pts/",
-		"map \"/x\" { target = \"//dev//pts/\" }\n", &id, "t.conf:1: ",
-		"/dev/pts");
+		"map \"/x\" { target = \"//dev//pts/\" }\n", &id,
+		"t.conf:1: ", "/dev/pts");
 
 	accepts("/devices is not /dev",
 		"map \"/x\" { target = \"/devices\" }\n");
@@ -527,21 +542,21 @@ static void test_rejections(void)
 	accepts("/tmpfoo is not /tmp", "tmpfs \"/tmpfoo\" {}\n");
 
 	id.home = dotdot_home;
-	refuses("home /home/../etc", profile_builtin, &id,
-		"t.conf:1: ", "~", "\"..\"");
+	refuses("home /home/../etc", profile_builtin, &id, "t.conf:1: ", "~",
+		"\"..\"");
 	refuses("home /home/../etc in %h",
 		"map \"/x\" {}\nmap \"/y\" { target = \"/%h\" }\n", &id,
 		"t.conf:2: ", "%h");
 	id.home = rel_home;
-	refuses("relative home", profile_builtin, &id, "t.conf:1: ",
-		"absolute");
+	refuses("relative home", profile_builtin, &id,
+		"t.conf:1: ", "absolute");
 	id.home = ctl_home;
-	refuses("home with a newline", profile_builtin, &id, "t.conf:1: ",
-		"control");
+	refuses("home with a newline", profile_builtin, &id,
+		"t.conf:1: ", "control");
 	id = alice();
 	id.name = dotdot_name;
-	refuses("user name ..", "volume \"/srv/%u\" {}\n", &id, "t.conf:1: ",
-		"\"..\"");
+	refuses("user name ..", "volume \"/srv/%u\" {}\n", &id,
+		"t.conf:1: ", "\"..\"");
 }
 
 static void check_shell(const char *profile_text, char *passwd_shell,
@@ -599,12 +614,18 @@ static void test_kind_names(void)
 static void test_agent(void)
 {
 	static const char *const refused[] = {
-		"/run/user/1000/systemd/private", "/tmp/ssh-abc/agent.1",
-		"/tmp/ssh-Ju3JmJmIKh/agent.", "/tmp/ssh-Ju3JmJmIKh/agent.1x",
-		"/tmp/ssh-Ju3JmJmIKh/../agent.1", "/tmp/ssh-Ju3J.mIKh/agent.1",
-		"/tmp/ssh-Ju3JmJmIKh/x/agent.1", "/home/alice/ssh-Ju3JmJmIKh/agent.1",
-		"tmp/ssh-Ju3JmJmIKh/agent.1", "/tmp/ssh-Ju3JmJmIKh/agent.1/",
-		"", NULL,
+		"/run/user/1000/systemd/private",
+		"/tmp/ssh-abc/agent.1",
+		"/tmp/ssh-Ju3JmJmIKh/agent.",
+		"/tmp/ssh-Ju3JmJmIKh/agent.1x",
+		"/tmp/ssh-Ju3JmJmIKh/../agent.1",
+		"/tmp/ssh-Ju3J.mIKh/agent.1",
+		"/tmp/ssh-Ju3JmJmIKh/x/agent.1",
+		"/home/alice/ssh-Ju3JmJmIKh/agent.1",
+		"tmp/ssh-Ju3JmJmIKh/agent.1",
+		"/tmp/ssh-Ju3JmJmIKh/agent.1/",
+		"",
+		NULL,
 	};
 	const char *good = "/tmp/ssh-Ju3JmJmIKh/agent.5197";
 	struct identity id = alice();
@@ -629,7 +650,7 @@ static void test_agent(void)
 	ok(op && op->kind == MOUNT_AGENT && !strcmp(op->source, good),
 	   "  as an agent op from and to the same path");
 	ok(op && op->parent == find_op(&pl, "/tmp") &&
-	   plan_creates_mountpoint(&pl, op),
+		   plan_creates_mountpoint(&pl, op),
 	   "  inside the private /tmp, which gets its mount point");
 	{
 		int sorted = 1;

@@ -76,20 +76,20 @@ static void test_full_example(void)
 {
 	/* no comments here: see test_comments() */
 	static const char text[] =
-		"\n"						/* 1 */
-		"shell    = \"/bin/bash\"\n"			/* 2 */
-		"hostname = \"build-jail\"\n"			/* 3 */
-		"network  = \"none\"\n"				/* 4 */
-		"devices  = \"host\"\n"				/* 5 */
-		"\n"						/* 6 */
-		"volume \"~\" {}\n"				/* 7 */
+		"\n"                                                 /* 1 */
+		"shell    = \"/bin/bash\"\n"                         /* 2 */
+		"hostname = \"build-jail\"\n"                        /* 3 */
+		"network  = \"none\"\n"                              /* 4 */
+		"devices  = \"host\"\n"                              /* 5 */
+		"\n"                                                 /* 6 */
+		"volume \"~\" {}\n"                                  /* 7 */
 		"volume \"/srv/build/%u\" { target = \"/build\" }\n" /* 8 */
-		"map \"/opt/toolchains\" {}\n"			/* 9 */
+		"map \"/opt/toolchains\" {}\n"                       /* 9 */
 		"tmpfs \"/var/tmp\" { size = \"2G\" mode = \"0700\" }\n"
-		"tmpfs \"/scratch\" {}\n"			/* 11 */
-		"hide = { \"/home\",\n"				/* 12 */
-		"         \"/root\" }\n"			/* 13 */
-		"\n"						/* 14 */
+		"tmpfs \"/scratch\" {}\n" /* 11 */
+		"hide = { \"/home\",\n"   /* 12 */
+		"         \"/root\" }\n"  /* 13 */
+		"\n"                      /* 14 */
 		"rlimit { nofile = 4096  nproc = 512  as = \"8G\"  core = 0\n"
 		"         stack = \"unlimited\"  fsize = \"512K\"  cpu = 3600\n"
 		"         memlock = \"64m\"  rss = \"infinity\" }\n" /* 15-17 */
@@ -171,8 +171,10 @@ static void test_defaults(void)
 	}
 	profile_free(&p);
 
-	r = profile_parse(FILE_NAME, "network = \"host\"\ndevices = "
-			  "\"minimal\"\ntmpfs \"/t\" {}\n", &p, &e);
+	r = profile_parse(FILE_NAME,
+			  "network = \"host\"\ndevices = "
+			  "\"minimal\"\ntmpfs \"/t\" {}\n",
+			  &p, &e);
 	if (!is_int(r, 0, "explicit host/minimal parse"))
 		diag("error: %s", e.msg);
 	is_int(p.net, NET_HOST, "network host");
@@ -208,8 +210,10 @@ static void test_values(void)
 	is_int(p.hostname ? strlen(p.hostname) : 0, 64, "  all of it");
 	profile_free(&p);
 
-	r = profile_parse(FILE_NAME, "rlimit { as = \"8g\" data = \"1T\" "
-			  "nofile = \"unlimited\" }\n", &p, &e);
+	r = profile_parse(FILE_NAME,
+			  "rlimit { as = \"8g\" data = \"1T\" "
+			  "nofile = \"unlimited\" }\n",
+			  &p, &e);
 	if (!is_int(r, 0, "lower-case units, T, unlimited count"))
 		diag("error: %s", e.msg);
 	check_limit(&p, RLIMIT_AS, 8 * GiB);
@@ -217,9 +221,11 @@ static void test_values(void)
 	check_limit(&p, RLIMIT_NOFILE, RLIM_INFINITY);
 	profile_free(&p);
 
-	r = profile_parse(FILE_NAME, "tmpfs \"/t\" { size = \"512K\" "
+	r = profile_parse(FILE_NAME,
+			  "tmpfs \"/t\" { size = \"512K\" "
 			  "mode = \"755\" }\ntmpfs \"/u\" { mode = \"0\" "
-			  "size = \"1048576\" }\n", &p, &e);
+			  "size = \"1048576\" }\n",
+			  &p, &e);
 	if (!is_int(r, 0, "tmpfs sizes and modes"))
 		diag("error: %s", e.msg);
 	check_mount(&p, MOUNT_TMPFS, "/t", NULL, 512 * 1024, 0755, 1);
@@ -227,8 +233,10 @@ static void test_values(void)
 	profile_free(&p);
 
 	/* expansion sequences are checked here, expanded by the plan */
-	r = profile_parse(FILE_NAME, "map \"/a/%h/%u/%U/%g/100%%\" {}\n"
-			  "volume \"~/x\" { target = \"/y/%u\" }\n", &p, &e);
+	r = profile_parse(FILE_NAME,
+			  "map \"/a/%h/%u/%U/%g/100%%\" {}\n"
+			  "volume \"~/x\" { target = \"/y/%u\" }\n",
+			  &p, &e);
 	if (!is_int(r, 0, "every %%-sequence and ~/ are accepted"))
 		diag("error: %s", e.msg);
 	ok(find_mount(&p, MOUNT_MAP, "/a/%h/%u/%U/%g/100%%"),
@@ -244,16 +252,15 @@ static void test_values(void)
 /* Multi-line constructs: the line of a mount is the line that names it. */
 static void test_lines(void)
 {
-	static const char text[] =
-		"\n"					/* 1 */
-		"volume \"/a\" {\n"			/* 2 */
-		"\ttarget = \"/b\"\n"			/* 3 */
-		"}\n"					/* 4 */
-		"hide = {\n"				/* 5 */
-		"\t\"/h1\",\n"				/* 6 */
-		"\n"					/* 7 */
-		"\t\"/h2\"\n"				/* 8 */
-		"}\n";					/* 9 */
+	static const char text[] = "\n"                  /* 1 */
+				   "volume \"/a\" {\n"   /* 2 */
+				   "\ttarget = \"/b\"\n" /* 3 */
+				   "}\n"                 /* 4 */
+				   "hide = {\n"          /* 5 */
+				   "\t\"/h1\",\n"        /* 6 */
+				   "\n"                  /* 7 */
+				   "\t\"/h2\"\n"         /* 8 */
+				   "}\n";                /* 9 */
 	struct profile p;
 	struct jerr e = { .msg = "" };
 	const struct profile_mount *m;
@@ -284,13 +291,13 @@ static void test_lines(void)
 static void test_comments(void)
 {
 	static const char text[] =
-		"# users/bob.conf\n"				/* 1 */
-		"// another style\n"				/* 2 */
-		"/* and a C comment */\n"			/* 3 */
-		"/* over\n"					/* 4 */
-		"   two lines */\n"				/* 5 */
-		"volume \"~\" {}   # home: writable\n"		/* 6 */
-		"map \"/opt/a#b\" {}\n";				/* 7 */
+		"# users/bob.conf\n"                   /* 1 */
+		"// another style\n"                   /* 2 */
+		"/* and a C comment */\n"              /* 3 */
+		"/* over\n"                            /* 4 */
+		"   two lines */\n"                    /* 5 */
+		"volume \"~\" {}   # home: writable\n" /* 6 */
+		"map \"/opt/a#b\" {}\n";               /* 7 */
 	struct profile p;
 	struct jerr e = { .msg = "" };
 	const struct profile_mount *m;
@@ -337,8 +344,8 @@ static void test_rejections(void)
 		"bogus");
 	rejects("unknown volume sub-option",
 		"\nvolume \"/a\" { bogus = \"x\" }\n", 2, "bogus");
-	rejects("tmpfs has no target", "tmpfs \"/t\" { target = \"/u\" }\n",
-		1, "target");
+	rejects("tmpfs has no target", "tmpfs \"/t\" { target = \"/u\" }\n", 1,
+		"target");
 	rejects("unknown rlimit", "\n\nrlimit { cpu = 1 bogus = 2 }\n", 3,
 		"bogus");
 	rejects("unknown env sub-option", "env { add = { \"A=1\" } }\n", 1,
@@ -369,8 +376,8 @@ static void test_rejections(void)
 	rejects("empty path", "map \"\" {}\n", 1, "empty");
 	rejects("\"..\" in a source", "map \"/a/../etc\" {}\n", 1, "\"..\"");
 	rejects("\"..\" at the end", "\n\nvolume \"~/..\" {}\n", 3, "\"..\"");
-	rejects("\".\" in a target",
-		"map \"/a\" { target = \"/x/./y\" }\n", 1, "\".\"");
+	rejects("\".\" in a target", "map \"/a\" { target = \"/x/./y\" }\n", 1,
+		"\".\"");
 	rejects("\"..\" in hide", "hide = { \"/srv/..\" }\n", 1, "\"..\"");
 	rejects("\"..\" in tmpfs", "tmpfs \"/a/../b\" {}\n", 1, "\"..\"");
 	rejects("control character", "map \"/a\tb\" {}\n", 1, "control");
@@ -389,32 +396,31 @@ static void test_rejections(void)
 		struct jerr e = { .msg = "" };
 
 		is_int(profile_parse(FILE_NAME, "# ${HOME}\nhostname = \"a\"\n",
-				     &p, &e), 0, "${} in a comment: ignored");
+				     &p, &e),
+		       0, "${} in a comment: ignored");
 		is_str(p.hostname, "a", "${} in a comment: the rest applies");
 		profile_free(&p);
 	}
 	rejects("${} in a value", "volume \"~\" {}\nhostname = \"${H}\"\n", 2,
 		"environment substitution");
-	rejects("${} in env set",
-		"\n\n\n\nenv { set = { \"A=${PATH}\" } }\n", 5,
-		"environment substitution");
+	rejects("${} in env set", "\n\n\n\nenv { set = { \"A=${PATH}\" } }\n",
+		5, "environment substitution");
 
 	/* tmpfs */
 	rejects("size 12X", "\ntmpfs \"/t\" { size = \"12X\" }\n", 2,
 		"size \"12X\"");
 	rejects("size 0", "tmpfs \"/t\" { size = \"0\" }\n", 1, "size \"0\"");
-	rejects("size unlimited", "tmpfs \"/t\" { size = \"unlimited\" }\n",
-		1, "size");
+	rejects("size unlimited", "tmpfs \"/t\" { size = \"unlimited\" }\n", 1,
+		"size");
 	rejects("size -1", "tmpfs \"/t\" { size = \"-1\" }\n", 1, "size");
 	rejects("size 2GB", "tmpfs \"/t\" { size = \"2GB\" }\n", 1, "size");
-	rejects("size too large",
-		"tmpfs \"/t\" { size = \"99999999999T\" }\n", 1, "size");
+	rejects("size too large", "tmpfs \"/t\" { size = \"99999999999T\" }\n",
+		1, "size");
 	rejects("mode 999", "\n\ntmpfs \"/t\" { mode = \"999\" }\n", 3,
 		"mode \"999\"", "octal");
 	rejects("mode abc", "tmpfs \"/t\" { mode = \"abc\" }\n", 1,
 		"mode \"abc\"");
-	rejects("mode 17777", "tmpfs \"/t\" { mode = \"17777\" }\n", 1,
-		"mode");
+	rejects("mode 17777", "tmpfs \"/t\" { mode = \"17777\" }\n", 1, "mode");
 	rejects("mode empty", "tmpfs \"/t\" { mode = \"\" }\n", 1, "mode");
 
 	/* rlimits */
@@ -430,8 +436,8 @@ static void test_rejections(void)
 		"rlimit {\n\tcpu = 10\n\n\tnice = \"x\"\n}\n", 4, "nice");
 
 	/* env */
-	rejects("env set without =", "env { set = { \"FOO\" } }\n", 1,
-		"FOO", "NAME=value");
+	rejects("env set without =", "env { set = { \"FOO\" } }\n", 1, "FOO",
+		"NAME=value");
 	rejects("env set bad name", "\nenv { set = { \"FO-O=1\" } }\n", 2,
 		"FO-O");
 	rejects("env set empty name", "env { set = { \"=x\" } }\n", 1, "=x");
@@ -456,8 +462,8 @@ static void test_rejections(void)
 	rejects("shell with %u", "shell = \"/bin/%u\"\n", 1, "shell");
 	rejects("shell with ..", "shell = \"/bin/../tmp/sh\"\n", 1, "shell");
 	rejects("shell ~", "shell = \"~/bin/sh\"\n", 1, "shell");
-	rejects("hostname with _", "hostname = \"bad_host\"\n", 1,
-		"hostname", "bad_host");
+	rejects("hostname with _", "hostname = \"bad_host\"\n", 1, "hostname",
+		"bad_host");
 	rejects("empty hostname", "\nhostname = \"\"\n", 2, "hostname");
 	rejects("hostname starting with -", "hostname = \"-x\"\n", 1,
 		"hostname");
@@ -465,27 +471,26 @@ static void test_rejections(void)
 		"hostname");
 	rejects("hostname of 65 characters",
 		"hostname = \"a123456789b123456789c123456789d123456789"
-		"e123456789f123456789g1234\"\n", 1, "hostname");
-	rejects("hostname with a space", "hostname = \"a b\"\n", 1,
-		"hostname");
+		"e123456789f123456789g1234\"\n",
+		1, "hostname");
+	rejects("hostname with a space", "hostname = \"a b\"\n", 1, "hostname");
 
 	/* syntax */
-	rejects("option without a value",
-		"volume \"/a\" { target }\n", 1, "target");
-	rejects("stray closing brace", "\nvolume \"/a\" {} }\n", 2,
-		"brace");
+	rejects("option without a value", "volume \"/a\" { target }\n", 1,
+		"target");
+	rejects("stray closing brace", "\nvolume \"/a\" {} }\n", 2, "brace");
 	rejects("section without a title", "map = \"/x\"\n", 1, "title");
 	rejects("include() is not a function of profiles",
 		"\ninclude(\"/etc/shadow\")\n", 2, "include");
-	rejects("unterminated list", "hide = { \"/home\",\n", 1, "never closed");
+	rejects("unterminated list", "hide = { \"/home\",\n", 1,
+		"never closed");
 
 	/* the line of an error after comments */
 	rejects("error after a hash comment", "# comment\n\nbogus = 1\n", 3,
 		"bogus");
 	rejects("error after a header of comments",
 		"# one\n# two\n# three\n\nvolume \"srv\" {}\n", 5, "srv");
-	rejects("error after a C comment", "/* c */\nbogus = 1\n", 2,
-		"bogus");
+	rejects("error after a C comment", "/* c */\nbogus = 1\n", 2, "bogus");
 }
 
 /* An option given twice is refused, naming both lines: libconfuse would
@@ -495,26 +500,31 @@ static void test_repeats(void)
 	struct profile p;
 	struct jerr e = { .msg = "" };
 
-	rejects("hide given twice", "hide = { \"/a\" }\nhide = { \"/b\" }\n",
-		2, "hide is given twice", "first at line 1");
+	rejects("hide given twice", "hide = { \"/a\" }\nhide = { \"/b\" }\n", 2,
+		"hide is given twice", "first at line 1");
 	rejects("hide given twice, the second list shorter",
 		"hide = { \"/a\", \"/b\" }\n\nhide = { \"/c\" }\n", 3,
 		"hide is given twice");
-	rejects("shell given twice", "shell = \"/bin/sh\"\n# x\n"
-		"shell = \"/bin/bash\"\n", 3, "shell is given twice",
-		"first at line 1");
+	rejects("shell given twice",
+		"shell = \"/bin/sh\"\n# x\n"
+		"shell = \"/bin/bash\"\n",
+		3, "shell is given twice", "first at line 1");
 	rejects("network given twice on one line",
 		"network = none network = host\n", 1, "network is given twice");
-	rejects("rlimit section given twice", "rlimit { nofile = 10 }\n"
-		"rlimit { nproc = 10 }\n", 2, "section rlimit is given twice");
-	rejects("env section given twice", "env { set = {\"A=1\"} }\n"
-		"env { set = {\"B=1\"} }\n", 2, "section env is given twice");
+	rejects("rlimit section given twice",
+		"rlimit { nofile = 10 }\n"
+		"rlimit { nproc = 10 }\n",
+		2, "section rlimit is given twice");
+	rejects("env section given twice",
+		"env { set = {\"A=1\"} }\n"
+		"env { set = {\"B=1\"} }\n",
+		2, "section env is given twice");
 	rejects("env set given twice in the section",
 		"env {\n set = {\"A=1\"}\n set = {\"B=1\"}\n}\n", 3,
 		"set is given twice");
 	rejects("a volume's target given twice",
-		"volume \"/a\" {\n target = \"/b\"\n target = \"/c\"\n}\n",
-		3, "target is given twice");
+		"volume \"/a\" {\n target = \"/b\"\n target = \"/c\"\n}\n", 3,
+		"target is given twice");
 
 	/* what libconfuse 3.3 accepts and applies though the file ends early */
 	rejects("a section never closed", "volume \"~\" {}\nmap \"/usr\" {\n",
@@ -528,35 +538,43 @@ static void test_repeats(void)
 	rejects("seccomp value", "seccomp = \"strict\"\n", 1, "seccomp");
 	rejects("user_namespaces value", "\nuser_namespaces = maybe\n", 2,
 		"user_namespaces");
-	rejects("io_uring value", "io_uring = \"sometimes\"\n", 1,
-		"io_uring");
+	rejects("io_uring value", "io_uring = \"sometimes\"\n", 1, "io_uring");
 	is_int(profile_parse(FILE_NAME, "", &p, &e), 0, "filter defaults");
 	ok(p.seccomp_default && p.user_namespaces && !p.io_uring,
 	   "  seccomp = default, user_namespaces = yes, io_uring = no");
 	profile_free(&p);
-	is_int(profile_parse(FILE_NAME, "seccomp = none\nuser_namespaces = no"
-			     "\nio_uring = yes\n", &p, &e), 0,
-	       "filter options parse");
+	is_int(profile_parse(FILE_NAME,
+			     "seccomp = none\nuser_namespaces = no"
+			     "\nio_uring = yes\n",
+			     &p, &e),
+	       0, "filter options parse");
 	ok(!p.seccomp_default && !p.user_namespaces && p.io_uring,
 	   "  and apply");
 	profile_free(&p);
 
 	/* what is not a repeat */
-	is_int(profile_parse(FILE_NAME, "rlimit { nofile = 4096  nproc = 512 "
-			     " as = \"8G\" }\n", &p, &e), 0,
-	       "several rlimits on one line are not repeats");
+	is_int(profile_parse(FILE_NAME,
+			     "rlimit { nofile = 4096  nproc = 512 "
+			     " as = \"8G\" }\n",
+			     &p, &e),
+	       0, "several rlimits on one line are not repeats");
 	profile_free(&p);
-	is_int(profile_parse(FILE_NAME, "volume \"/a\" { target = \"/x\" }\n"
-			     "volume \"/b\" { target = \"/y\" }\n", &p, &e),
+	is_int(profile_parse(FILE_NAME,
+			     "volume \"/a\" { target = \"/x\" }\n"
+			     "volume \"/b\" { target = \"/y\" }\n",
+			     &p, &e),
 	       0, "target in two different volumes is not a repeat");
 	profile_free(&p);
-	is_int(profile_parse(FILE_NAME, "hide = { \"/a\" }\nhide += { \"/b\" }"
-			     "\nhide += { \"/c\" }\n", &p, &e), 0,
-	       "hide += may be repeated");
+	is_int(profile_parse(FILE_NAME,
+			     "hide = { \"/a\" }\nhide += { \"/b\" }"
+			     "\nhide += { \"/c\" }\n",
+			     &p, &e),
+	       0, "hide += may be repeated");
 	is_int((int)p.nmounts, 3, "  and adds every path");
 	profile_free(&p);
 	is_int(profile_parse(FILE_NAME, "hostname = \"a\" # hostname = \"b\"\n",
-			     &p, &e), 0, "a repeat in a comment is no repeat");
+			     &p, &e),
+	       0, "a repeat in a comment is no repeat");
 	profile_free(&p);
 }
 
@@ -586,9 +604,11 @@ static void test_runtime_groups(void)
 	struct jerr e = { .msg = "" };
 	int r;
 
-	r = profile_parse(FILE_NAME, "runtime_dir = \"host\"\n"
-			  "drop_groups = { \"docker\", \"lxd\", \"jt.x-1_y\" }\n",
-			  &p, &e);
+	r = profile_parse(
+		FILE_NAME,
+		"runtime_dir = \"host\"\n"
+		"drop_groups = { \"docker\", \"lxd\", \"jt.x-1_y\" }\n",
+		&p, &e);
 	if (!is_int(r, 0, "runtime_dir = host, drop_groups: parse"))
 		diag("error: %s", e.msg);
 	ok(!p.runtime_private, "runtime_dir host");
@@ -614,8 +634,10 @@ static void test_settings(void)
 	struct jerr e = { .msg = "" };
 	int r;
 
-	r = settings_parse("jailsh.conf", "# order\ngroup_order = { "
-			   "\"students\", \"staff\", \"wheel\" }\n", &s, &e);
+	r = settings_parse("jailsh.conf",
+			   "# order\ngroup_order = { "
+			   "\"students\", \"staff\", \"wheel\" }\n",
+			   &s, &e);
 	if (!is_int(r, 0, "settings with group_order parse"))
 		diag("error: %s", e.msg);
 	if (is_int(s.ngroup_order, 3, "three groups")) {
@@ -643,8 +665,8 @@ static void test_settings(void)
 	       "  with file, line and key");
 	settings_free(&s);
 
-	r = settings_parse("jailsh.conf", "\ngroup_order = { \"${G}\" }\n",
-			   &s, &e);
+	r = settings_parse("jailsh.conf", "\ngroup_order = { \"${G}\" }\n", &s,
+			   &e);
 	is_int(r, -1, "settings: ${} refused");
 	like(e.msg, "jailsh.conf:2: ", "  at its line");
 	settings_free(&s);
@@ -660,8 +682,10 @@ static void test_settings(void)
 	is_int(s.nroot_groups, 0, "  no root_groups");
 	settings_free(&s);
 
-	r = settings_parse("jailsh.conf", "root_groups = { \"podman\", "
-			   "\"wheel\" }\n", &s, &e);
+	r = settings_parse("jailsh.conf",
+			   "root_groups = { \"podman\", "
+			   "\"wheel\" }\n",
+			   &s, &e);
 	if (!is_int(r, 0, "settings with root_groups parse"))
 		diag("error: %s", e.msg);
 	if (is_int(s.nroot_groups, 2, "two root groups")) {
