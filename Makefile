@@ -142,7 +142,7 @@ BUILD_DEPS = gcc make libc6-dev libconfuse-dev libcap-dev libpam0g-dev \
 TEST_DEPS  = perl python3 procps psmisc util-linux iproute2 passwd \
 	     openssh-server openssh-client pamtester rsync git \
 	     busybox-static bubblewrap firejail hyperfine strace libcap2-bin \
-	     keyutils screen tmux clang-format-14
+	     keyutils screen tmux clang-format-14 cron at
 deps-build:
 	@tests/lib/install-deps $(BUILD_DEPS)
 # Without root the integration tests skip, so only the build is required.

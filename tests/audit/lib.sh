@@ -10,7 +10,8 @@
 # throwaway users (harness.sh), removed at exit.
 #
 #   aud_setup                 pam_setup, then the namespace (NS, its holder
-#                             pid) and the work directory W
+#                             pid) and the work directory W; called again,
+#                             another (the helpers use the NS and W set)
 #   in_ns COMMAND...          COMMAND in the namespace
 #   pam_reset                 /etc/pam.d (the copy) as Debian's again
 #   pam_add SERVICE           the README's module line at the end of
@@ -52,7 +53,7 @@ aud_setup() {
 	chmod 755 "$W"
 	at_exit "rm -rf '$W'"
 	# Debian's services, none of another test's
-	mkdir "$W/pam.orig" "$W/pam.d" "$W/crontabs" "$W/cron.d"
+	mkdir "$W/pam.orig" "$W/pam.d"
 	for f in /etc/pam.d/*; do
 		case ${f##*/} in jt-* | sshd-jt*) continue ;; esac
 		grep -q pam_jailsh "$f" && continue # another test's line
@@ -73,17 +74,33 @@ aud_setup() {
 	NS=$!
 	at_exit "kill $NS 2>/dev/null; wait $NS 2>/dev/null"
 	wait_for 5 _ns_ready || { echo "Bail out! no namespace"; exit 1; }
+	# the cron and at spools, /etc/crontab and /etc/cron.d: empty, the
+	# test's own (where they exist: nothing is made on the host)
+	_binds=
+	for d in /var/spool/cron/crontabs /var/spool/cron/atjobs \
+		/var/spool/cron/atspool /etc/cron.d; do
+		[ -d "$d" ] || continue
+		_c=$W/spool.${d##*/}
+		mkdir "$_c"
+		chown --reference="$d" "$_c"
+		chmod --reference="$d" "$_c"
+		# at's job counter, which at expects to find
+		if [ "${d##*/}" = atjobs ]; then
+			: > "$_c/.SEQ"
+			chown --reference="$d" "$_c/.SEQ"
+			chmod 600 "$_c/.SEQ"
+		fi
+		_binds="$_binds mount --bind '$_c' '$d';"
+	done
+	[ -f /etc/crontab ] && _binds="$_binds mount --bind '$W/crontab' /etc/crontab;"
+	[ -f /etc/ssh/sshd_config ] &&
+		_binds="$_binds mount --bind '$W/sshd_config' /etc/ssh/sshd_config;"
 	in_ns sh -ec "
 		mount --bind '$W/pam.d' /etc/pam.d
-		mount --bind '$W/sshd_config' /etc/ssh/sshd_config
 		mount --bind '$W/shells' /etc/shells
 		mount -t tmpfs -o mode=755 tmpfs /run
 		mkdir -m 755 /run/sshd
-		mkdir -p /var/spool/cron/crontabs
-		mount --bind '$W/crontabs' /var/spool/cron/crontabs
-		mount --bind '$W/crontab' /etc/crontab
-		mkdir -p /etc/cron.d
-		mount --bind '$W/cron.d' /etc/cron.d
+		$_binds
 	" || { echo "Bail out! cannot set up the namespace"; exit 1; }
 }
 
