@@ -2,6 +2,7 @@
 #
 #   make                      build build/jailsh
 #   make install              install (DESTDIR, PREFIX, SYSCONFDIR honoured)
+#   make deb                  the Debian package, in build/deb
 #   sudo make demo            a jailed shell for you, from a private install
 #   sudo make check           the whole test suite (root runs it all)
 #   make bench                startup time against bwrap and firejail
@@ -20,6 +21,7 @@ MANDIR     ?= $(PREFIX)/share/man
 MULTIARCH  ?= $(shell $(CC) -print-multiarch 2>/dev/null)
 PAMDIR     ?= $(PREFIX)/lib/$(MULTIARCH)/security
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 CONFDIR     = $(SYSCONFDIR)/jailsh
 BUILD      ?= build
 VERSION     = 0.1.0
@@ -112,7 +114,7 @@ install: $(BUILD)/jailsh $(BUILD)/pam_jailsh.so
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(CONFDIR)/users \
 		$(DESTDIR)$(CONFDIR)/groups $(DESTDIR)$(PAMDIR) \
-		$(DESTDIR)$(SYSTEMDDIR)
+		$(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(COMPLETIONDIR)
 	install -m 4755 $(BUILD)/jailsh $(DESTDIR)$(SBINDIR)/jailsh
 	install -m 644 $(BUILD)/pam_jailsh.so $(DESTDIR)$(PAMDIR)/pam_jailsh.so
 	-chown root:root $(DESTDIR)$(SBINDIR)/jailsh && \
@@ -122,6 +124,7 @@ install: $(BUILD)/jailsh $(BUILD)/pam_jailsh.so
 	install -m 644 man/pam_jailsh.8 $(DESTDIR)$(MANDIR)/man8/pam_jailsh.8
 	install -m 644 conf/jailsh-sessions.service \
 		$(DESTDIR)$(SYSTEMDDIR)/jailsh-sessions.service
+	install -m 644 completion/jailsh $(DESTDIR)$(COMPLETIONDIR)/jailsh
 	@# never overwrite what an administrator may have edited
 	@cd conf && for f in $$(find . -type f ! -name '*.service' | sort); do \
 		dst='$(DESTDIR)$(CONFDIR)'/$${f#./}; \
@@ -134,7 +137,18 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/jailsh.conf.5 \
 		$(DESTDIR)$(MANDIR)/man8/pam_jailsh.8 \
 		$(DESTDIR)$(PAMDIR)/pam_jailsh.so \
-		$(DESTDIR)$(SYSTEMDDIR)/jailsh-sessions.service
+		$(DESTDIR)$(SYSTEMDDIR)/jailsh-sessions.service \
+		$(DESTDIR)$(COMPLETIONDIR)/jailsh
+
+# The Debian package (debian/), built from a copy of the tree in
+# $(BUILD)/deb, where dpkg-buildpackage leaves it: jailsh_VERSION_ARCH.deb.
+deb:
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/jailsh-$(VERSION)
+	tar -c --exclude=./.git --exclude='./build*' --exclude=./$(BUILD) . | \
+		tar -x -C $(BUILD)/deb/jailsh-$(VERSION)
+	cd $(BUILD)/deb/jailsh-$(VERSION) && dpkg-buildpackage -us -uc -b
+	@ls $(BUILD)/deb/*.deb
 
 # Debian packages: to build, and also to run every test.
 BUILD_DEPS = gcc make libc6-dev libconfuse-dev libcap-dev libpam0g-dev \
@@ -142,7 +156,8 @@ BUILD_DEPS = gcc make libc6-dev libconfuse-dev libcap-dev libpam0g-dev \
 TEST_DEPS  = perl python3 procps psmisc util-linux iproute2 passwd \
 	     openssh-server openssh-client pamtester rsync git \
 	     busybox-static bubblewrap firejail hyperfine strace libcap2-bin \
-	     keyutils screen tmux clang-format-14 cron at
+	     keyutils screen tmux clang-format-14 cron at debhelper lintian \
+	     bash-completion
 deps-build:
 	@tests/lib/install-deps $(BUILD_DEPS)
 # Without root the integration tests skip, so only the build is required.
@@ -208,5 +223,5 @@ clean:
 
 FORCE:
 .PHONY: all install uninstall deps-build deps-test demo check bench fuzz \
-	format format-check clean FORCE
+	format format-check clean deb FORCE
 -include $(BUILD)/*.d
