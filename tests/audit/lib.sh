@@ -56,8 +56,8 @@ aud_setup() {
 	mkdir "$W/pam.orig" "$W/pam.d"
 	for f in /etc/pam.d/*; do
 		case ${f##*/} in jt-* | sshd-jt*) continue ;; esac
-		grep -q pam_jailsh "$f" && continue # another test's line
-		cp "$f" "$W/pam.orig/"
+		# without the line another test may have appended meanwhile
+		grep -v pam_jailsh "$f" > "$W/pam.orig/${f##*/}"
 	done
 	cp "$W"/pam.orig/* "$W/pam.d/"
 	cp /etc/shells "$W/shells"
