@@ -418,53 +418,23 @@ static int copy_list(cfg_t *cfg, const char *name, char ***out, size_t *n)
 /* The options every profile has, before the cgroup limits. */
 #define NFIXED 18
 
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
+/* The option tables of one parse: the top one points to the sections'
+ * tables, so all of them live together. */
+struct options {
+	cfg_opt_t bind[2];
+	cfg_opt_t tmpfs[3];
+	cfg_opt_t rlimit[NRLIMITS + 1];
+	cfg_opt_t env[3];
+	/* the options every profile has, one per cgroup limit, the end */
+	cfg_opt_t top[NFIXED + CG_NLIMITS + 1];
+};
 
-int profile_parse(const char *file, const char *text, struct profile *p,
-		  struct jerr *e)
+/* conf_syntax_parse() does cfg_init() and the parse in one step, but the
+ * callbacks must be registered in between: they go in through the option
+ * tables instead. */
+static void add_checks(struct options *o)
 {
-	cfg_opt_t bind_opts[] = {
-		CFG_STR("target", NULL, CFGF_NONE),
-		CFG_END(),
-	};
-	cfg_opt_t tmpfs_opts[] = {
-		CFG_STR("size", NULL, CFGF_NONE),
-		CFG_STR("mode", "1777", CFGF_NONE),
-		CFG_END(),
-	};
-	cfg_opt_t rlimit_opts[NRLIMITS + 1];
-	cfg_opt_t env_opts[] = {
-		CFG_STR_LIST("set", NULL, CFGF_NONE),
-		CFG_STR_LIST("unset", NULL, CFGF_NONE),
-		CFG_END(),
-	};
-	const int multi = CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES;
-	cfg_opt_t fixed[] = {
-		CFG_STR("shell", NULL, CFGF_NONE),
-		CFG_STR("hostname", NULL, CFGF_NONE),
-		CFG_STR("network", "host", CFGF_NONE),
-		CFG_STR("devices", "minimal", CFGF_NONE),
-		CFG_BOOL("ssh_agent", cfg_false, CFGF_NONE),
-		CFG_STR("seccomp", "default", CFGF_NONE),
-		CFG_BOOL("user_namespaces", cfg_true, CFGF_NONE),
-		CFG_BOOL("io_uring", cfg_false, CFGF_NONE),
-		CFG_SEC("volume", bind_opts, multi),
-		CFG_SEC("map", bind_opts, multi),
-		CFG_SEC("tmpfs", tmpfs_opts, multi),
-		CFG_STR_LIST("hide", NULL, CFGF_NONE),
-		CFG_SEC("rlimit", rlimit_opts, CFGF_NONE),
-		CFG_SEC("env", env_opts, CFGF_NONE),
-		CFG_STR("max_time", NULL, CFGF_NONE),
-		CFG_STR_LIST("optional_limits", NULL, CFGF_NONE),
-		CFG_STR("runtime_dir", "private", CFGF_NONE),
-		CFG_STR_LIST("drop_groups", NULL, CFGF_NONE),
-	};
-	/* those, one option per cgroup limit, the end */
-	cfg_opt_t opts[NFIXED + CG_NLIMITS + 1];
-	const struct {
+	static const struct {
 		const char *opt;
 		cfg_validate_callback_t cb;
 	} checks[] = {
@@ -484,54 +454,99 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 		{ "runtime_dir", on_choice },
 		{ "drop_groups", on_drop_group },
 	};
-	cfg_opt_t end = CFG_END();
-	cfg_t *cfg;
-	int r = -1;
 
-	memset(p, 0, sizeof(*p));
-	for (size_t i = 0; i < NRLIMITS; i++) {
-		cfg_opt_t o = CFG_STR(rlimits[i].name, NULL, CFGF_NONE);
-
-		rlimit_opts[i] = o;
-	}
-	rlimit_opts[NRLIMITS] = end;
-	_Static_assert(sizeof(fixed) / sizeof(fixed[0]) == NFIXED, "NFIXED");
-	memcpy(opts, fixed, sizeof(fixed));
-	for (size_t i = 0; i < CG_NLIMITS; i++) {
-		cfg_opt_t o = CFG_STR(cglimit_cg[i].name, NULL, CFGF_NONE);
-
-		o.validcb = on_cglimit;
-		opts[NFIXED + i] = o;
-	}
-	opts[NFIXED + CG_NLIMITS] = end;
-	p->file = strdup(file);
-	if (!p->file)
-		return jerr_sys(e, ENOMEM, "%s", file);
-
-	/* conf_syntax_parse() does cfg_init() and the parse in one step, but
-	 * the callbacks must be registered in between: they go in through
-	 * the option table instead. */
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
 		const char *bar = strchr(checks[i].opt, '|');
-		cfg_opt_t *table = opts;
+		cfg_opt_t *table = o->top;
 		const char *name = checks[i].opt;
 
 		if (bar) {
-			table = env_opts;
+			table = o->env;
 			name = bar + 1;
 		}
-		for (cfg_opt_t *o = table; o->name; o++)
-			if (!strcmp(o->name, name))
-				o->validcb = checks[i].cb;
+		for (cfg_opt_t *opt = table; opt->name; opt++)
+			if (!strcmp(opt->name, name))
+				opt->validcb = checks[i].cb;
 	}
 	for (size_t i = 0; i < NRLIMITS; i++)
-		rlimit_opts[i].validcb = on_rlimit;
+		o->rlimit[i].validcb = on_rlimit;
+	for (size_t i = 0; i < CG_NLIMITS; i++)
+		o->top[NFIXED + i].validcb = on_cglimit;
+}
 
-	building = p;
-	cfg = conf_syntax_parse(opts, file, text, e);
-	building = NULL;
-	if (!cfg)
-		goto out;
+/* Every option a profile may have, each with its check. */
+static void make_options(struct options *o)
+{
+	cfg_opt_t bind[] = {
+		CFG_STR("target", NULL, CFGF_NONE),
+		CFG_END(),
+	};
+	cfg_opt_t tmpfs[] = {
+		CFG_STR("size", NULL, CFGF_NONE),
+		CFG_STR("mode", "1777", CFGF_NONE),
+		CFG_END(),
+	};
+	cfg_opt_t env[] = {
+		CFG_STR_LIST("set", NULL, CFGF_NONE),
+		CFG_STR_LIST("unset", NULL, CFGF_NONE),
+		CFG_END(),
+	};
+	const int multi = CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES;
+	cfg_opt_t fixed[] = {
+		CFG_STR("shell", NULL, CFGF_NONE),
+		CFG_STR("hostname", NULL, CFGF_NONE),
+		CFG_STR("network", "host", CFGF_NONE),
+		CFG_STR("devices", "minimal", CFGF_NONE),
+		CFG_BOOL("ssh_agent", cfg_false, CFGF_NONE),
+		CFG_STR("seccomp", "default", CFGF_NONE),
+		CFG_BOOL("user_namespaces", cfg_true, CFGF_NONE),
+		CFG_BOOL("io_uring", cfg_false, CFGF_NONE),
+		CFG_SEC("volume", o->bind, multi),
+		CFG_SEC("map", o->bind, multi),
+		CFG_SEC("tmpfs", o->tmpfs, multi),
+		CFG_STR_LIST("hide", NULL, CFGF_NONE),
+		CFG_SEC("rlimit", o->rlimit, CFGF_NONE),
+		CFG_SEC("env", o->env, CFGF_NONE),
+		CFG_STR("max_time", NULL, CFGF_NONE),
+		CFG_STR_LIST("optional_limits", NULL, CFGF_NONE),
+		CFG_STR("runtime_dir", "private", CFGF_NONE),
+		CFG_STR_LIST("drop_groups", NULL, CFGF_NONE),
+	};
+	cfg_opt_t end = CFG_END();
+
+	_Static_assert(sizeof(bind) == sizeof(o->bind), "bind");
+	_Static_assert(sizeof(tmpfs) == sizeof(o->tmpfs), "tmpfs");
+	_Static_assert(sizeof(env) == sizeof(o->env), "env");
+	_Static_assert(sizeof(fixed) / sizeof(fixed[0]) == NFIXED, "NFIXED");
+	memcpy(o->bind, bind, sizeof(bind));
+	memcpy(o->tmpfs, tmpfs, sizeof(tmpfs));
+	memcpy(o->env, env, sizeof(env));
+	for (size_t i = 0; i < NRLIMITS; i++) {
+		cfg_opt_t opt = CFG_STR(rlimits[i].name, NULL, CFGF_NONE);
+
+		o->rlimit[i] = opt;
+	}
+	o->rlimit[NRLIMITS] = end;
+	memcpy(o->top, fixed, sizeof(fixed));
+	for (size_t i = 0; i < CG_NLIMITS; i++) {
+		cfg_opt_t opt = CFG_STR(cglimit_cg[i].name, NULL, CFGF_NONE);
+
+		o->top[NFIXED + i] = opt;
+	}
+	o->top[NFIXED + CG_NLIMITS] = end;
+	add_checks(o);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* The values of a parse, into P; -1 when memory runs out. */
+static int take_values(cfg_t *cfg, struct profile *p)
+{
+	cfg_t *env = cfg_getsec(cfg, "env");
+
 	p->shell = dup_or_null(cfg_getstr(cfg, "shell"));
 	p->hostname = dup_or_null(cfg_getstr(cfg, "hostname"));
 	p->net = !strcmp(cfg_getstr(cfg, "network"), "none") ? NET_NONE :
@@ -544,20 +559,35 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 	p->io_uring = cfg_getbool(cfg, "io_uring");
 	p->runtime_private = !strcmp(cfg_getstr(cfg, "runtime_dir"), "private");
 	if ((cfg_getstr(cfg, "shell") && !p->shell) ||
-	    (cfg_getstr(cfg, "hostname") && !p->hostname) ||
-	    copy_list(cfg_getsec(cfg, "env"), "set", &p->env_set,
-		      &p->nenv_set) < 0 ||
-	    copy_list(cfg_getsec(cfg, "env"), "unset", &p->env_unset,
-		      &p->nenv_unset) < 0 ||
-	    copy_list(cfg, "drop_groups", &p->drop_groups, &p->ndrop_groups) <
-		    0) {
-		jerr_sys(e, ENOMEM, "%s", file);
-		goto out;
-	}
-	r = 0;
-out:
-	if (cfg)
+	    (cfg_getstr(cfg, "hostname") && !p->hostname))
+		return -1;
+	if (copy_list(env, "set", &p->env_set, &p->nenv_set) < 0 ||
+	    copy_list(env, "unset", &p->env_unset, &p->nenv_unset) < 0)
+		return -1;
+	return copy_list(cfg, "drop_groups", &p->drop_groups, &p->ndrop_groups);
+}
+
+int profile_parse(const char *file, const char *text, struct profile *p,
+		  struct jerr *e)
+{
+	struct options opts;
+	cfg_t *cfg;
+	int r = -1;
+
+	memset(p, 0, sizeof(*p));
+	make_options(&opts);
+	p->file = strdup(file);
+	if (!p->file)
+		return jerr_sys(e, ENOMEM, "%s", file);
+	building = p;
+	cfg = conf_syntax_parse(opts.top, file, text, e);
+	building = NULL;
+	if (cfg) {
+		r = take_values(cfg, p);
+		if (r < 0)
+			jerr_sys(e, ENOMEM, "%s", file);
 		cfg_free(cfg);
+	}
 	if (r < 0)
 		profile_free(p);
 	return r;
