@@ -447,8 +447,10 @@ static int mount_proc(struct jerr *e)
 	return 0;
 }
 
-static int mount_devices(const struct plan *pl, const struct source *src,
-			 struct jerr *e)
+/* The entries of the minimal /dev, in the new tmpfs DEV: the device nodes
+ * (without privilege, the files the host's are bound onto later), the
+ * links to /proc/self/fd, and where pts and shm go. */
+static int fill_dev(int dev, const struct source *src, struct jerr *e)
 {
 	static const char *const links[][2] = {
 		{ "fd", "/proc/self/fd" },
@@ -456,20 +458,8 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 		{ "stdout", "/proc/self/fd/1" },
 		{ "stderr", "/proc/self/fd/2" },
 	};
-	mode_t old_umask;
-	int dev, log;
+	mode_t old_umask = umask(0);
 
-	if (pl->profile->devices == DEV_HOST) {
-		if (attach(src->tree, "/dev", 1, pl, NULL, e) < 0 ||
-		    mount_shm(pl, e) < 0)
-			return -1;
-		return mount_mqueue(pl, e);
-	}
-	dev = new_tmpfs("/dev", 0755, 65536,
-			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, NULL, e);
-	if (dev < 0)
-		return -1;
-	old_umask = umask(0);
 	for (size_t i = 0; i < NDEV_NODES; i++) {
 		const char *name = dev_nodes[i].name;
 		int fd = -1;
@@ -484,54 +474,76 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 						    dev_nodes[i].minor)) < 0)) {
 			jerr_sys(e, errno, "create /dev/%s", name);
 			umask(old_umask);
-			goto fail;
+			return -1;
 		}
 		fds_close(&fd);
 	}
 	umask(old_umask);
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
-		if (symlinkat(links[i][1], dev, links[i][0]) < 0) {
-			jerr_sys(e, errno, "create /dev/%s", links[i][0]);
-			goto fail;
-		}
-	if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 0755) < 0) {
-		jerr_sys(e, errno, "create /dev/pts and /dev/shm");
-		goto fail;
+		if (symlinkat(links[i][1], dev, links[i][0]) < 0)
+			return jerr_sys(e, errno, "create /dev/%s",
+					links[i][0]);
+	if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 0755) < 0)
+		return jerr_sys(e, errno, "create /dev/pts and /dev/shm");
+	return 0;
+}
+
+/* Onto the minimal /dev once it is attached: the host's device nodes
+ * (without privilege), /dev/log (LOG, closed here, or -1) and the host's
+ * devpts. */
+static int attach_into_dev(const struct plan *pl, const struct source *src,
+			   int log, struct jerr *e)
+{
+	int r = 0;
+
+	for (size_t i = 0; src->nodes && i < NDEV_NODES && r == 0; i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i].name);
+		r = attach(src->nodes[i], path, 0, pl, NULL, e);
 	}
+	if (r == 0 && log >= 0)
+		r = attach(log, "/dev/log", 0, pl, NULL, e);
+	fds_close(&log);
+	/* the host's devpts, so that the session's own terminal keeps its
+	 * name (tty, tmux, screen); other users' terminals stay theirs */
+	if (r == 0)
+		r = attach(src->tree, "/dev/pts", 1, pl, NULL, e);
+	return r;
+}
+
+static int mount_devices(const struct plan *pl, const struct source *src,
+			 struct jerr *e)
+{
+	int dev, log = -1;
+
+	if (pl->profile->devices == DEV_HOST) {
+		if (attach(src->tree, "/dev", 1, pl, NULL, e) < 0 ||
+		    mount_shm(pl, e) < 0)
+			return -1;
+		return mount_mqueue(pl, e);
+	}
+	dev = new_tmpfs("/dev", 0755, 65536,
+			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, NULL, e);
+	if (dev < 0)
+		return -1;
+	if (fill_dev(dev, src, e) < 0)
+		goto fail;
 	log = prepare_log(dev, e);
 	if (log == -2)
 		goto fail;
 	if (set_attr(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY) < 0) {
 		jerr_sys(e, errno, "make /dev read-only");
-		goto fail_log;
+		goto fail;
 	}
 	if (attach(dev, "/dev", 1, pl, NULL, e) < 0)
-		goto fail_log;
+		goto fail;
 	close(dev);
-	for (size_t i = 0; src->nodes && i < NDEV_NODES; i++) {
-		char path[32];
-
-		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i].name);
-		if (attach(src->nodes[i], path, 0, pl, NULL, e) < 0) {
-			fds_close(&log);
-			return -1;
-		}
-	}
-	if (log >= 0) {
-		int r = attach(log, "/dev/log", 0, pl, NULL, e);
-
-		close(log);
-		if (r < 0)
-			return -1;
-	}
-	/* the host's devpts, so that the session's own terminal keeps its
-	 * name (tty, tmux, screen); other users' terminals stay theirs */
-	if (attach(src->tree, "/dev/pts", 1, pl, NULL, e) < 0)
+	if (attach_into_dev(pl, src, log, e) < 0)
 		return -1;
 	return mount_shm(pl, e);
-fail_log:
-	fds_close(&log);
 fail:
+	fds_close(&log);
 	close(dev);
 	return -1;
 }
