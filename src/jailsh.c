@@ -215,16 +215,60 @@ static void report_end(const struct inherited *in, const struct policy *po,
 	write_status(in, &st);
 }
 
+/* sshd's forwarded agent, if the profile lets it in; otherwise the
+ * variable would only point at nothing. */
+static int bring_agent(struct plan *pl, char **env, struct jerr *e)
+{
+	int agent = plan_add_agent(pl, env_get(env, "SSH_AUTH_SOCK"), e);
+
+	if (agent == 0)
+		env_drop(env, "SSH_AUTH_SOCK");
+	return agent < 0 ? -1 : 0;
+}
+
+static void log_started(const struct policy *po, const struct session *s,
+			const struct shell_start *sh)
+{
+	const struct cgroup_session *cg = &s->warden.cg;
+	char landlock[160];
+
+	if (cg->skipped[0])
+		log_info("user %s: optional limits not applied: %s",
+			 po->id.name, cg->skipped);
+	scope_describe(landlock, sizeof(landlock));
+	log_info("session started: user %s (uid %u), profile %s, shell %s, "
+		 "%s, pid %d%s%s; landlock: %s",
+		 po->id.name, po->id.uid, po->profile.file, po->plan.shell,
+		 sh->argv[1] ? "command" : "interactive", (int)getpid(),
+		 cg->dir >= 0 ? ", cgroup " : "", cg->dir >= 0 ? cg->path : "",
+		 landlock);
+}
+
+/* Until the shell ends; then what it used, read while the jail still
+ * holds its cgroup, and the end, written once the jail is gone. */
+static int wait_and_report(const struct inherited *in, const struct policy *po,
+			   struct session *s, long long started)
+{
+	struct cgroup_usage u;
+	struct jerr e;
+	int code = session_wait(s, &e);
+
+	cgroup_usage(&s->warden.cg, &u);
+	session_close(s);
+	if (e.msg[0])
+		log_refusal("%s", e.msg);
+	report_end(in, po, s, &u, code, started);
+	return code;
+}
+
 static int run_session(int argc, char **argv, struct inherited *in)
 {
 	struct policy po = { 0 };
 	struct shell_start sh = { 0 };
-	const struct cgroup_session *cg;
-	struct cgroup_usage u;
-	char **sargv = NULL, **env = NULL, landlock[160];
+	char **sargv = NULL, **env = NULL;
 	struct session s;
 	struct jerr e;
-	int code = EXIT_FAILED, agent;
+	int code = EXIT_FAILED;
 	long long started = clock_ms();
 
 	if (in->status_error[0]) {
@@ -237,20 +281,15 @@ static int run_session(int argc, char **argv, struct inherited *in)
 		code = refuse_session(in, &po, EXIT_FAILED, "%s", e.msg);
 		goto out;
 	}
-	sh.path = po.plan.shell;
 	if (shell_command(&po.plan, argc, argv, in->env, &sargv, &env) < 0) {
 		code = refuse_session(in, &po, EXIT_FAILED, "out of memory");
 		goto out;
 	}
-	/* sshd's forwarded agent, if the profile lets it in; otherwise the
-	 * variable would only point at nothing */
-	agent = plan_add_agent(&po.plan, env_get(env, "SSH_AUTH_SOCK"), &e);
-	if (agent < 0) {
+	if (bring_agent(&po.plan, env, &e) < 0) {
 		code = refuse_session(in, &po, EXIT_FAILED, "%s", e.msg);
 		goto out;
 	}
-	if (!agent)
-		env_drop(env, "SSH_AUTH_SOCK");
+	sh.path = po.plan.shell;
 	sh.argv = sargv;
 	sh.envp = env;
 	inherit_shell_start(in, &sh);
@@ -264,25 +303,8 @@ static int run_session(int argc, char **argv, struct inherited *in)
 				      po.id.name, e.msg);
 		goto out;
 	}
-	cg = &s.warden.cg;
-	if (cg->skipped[0])
-		log_info("user %s: optional limits not applied: %s", po.id.name,
-			 cg->skipped);
-	scope_describe(landlock, sizeof(landlock));
-	log_info("session started: user %s (uid %u), profile %s, shell %s, "
-		 "%s, pid %d%s%s; landlock: %s",
-		 po.id.name, po.id.uid, po.profile.file, po.plan.shell,
-		 sh.argv[1] ? "command" : "interactive", (int)getpid(),
-		 cg->dir >= 0 ? ", cgroup " : "", cg->dir >= 0 ? cg->path : "",
-		 landlock);
-	code = session_wait(&s, &e);
-	/* what it used, while the jail still holds its cgroup; then the
-	 * jail ends, before anything is written */
-	cgroup_usage(cg, &u);
-	session_close(&s);
-	if (e.msg[0])
-		log_refusal("%s", e.msg);
-	report_end(in, &po, &s, &u, code, started);
+	log_started(&po, &s, &sh);
+	code = wait_and_report(in, &po, &s, started);
 out:
 	env_free(sargv); /* a NULL-terminated array of strings, as env is */
 	env_free(env);
