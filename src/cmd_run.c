@@ -270,14 +270,62 @@ static int drop_to_caller(void)
 	return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 }
 
+/* The caller, and the profile (--profile's, or the default) with what
+ * the command line changes in it, checked. */
+static int make_profile(const struct run_options *o, int end, char **argv,
+			const char *rootfs, struct identity *id,
+			struct profile *p, struct jerr *e)
+{
+	if ((o->build && check_build_root(rootfs, e) < 0) ||
+	    identity_from_uid(getuid(), id, e) < 0 ||
+	    load_profile(o->profile, p, e) < 0 || check_no_cgroup(p, e) < 0 ||
+	    groups_check_unprivileged(p, e) < 0 ||
+	    add_mounts(end, argv, p, e) < 0)
+		return -1;
+	if (set_simple(end, argv, p) < 0)
+		return jerr_set(e, "out of memory");
+	/* the process's own gid (newgrp) is what can be mapped */
+	id->gid = getgid();
+	id->groups_known = 1;
+	return 0;
+}
+
+/* The command in the jail of PL; returns the status to exit with. */
+static int run_command(const struct run_options *o, const struct inherited *in,
+		       const struct plan *pl, struct identity *id, char **env)
+{
+	struct shell_start sh = { 0 };
+	struct session s;
+	struct jerr e = { .msg = "" };
+	int code;
+
+	sh.path = o->cmd[0];
+	sh.argv = o->cmd;
+	sh.envp = env;
+	sh.search_path = 1;
+	inherit_shell_start(in, &sh);
+	if (!sh.cwd)
+		sh.cwd = "/";
+	if (session_start(&s, pl, id, &sh, NULL, &e) < 0) {
+		if (userns_refused(&e))
+			explain_userns(e.msg);
+		else
+			log_refusal("%s", e.msg);
+		return s.code;
+	}
+	code = session_wait(&s, &e);
+	if (e.msg[0])
+		log_refusal("%s", e.msg);
+	session_close(&s);
+	return code;
+}
+
 int cmd_run(int argc, char **argv, const struct inherited *in)
 {
 	struct run_options o;
 	struct profile p = { 0 };
 	struct identity id = { 0 };
 	struct plan pl = { 0 };
-	struct shell_start sh = { 0 };
-	struct session s;
 	char *rootfs = NULL, **env = NULL;
 	struct jerr e = { .msg = "" };
 	int code = EXIT_FAILED, have_plan = 0, end;
@@ -293,23 +341,8 @@ int cmd_run(int argc, char **argv, const struct inherited *in)
 		log_refusal("--rootfs %s: %s", o.rootfs, strerror(errno));
 		return EXIT_FAILED;
 	}
-	if ((o.build && check_build_root(rootfs, &e) < 0) ||
-	    identity_from_uid(getuid(), &id, &e) < 0 ||
-	    load_profile(o.profile, &p, &e) < 0 ||
-	    check_no_cgroup(&p, &e) < 0 ||
-	    groups_check_unprivileged(&p, &e) < 0 ||
-	    add_mounts(end, argv, &p, &e) < 0) {
-		log_refusal("%s", e.msg);
-		goto out;
-	}
-	if (set_simple(end, argv, &p) < 0) {
-		log_refusal("out of memory");
-		goto out;
-	}
-	/* the process's own gid (newgrp) is what can be mapped */
-	id.gid = getgid();
-	id.groups_known = 1;
-	if (plan_build(&p, &id, &pl, &e) < 0) {
+	if (make_profile(&o, end, argv, rootfs, &id, &p, &e) < 0 ||
+	    plan_build(&p, &id, &pl, &e) < 0) {
 		log_refusal("%s", e.msg);
 		goto out;
 	}
@@ -322,26 +355,7 @@ int cmd_run(int argc, char **argv, const struct inherited *in)
 		log_refusal("out of memory");
 		goto out;
 	}
-
-	sh.path = o.cmd[0];
-	sh.argv = o.cmd;
-	sh.envp = env;
-	sh.search_path = 1;
-	inherit_shell_start(in, &sh);
-	if (!sh.cwd)
-		sh.cwd = "/";
-	if (session_start(&s, &pl, &id, &sh, NULL, &e) < 0) {
-		if (userns_refused(&e))
-			explain_userns(e.msg);
-		else
-			log_refusal("%s", e.msg);
-		code = s.code;
-		goto out;
-	}
-	code = session_wait(&s, &e);
-	if (e.msg[0])
-		log_refusal("%s", e.msg);
-	session_close(&s);
+	code = run_command(&o, in, &pl, &id, env);
 out:
 	env_free(env);
 	if (have_plan)
