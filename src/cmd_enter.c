@@ -442,15 +442,71 @@ static int wait_for(pid_t child)
 				     WEXITSTATUS(status);
 }
 
+/* A jail in a user namespace is the caller's own making: joined with
+ * nothing but the caller's rights. One that root made is joined with
+ * privilege, which jailsh has only when installed setuid root and run
+ * outside any jail. Returns 1 to join with privilege, 0 without, -1 when
+ * refused. */
+static int choose_rights(const struct target *t, const char *arg, uid_t uid)
+{
+	int privileged = !(t->differ & CLONE_NEWUSER);
+	gid_t g = getgid();
+
+	if (privileged && geteuid() == 0) {
+		if (!owned_by_host(t))
+			return refuse_target(arg,
+					     "not a jail that root made, "
+					     "nor one in a user namespace of "
+					     "yours");
+		return 1;
+	}
+	if (setresgid(g, g, g) < 0 || setresuid(uid, uid, uid) < 0) {
+		log_refusal("enter: cannot become uid %u", uid);
+		return -1;
+	}
+	if (privileged)
+		return refuse_target(arg,
+				     "a jail that root made can only be "
+				     "entered with jailsh installed setuid "
+				     "root, from outside any jail");
+	return 0;
+}
+
+/* What the caller's login session gets, for a jail that root made. */
+static int load_caller_policy(uid_t uid, struct policy *po, struct jerr *e)
+{
+	if (identity_from_uid(uid, &po->id, e) < 0 ||
+	    identity_load_groups(&po->id, e) < 0 ||
+	    policy_load(po, JAILSH_CONFDIR, e) < 0)
+		return -1;
+	return groups_drop(&po->id, &po->profile, e);
+}
+
+/* The pid namespace is the children's: the command runs in one. */
+static int run_child(char **cmd, const struct inherited *in)
+{
+	pid_t child = fork();
+
+	if (child < 0) {
+		log_refusal("enter: fork: %s", strerror(errno));
+		return EXIT_FAILED;
+	}
+	if (child == 0) {
+		sigprocmask(SIG_SETMASK, &in->mask, NULL);
+		umask(in->umask);
+		_exit(exec_in(cmd, in->env));
+	}
+	return wait_for(child);
+}
+
 int cmd_enter(int argc, char **argv, const struct inherited *in)
 {
 	struct policy po = { 0 };
 	struct target t;
 	struct jerr e = { .msg = "" };
 	char *shell_argv[2], **cmd;
-	int first = 1, privileged, code = EXIT_FAILED;
+	int first = 1, rest, privileged, code = EXIT_FAILED;
 	uid_t uid = getuid();
-	pid_t child;
 
 	if (first < argc && !strcmp(argv[first], "--"))
 		first++;
@@ -462,40 +518,14 @@ int cmd_enter(int argc, char **argv, const struct inherited *in)
 	if (pin_target(argv[first], uid, &t) < 0)
 		goto out;
 	/* "enter NAME -- CMD" as well as "enter -- NAME CMD" */
-	cmd = command(argc, argv,
-		      first + 1 +
-			      (first + 1 < argc &&
-			       !strcmp(argv[first + 1], "--")),
-		      in->env, shell_argv);
-	/* a jail in a user namespace is the caller's own making: joined
-	 * with nothing but the caller's rights */
-	privileged = !(t.differ & CLONE_NEWUSER);
-	if (!privileged || geteuid() != 0) {
-		gid_t g = getgid();
-
-		if (setresgid(g, g, g) < 0 || setresuid(uid, uid, uid) < 0) {
-			log_refusal("enter: cannot become uid %u", uid);
-			goto out;
-		}
-		if (privileged) {
-			refuse_target(
-				argv[first],
-				"a jail that root made can only be "
-				"entered with jailsh installed setuid root, "
-				"from outside any jail");
-			goto out;
-		}
-	}
-	if (privileged && !owned_by_host(&t)) {
-		refuse_target(argv[first],
-			      "not a jail that root made, nor one in a "
-			      "user namespace of yours");
+	rest = first + 1;
+	if (rest < argc && !strcmp(argv[rest], "--"))
+		rest++;
+	cmd = command(argc, argv, rest, in->env, shell_argv);
+	privileged = choose_rights(&t, argv[first], uid);
+	if (privileged < 0)
 		goto out;
-	}
-	if (privileged && (identity_from_uid(uid, &po.id, &e) < 0 ||
-			   identity_load_groups(&po.id, &e) < 0 ||
-			   policy_load(&po, JAILSH_CONFDIR, &e) < 0 ||
-			   groups_drop(&po.id, &po.profile, &e) < 0)) {
+	if (privileged && load_caller_policy(uid, &po, &e) < 0) {
 		log_refusal("enter: %s", e.msg);
 		goto out;
 	}
@@ -511,18 +541,7 @@ int cmd_enter(int argc, char **argv, const struct inherited *in)
 		log_refusal("enter %s: no working directory", argv[first]);
 		goto out;
 	}
-	/* the pid namespace is the children's: the command runs in one */
-	child = fork();
-	if (child < 0) {
-		log_refusal("enter: fork: %s", strerror(errno));
-		goto out;
-	}
-	if (child == 0) {
-		sigprocmask(SIG_SETMASK, &in->mask, NULL);
-		umask(in->umask);
-		_exit(exec_in(cmd, in->env));
-	}
-	code = wait_for(child);
+	code = run_child(cmd, in);
 out:
 	unpin_target(&t);
 	policy_free(&po);
