@@ -107,12 +107,64 @@ static void print_groups(const struct policy *po)
 	}
 }
 
+static void print_mounts(const struct plan *pl, const struct profile *p)
+{
+	char desc[4200];
+
+	printf("mounts, in the order they are made:\n");
+	for (size_t i = 0; i < pl->nops; i++) {
+		const struct plan_op *op = &pl->ops[i];
+
+		describe(pl, op, desc, sizeof(desc));
+		printf("  %-24s %-7s %s", op->target, plan_kind_name(op->kind),
+		       desc);
+		if (op->line && strcmp(p->file, PROFILE_BUILTIN_NAME))
+			printf(" (line %d)", op->line);
+		if (!op->line && op->optional)
+			printf(" (where the host has it)");
+		printf("\n");
+	}
+}
+
+/* The rlimits, the cgroup limits and max_time, each on a line if set. */
+static void print_limits(const struct profile *p)
+{
+	int any = 0;
+
+	for (int r = 0; r < RLIM_NLIMITS; r++) {
+		if (!p->limit_set[r])
+			continue;
+		printf(any++ ? "" : "rlimits  ");
+		if (p->limit[r] == RLIM_INFINITY)
+			printf(" %s=unlimited", profile_rlimit_name(r));
+		else
+			printf(" %s=%llu", profile_rlimit_name(r),
+			       (unsigned long long)p->limit[r]);
+	}
+	if (any)
+		printf("\n");
+	any = 0;
+	for (int i = 0; i < CG_NLIMITS; i++) {
+		char v[32];
+
+		if (!p->cg_set[i])
+			continue;
+		cglimit_show(i, p->cg[i], v, sizeof(v));
+		printf("%s %s=%s%s", any++ ? "" : "cgroup   ",
+		       cglimit_cg[i].name, v,
+		       p->cg_optional[i] ? " (optional)" : "");
+	}
+	if (any)
+		printf("\n");
+	if (p->max_time)
+		printf("max time  %u s\n", p->max_time);
+}
+
 static void print_policy(const struct policy *po)
 {
 	const struct profile *p = &po->profile;
 	const struct plan *pl = &po->plan;
-	char desc[4200];
-	int any = 0;
+	char desc[160];
 
 	printf("user      %s (uid %u, gid %u)\n", po->id.name, po->id.uid,
 	       po->id.gid);
@@ -142,46 +194,8 @@ static void print_policy(const struct policy *po)
 	scope_describe(desc, sizeof(desc));
 	printf("landlock  %s\n", desc);
 	print_groups(po);
-	printf("mounts, in the order they are made:\n");
-	for (size_t i = 0; i < pl->nops; i++) {
-		const struct plan_op *op = &pl->ops[i];
-
-		describe(pl, op, desc, sizeof(desc));
-		printf("  %-24s %-7s %s", op->target, plan_kind_name(op->kind),
-		       desc);
-		if (op->line && strcmp(p->file, PROFILE_BUILTIN_NAME))
-			printf(" (line %d)", op->line);
-		if (!op->line && op->optional)
-			printf(" (where the host has it)");
-		printf("\n");
-	}
-	for (int r = 0; r < RLIM_NLIMITS; r++) {
-		if (!p->limit_set[r])
-			continue;
-		printf(any++ ? "" : "rlimits  ");
-		if (p->limit[r] == RLIM_INFINITY)
-			printf(" %s=unlimited", profile_rlimit_name(r));
-		else
-			printf(" %s=%llu", profile_rlimit_name(r),
-			       (unsigned long long)p->limit[r]);
-	}
-	if (any)
-		printf("\n");
-	any = 0;
-	for (int i = 0; i < CG_NLIMITS; i++) {
-		char v[32];
-
-		if (!p->cg_set[i])
-			continue;
-		cglimit_show(i, p->cg[i], v, sizeof(v));
-		printf("%s %s=%s%s", any++ ? "" : "cgroup   ",
-		       cglimit_cg[i].name, v,
-		       p->cg_optional[i] ? " (optional)" : "");
-	}
-	if (any)
-		printf("\n");
-	if (p->max_time)
-		printf("max time  %u s\n", p->max_time);
+	print_mounts(pl, p);
+	print_limits(p);
 	for (size_t i = 0; i < p->nenv_set; i++)
 		printf("env set   %s\n", p->env_set[i]);
 	for (size_t i = 0; i < p->nenv_unset; i++)
