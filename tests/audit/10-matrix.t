@@ -11,6 +11,8 @@
 #   PAM only          login shell bash, the README's module lines
 #   forgotten         PAM only, runuser (then sshd) without the line; the
 #                     audit's fix applied, and the way tried again
+#   weak line         the line "optional" (with a profile the module fails
+#                     on), or after a module whose "default=1" jumps it
 #   internal-sftp     Subsystem sftp internal-sftp, shell only and PAM;
 #                     the audit's fix applied
 #   both              login shell jailsh, the line in every service: the
@@ -230,6 +232,33 @@ apply_fix "$B" ssh-user-rc
 aud_sshd --keep
 audit_run "$B"
 na "$L, fixed" "$B" ssh-user-rc "$(rc_real "$B")" "not run"
+
+# --- a line that does not hold: optional, or jumped over ----------------------
+# E's profile names a volume that does not exist: the module fails
+pam_reset
+printf 'session optional %s\n' "$PAM_MODULE" >> "$W/pam.d/runuser"
+aud_user E /bin/bash
+profile "$E" "$AUD_PROFILE
+volume \"/nonexistent-jt$$\" {}"
+audit_run "$E"
+L="optional line"
+check_way "$L" "$E" pam:runuser "$(runuser_real "$E")"
+like "$(_way "$E" pam:runuser text)" '"optional": a failure of the module does not fail the session' \
+	"$L: pam:runuser: the audit says why"
+# control: the module does fail for E; "required", it refuses the session
+pam_reset
+pam_add runuser
+capture in_ns runuser -u "$E" -- sh -c "$PROBE"
+ok "$L: control: with the line required, runuser -u $E is refused (status $RC, nothing ran)" \
+	eval '[ "$RC" != 0 ] && [ -z "$OUT" ]'
+rm -f "$PROBE_MARK"
+pam_reset
+printf 'session [default=1] pam_permit.so\n%s\n' "$PAM_LINE" >> "$W/pam.d/runuser"
+audit_run "$B"
+L="jumped over"
+check_way "$L" "$B" pam:runuser "$(runuser_real "$B")"
+like "$(_way "$B" pam:runuser text)" 'pam_permit.so jumps over pam_jailsh \(default=1\)' \
+	"$L: pam:runuser: the audit says why"
 
 # --- internal-sftp -------------------------------------------------------------
 pam_reset
