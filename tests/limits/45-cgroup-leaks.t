@@ -9,8 +9,10 @@
 # deny; a cgroup whose warden is gone is swept by the next session.
 #
 #   - every RLIMIT_NOFILE from 3 to 40, ten sessions each: none is left;
-#   - 400 starts, each SIGKILLed 0 to 3 ms after it began: none is left;
-#     the control is that some were killed while their cgroup existed;
+#   - 400 starts, each SIGKILLed 0 to 3 ms after it began (or, where a
+#     start takes longer to make its cgroup, e.g. in tests/vm's emulated
+#     guest, at random moments up to twice that time): none is left; the
+#     control is that some were killed while their cgroup existed;
 #   - the same with SIGSTOP then SIGKILL of the outer jailsh, and with the
 #     caller's RLIMIT_CPU, nice 19, SCHED_IDLE and oom_score_adj 1000,
 #     which the warden does not keep (init gets them back: checked);
@@ -64,47 +66,76 @@ ok "control: under some of those limits sessions ran" [ "$ran" -gt 0 ]
 none_left "RLIMIT_NOFILE 3..40, ten sessions each"
 
 # --- SIGKILL at any moment of the start -----------------------------------------
-# kill.py N SIGNALS: N starts of "jailsh -c 'sleep 30'", each sent SIGNALS
-# (comma-separated, e.g. KILL or STOP,KILL) 0 to 3 ms after it began;
-# prints how many had their cgroup when the last signal went.
+# kill.py N SIGNALS J UD: N starts of "jailsh -c 'sleep 30'", each sent
+# SIGNALS (comma-separated, e.g. KILL or STOP,KILL) at random moments of
+# its start, the first 0 to W ms after it began and each next one 0 to W
+# ms later. W is this machine's: 3 ms (what the review used), or twice the
+# median time a start takes to make its session cgroup (measured first on
+# ten starts, at most 1 s) where that is longer (an emulated VM:
+# tests/vm), so that signals come both before the cgroup exists and
+# after. Prints W in ms, how many starts had a new session cgroup (one
+# not there before the start; rarely that of the start before, made
+# late) when the last signal went, and how many not.
 put_script "$u" kill.py <<'EOF'
 import os, random, signal, subprocess, sys, time
 n, sigs, j, ud = int(sys.argv[1]), sys.argv[2].split(","), sys.argv[3], sys.argv[4]
+
+def sessions():
+    try:
+        return {e for e in os.listdir(ud) if e.startswith("session-")}
+    except OSError:
+        return set()
+
+def start():
+    return subprocess.Popen([j, "-c", "sleep 30"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+# calibration: how long a start takes to make its cgroup here
+took = []
+for i in range(10):
+    before = sessions()
+    t0 = time.monotonic()
+    p = start()
+    while time.monotonic() - t0 < 10 and not sessions() - before:
+        time.sleep(0.0002)
+    took.append(time.monotonic() - t0)
+    p.kill()
+    p.wait()
+    time.sleep(0.2)
+took.sort()
+w = min(1.0, max(0.003, 2 * took[len(took) // 2]))
+
 seen = 0
 for i in range(n):
-    p = subprocess.Popen([j, "-c", "sleep 30"], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    time.sleep(random.random() * 0.003)
+    before = sessions()
+    p = start()
+    time.sleep(random.random() * w)
     for s in sigs:
-        try:
-            if s == sigs[-1] and os.path.isdir(ud) and \
-               any(e.startswith("session-") for e in os.listdir(ud)):
-                seen += 1
-        except OSError:
-            pass
+        if s == sigs[-1] and sessions() - before:
+            seen += 1
         os.kill(p.pid, getattr(signal, "SIG" + s))
         if s != sigs[-1]:
-            time.sleep(random.random() * 0.003)
+            time.sleep(random.random() * w)
     p.wait()
-print(seen)
+print("%.1f %d %d" % (w * 1000, seen, n - seen))
 EOF
 uh=$(home "$u")
-seen=$(as_user "$u" "$PY" "$uh/kill.py" 400 KILL "$J" "$UD")
-diag "SIGKILL 0-3 ms after the start: $seen of 400 killed while their cgroup existed"
+read -r w seen early < <(as_user "$u" "$PY" "$uh/kill.py" 400 KILL "$J" "$UD")
+diag "SIGKILL 0-$w ms after the start: $seen of 400 killed while their cgroup existed, $early before"
 if [ "${seen:-0}" -gt 0 ]; then
 	pass "control: some starts were killed while their cgroup existed"
-	none_left "400 starts, each SIGKILLed 0-3 ms after it began"
+	none_left "400 starts, each SIGKILLed 0-$w ms after it began"
 else
-	skip "control: no start was killed while its cgroup existed (too fast a machine?)"
+	skip "control: no start was killed while its cgroup existed (window $w ms)"
 	skip "400 starts killed: skipped, the control failed"
 fi
-seen=$(as_user "$u" "$PY" "$uh/kill.py" 200 STOP,KILL "$J" "$UD")
-diag "SIGSTOP, then SIGKILL: $seen of 200 while their cgroup existed"
+read -r w seen early < <(as_user "$u" "$PY" "$uh/kill.py" 200 STOP,KILL "$J" "$UD")
+diag "SIGSTOP 0-$w ms after the start, SIGKILL 0-$w ms later: $seen of 200 killed while their cgroup existed, $early before"
 if [ "${seen:-0}" -gt 0 ]; then
 	pass "control: some starts were stopped and killed while their cgroup existed"
-	none_left "200 starts stopped, then killed, 0-6 ms after they began"
+	none_left "200 starts stopped, then killed, 0-$(awk -v w="$w" 'BEGIN { print 2 * w }') ms after they began"
 else
-	skip "control: no start was killed while its cgroup existed"
+	skip "control: no start was killed while its cgroup existed (window $w ms)"
 	skip "200 starts stopped and killed: skipped, the control failed"
 fi
 
