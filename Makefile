@@ -23,6 +23,8 @@ PAMDIR     ?= $(PREFIX)/lib/$(MULTIARCH)/security
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 CONFDIR     = $(SYSCONFDIR)/jailsh
+# Where running jails are found (a tmpfs; see registry.h).
+RUNDIR     ?= /run/jailsh
 BUILD      ?= build
 VERSION     = 0.1.0
 
@@ -60,9 +62,10 @@ CORE = err escape nss identity \
        conf_dir conf_text conf_syntax conf_settings conf_profile \
        conf_select conf_policy \
        cglimit expand plan path mount priv jail env filter init report \
-       session hold cgroup status fds warden self scope groups
+       session hold cgroup status fds warden self scope groups registry \
+       watch target userjail login
 FRONT = jailsh inherit log cmd_check cmd_explain cmd_run cmd_enter \
-	cmd_audit audit_pam audit_sshd
+	cmd_audit audit_pam audit_sshd cmd_list
 
 CORE_OBJ  = $(CORE:%=$(BUILD)/%.o)
 FRONT_OBJ = $(FRONT:%=$(BUILD)/%.o)
@@ -76,8 +79,8 @@ $(BUILD) $(BUILD)/tests:
 # Rewritten only when a value changes, so a side-by-side build with another
 # SYSCONFDIR recompiles what depends on it, and nothing else.
 $(BUILD)/config.h: FORCE | $(BUILD)
-	@printf '#define JAILSH_CONFDIR "%s"\n#define JAILSH_VERSION "%s"\n' \
-		'$(CONFDIR)' '$(VERSION)' > $@.tmp
+	@printf '#define JAILSH_CONFDIR "%s"\n#define JAILSH_VERSION "%s"\n#define JAILSH_RUNDIR "%s"\n' \
+		'$(CONFDIR)' '$(VERSION)' '$(RUNDIR)' > $@.tmp
 	@# jailsh audit: this installation's module, and where libpam looks
 	@# for a module named without a path
 	@printf '#define JAILSH_PAM_MODULE "%s"\n#define JAILSH_PAM_SYSDIR "%s"\n' \

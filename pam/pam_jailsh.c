@@ -23,6 +23,7 @@
 #include "escape.h"
 #include "groups.h"
 #include "hold.h"
+#include "userjail.h"
 #include "nss.h"
 #include "conf_policy.h"
 #include "scope.h"
@@ -224,15 +225,42 @@ static int hand_to_systemd(pam_handle_t *pamh, struct profile *p,
 	return 0;
 }
 
+/* The user's one jail (jail = "user"): the session joins it (it makes
+ * it if there is none), and keeps its connection to the jail's warden
+ * while it lasts: a login. */
+static int join_user_jail(pam_handle_t *pamh, int flags, struct policy *po,
+			  struct hold *h, struct jerr *e)
+{
+	struct userjail u;
+	int r;
+
+	if (userjail_join(&u, &po->plan, &po->settings, e) < 0)
+		return -1;
+	h->login = u.sock;
+	u.sock = -1;
+	r = userjail_enter(&u, e);
+	if (r == 0 && u.info.changed && !(flags & PAM_SILENT))
+		pam_info(pamh, "jailsh: %s", USERJAIL_CHANGED);
+	if (r == 0)
+		say(pamh, LOG_INFO, "session of %s joins the user jail (init "
+		    "%d, %s)", po->id.name, (int)u.info.init,
+		    u.made ? "made now" : "running");
+	userjail_close(&u);
+	return r < 0 ? -1 : hold_seal(&po->plan, e);
+}
+
 /* The jail held for the session, with its cgroup if it gets one; the
  * calling process joins both. */
-static int enter_held_jail(pam_handle_t *pamh, const struct args *a,
-			   struct policy *po, struct hold *h, struct jerr *e)
+static int enter_held_jail(pam_handle_t *pamh, int flags,
+			   const struct args *a, struct policy *po,
+			   struct hold *h, struct jerr *e)
 {
 	if (a->systemd_limits && !po->settings.cgroup_parent &&
 	    hand_to_systemd(pamh, &po->profile, e) < 0)
 		return -1;
 	po->plan.cgroup = po->settings.cgroup_parent != NULL;
+	if (po->profile.user_jail)
+		return join_user_jail(pamh, flags, po, h, e);
 	if (hold_start(h, &po->plan, &po->settings, e) < 0 ||
 	    hold_join(h, &po->plan, e) < 0)
 		return -1;
@@ -274,7 +302,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 		policy_free(&po);
 		return PAM_SESSION_ERR;
 	}
-	if (enter_held_jail(pamh, &a, &po, h, &e) < 0 ||
+	hold_init(h);
+	if (enter_held_jail(pamh, flags, &a, &po, h, &e) < 0 ||
 	    set_env(pamh, &po.plan, &e) < 0 ||
 	    pam_set_data(pamh, DATA_NAME, h, cleanup) != PAM_SUCCESS) {
 		if (!e.msg[0])

@@ -136,10 +136,30 @@ static int choose(struct cgroup_session *cg, const struct profile *p,
 	return 0;
 }
 
+/* The cgroups in TOP (a user's jail's: init, login-N), which must go
+ * before it can. */
+static void remove_children(int top)
+{
+	int fd = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (de->d_type == DT_DIR && de->d_name[0] != '.')
+			unlinkat(top, de->d_name, AT_REMOVEDIR);
+	closedir(d);
+}
+
 /* The session cgroups of wardens that are gone (killed by root, a
  * crash): the empty ones are removed before a new one is made. A name
- * says whose it is, session-PID[.N] with the warden's pid; one whose
- * warden lives, or whose pid was taken again, is left alone. */
+ * says whose it is, session-PID[.N] or jail-PID[.N] with the warden's
+ * pid; one whose warden lives, or whose pid was taken again, is left
+ * alone. */
 static void sweep(int user)
 {
 	int fd = openat(user, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -151,10 +171,22 @@ static void sweep(int user)
 		fds_close(&fd);
 		return;
 	}
-	while ((de = readdir(d)))
-		if (sscanf(de->d_name, "session-%d", &pid) == 1 && pid > 0 &&
-		    kill(pid, 0) < 0 && errno == ESRCH)
-			unlinkat(user, de->d_name, AT_REMOVEDIR); /* or EBUSY */
+	while ((de = readdir(d))) {
+		int jail = sscanf(de->d_name, "jail-%d", &pid) == 1, fd2;
+
+		if (!jail && sscanf(de->d_name, "session-%d", &pid) != 1)
+			continue;
+		if (pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		fd2 = jail ? openat(user, de->d_name, O_RDONLY | O_DIRECTORY |
+						      O_NOFOLLOW | O_CLOEXEC) :
+			     -1;
+		if (fd2 >= 0) {
+			remove_children(fd2);
+			close(fd2);
+		}
+		unlinkat(user, de->d_name, AT_REMOVEDIR); /* or EBUSY */
+	}
 	closedir(d);
 }
 
@@ -175,7 +207,7 @@ static int make_dir(int at, const char *name, int exclusive)
 	return fd;
 }
 
-static int write_limits(struct cgroup_session *cg, const struct profile *p,
+static int write_limits(const struct cgroup_session *cg, const struct profile *p,
 			int dir, const char *path, bool user, struct jerr *e)
 {
 	char value[64];
@@ -218,7 +250,7 @@ int cgroup_prepare(struct cgroup_session *cg, const struct settings *s,
 	int pfd, r;
 
 	memset(cg, 0, sizeof(*cg));
-	cg->dir = cg->user = cg->parent = -1;
+	cg->dir = cg->top = cg->user = cg->parent = -1;
 	if (!parent)
 		return choose(cg, p, NULL, NULL, e);
 	pfd = cg->parent = open_parent(parent, e);
@@ -236,7 +268,7 @@ int cgroup_prepare(struct cgroup_session *cg, const struct settings *s,
 	snprintf(cg->uname, sizeof(cg->uname), "user-%u", (unsigned)id->uid);
 	snprintf(upath, sizeof(upath), "%s/%s", parent, cg->uname);
 	/* the user's last session may be removing it right now: again */
-	for (int tries = 0; cg->dir < 0 && tries < 3; tries++) {
+	for (int tries = 0; cg->top < 0 && tries < 3; tries++) {
 		fds_close(&cg->user);
 		cg->user = make_dir(pfd, cg->uname, 0);
 		if (cg->user < 0)
@@ -245,30 +277,70 @@ int cgroup_prepare(struct cgroup_session *cg, const struct settings *s,
 		if (write_limits(cg, p, cg->user, upath, true, e) < 0 ||
 		    enable_all(cg, cg->user, upath, offered, false, e) < 0)
 			goto fail;
-		for (int n = 0; cg->dir < 0 && n < 100; n++) {
+		for (int n = 0; cg->top < 0 && n < 100; n++) {
 			snprintf(cg->name, sizeof(cg->name),
-				 n ? "session-%d.%d" : "session-%d",
+				 n ? "%s-%d.%d" : "%s-%d",
+				 p->user_jail ? "jail" : "session",
 				 (int)getpid(), n);
-			cg->dir = make_dir(cg->user, cg->name, 1);
-			if (cg->dir < 0 && errno != EEXIST)
+			cg->top = make_dir(cg->user, cg->name, 1);
+			if (cg->top < 0 && errno != EEXIST)
 				break;
 		}
 	}
-	if (cg->dir < 0) {
-		jerr_sys(e, errno, "create a cgroup for the session in %s",
-			 upath);
+	if (cg->top < 0) {
+		jerr_sys(e, errno, "create a cgroup for the %s in %s",
+			 p->user_jail ? "jail" : "session", upath);
 		goto fail;
 	}
 	snprintf(cg->path, sizeof(cg->path), "%s/%s", upath, cg->name);
-	if (write_limits(cg, p, cg->dir, cg->path, false, e) < 0) {
-		cgroup_remove(cg);
-		return -1;
+	if (p->user_jail) {
+		/* the logins' cgroups under it get the session's limits */
+		if (enable_all(cg, cg->top, cg->path, offered, false, e) < 0)
+			goto fail;
+		cg->dir = make_dir(cg->top, "init", 1);
+	} else {
+		cg->dir = fcntl(cg->top, F_DUPFD_CLOEXEC, 0);
+		if (cg->dir >= 0 &&
+		    write_limits(cg, p, cg->dir, cg->path, false, e) < 0)
+			goto fail;
+	}
+	if (cg->dir < 0) {
+		jerr_sys(e, errno, "create a cgroup in %s", cg->path);
+		goto fail;
 	}
 	return 0;
 fail:
 	cgroup_remove(cg);
 	return -1;
 }
+
+int cgroup_login(const struct cgroup_session *cg, const struct profile *p,
+		 int n, struct jerr *e)
+{
+	char name[32], path[4300];
+	int fd;
+
+	snprintf(name, sizeof(name), "login-%d", n);
+	snprintf(path, sizeof(path), "%s/%s", cg->path, name);
+	fd = make_dir(cg->top, name, 1);
+	if (fd < 0)
+		return jerr_sys(e, errno, "create the cgroup %s", path);
+	if (write_limits(cg, p, fd, path, false, e) < 0) {
+		close(fd);
+		unlinkat(cg->top, name, AT_REMOVEDIR);
+		return -1;
+	}
+	return fd;
+}
+
+void cgroup_login_remove(const struct cgroup_session *cg, int n)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "login-%d", n);
+	unlinkat(cg->top, name, AT_REMOVEDIR);
+}
+
 
 /* Removes the session's cgroup, then the user's if it is empty now. A
  * cgroup whose last process has just died may still be busy briefly. */
@@ -282,12 +354,15 @@ static void remove_dirs(int parent, const char *uname, int user,
 			break;
 		nanosleep(&pause, NULL);
 	}
+	/* a cgroup with cgroups of its own is EBUSY too */
 	/* EBUSY while another session of the user's is in it */
 	unlinkat(parent, uname, AT_REMOVEDIR);
 }
 
 void cgroup_remove(struct cgroup_session *cg)
 {
+	if (cg->top >= 0)
+		remove_children(cg->top);
 	if (cg->parent >= 0 && cg->uname[0])
 		remove_dirs(cg->parent, cg->uname, cg->user, cg->name);
 	cgroup_close(cg);
@@ -295,7 +370,7 @@ void cgroup_remove(struct cgroup_session *cg)
 
 int cgroup_events(const struct cgroup_session *cg)
 {
-	return openat(cg->dir, "cgroup.events", O_RDONLY | O_CLOEXEC);
+	return openat(cg->top, "cgroup.events", O_RDONLY | O_CLOEXEC);
 }
 
 int cgroup_populated(int events)
@@ -311,28 +386,34 @@ int cgroup_populated(int events)
 
 int cgroup_kill(const struct cgroup_session *cg)
 {
-	return fds_write_at(cg->dir, "cgroup.kill", "1");
+	return fds_write_at(cg->top, "cgroup.kill", "1");
+}
+
+void cgroup_usage_at(int dir, struct cgroup_usage *u)
+{
+	char buf[64];
+
+	memset(u, 0, sizeof(*u));
+	if (dir < 0)
+		return;
+	read_key(dir, "memory.events", "oom_kill", &u->oom_kills);
+	read_key(dir, "pids.events", "max", &u->pids_refused);
+	read_key(dir, "cpu.stat", "usage_usec", &u->cpu_usec);
+	if (fds_read_at(dir, "memory.peak", buf, sizeof(buf)) == 0)
+		u->memory_peak = strtoull(buf, NULL, 10);
+	if (fds_read_at(dir, "memory.current", buf, sizeof(buf)) == 0)
+		u->memory_now = strtoull(buf, NULL, 10);
 }
 
 void cgroup_usage(const struct cgroup_session *cg, struct cgroup_usage *u)
 {
-	memset(u, 0, sizeof(*u));
-	if (cg->dir < 0)
-		return;
-	read_key(cg->dir, "memory.events", "oom_kill", &u->oom_kills);
-	read_key(cg->dir, "pids.events", "max", &u->pids_refused);
-	read_key(cg->dir, "cpu.stat", "usage_usec", &u->cpu_usec);
-	{
-		char buf[64];
-
-		if (fds_read_at(cg->dir, "memory.peak", buf, sizeof(buf)) == 0)
-			u->memory_peak = strtoull(buf, NULL, 10);
-	}
+	cgroup_usage_at(cg->top, u);
 }
 
 void cgroup_close(struct cgroup_session *cg)
 {
 	fds_close(&cg->dir);
+	fds_close(&cg->top);
 	fds_close(&cg->user);
 	fds_close(&cg->parent);
 }

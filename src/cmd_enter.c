@@ -283,16 +283,26 @@ static int read_cgroup(int dir, const char *file, char *path, size_t size)
 	return 0;
 }
 
-/* NAME when PATH ends in "/user-UID/NAME", NAME a session's; else NULL. */
+/* NAME when PATH ends in "/user-UID/NAME", NAME a session's (session-W)
+ * or a user jail's cgroup (jail-W/init, jail-W/login-N); else NULL. */
 static const char *session_name(const char *path, uid_t uid)
 {
-	const char *name = strrchr(path, '/'), *user;
+	const char *name = strrchr(path, '/'), *user, *leaf;
 	char want[32];
 	size_t n;
 
-	if (!name || name == path || strncmp(name + 1, "session-", 8) ||
-	    !name[9])
+	if (!name || name == path)
 		return NULL;
+	leaf = name + 1;
+	/* a user's jail: jail-W/init or jail-W/login-N */
+	if (!strcmp(leaf, "init") || !strncmp(leaf, "login-", 6)) {
+		for (name--; name > path && *name != '/'; name--)
+			;
+		if (strncmp(name + 1, "jail-", 5) || name[6] == '/')
+			return NULL;
+	} else if (strncmp(leaf, "session-", 8) || !leaf[8]) {
+		return NULL;
+	}
 	for (user = name - 1; user > path && *user != '/'; user--)
 		;
 	n = snprintf(want, sizeof(want), "/user-%u/", (unsigned)uid);

@@ -157,7 +157,14 @@ static void print_limits(const struct profile *p)
 	if (any)
 		printf("\n");
 	if (p->max_time)
-		printf("max time  %u s\n", p->max_time);
+		printf("max time  %u s%s\n", p->max_time,
+		       p->user_jail ? " (each login)" : "");
+	if (p->user_jail && p->linger == PROFILE_FOREVER)
+		printf("jail      user: one for all logins, lingers until "
+		       "stopped\n");
+	else if (p->user_jail)
+		printf("jail      user: one for all logins, lingers %u s after "
+		       "the last\n", p->linger);
 }
 
 static void print_policy(const struct policy *po)
@@ -237,6 +244,8 @@ int cmd_explain(int argc, char **argv)
 		fprintf(stderr, "jailsh: %s\n", e.msg);
 	else
 		print_policy(&po);
+	if (r == 0 && po.profile.user_jail)
+		cmd_list_running(po.id.uid);
 	policy_free(&po);
 	return r < 0 ? 1 : 0;
 }

@@ -7,6 +7,16 @@
 /* jailsh check: validates every file in the configuration directory. */
 int cmd_check(int argc, char **argv);
 
+/* jailsh list: the running jails (root: all; a user: their own). */
+int cmd_list(int argc, char **argv);
+
+/* For jailsh explain: a line about UID's running user jail, if any. */
+void cmd_list_running(uid_t uid);
+
+/* jailsh stop USER|PID (root): ends the jails of USER, or the one whose
+ * init or warden is PID. */
+int cmd_stop(int argc, char **argv);
+
 /* jailsh explain [USER]: which profile applies and the plan, in order. */
 int cmd_explain(int argc, char **argv);
 

@@ -215,6 +215,12 @@ static int on_choice(cfg_t *cfg, cfg_opt_t *opt)
 					 "\"default\" or \"none\"",
 					 v);
 	}
+	if (!strcmp(opt->name, "jail")) {
+		if (!strcmp(v, "session") || !strcmp(v, "user"))
+			return 0;
+		return cfgparse_error(cfg, "jail = \"%s\": must be "
+				      "\"session\" or \"user\"", v);
+	}
 	if (!strcmp(opt->name, "runtime_dir")) {
 		if (!strcmp(v, "private") || !strcmp(v, "host"))
 			return 0;
@@ -372,6 +378,24 @@ static int on_max_time(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+/* "0", a duration as max_time takes it, or "forever" */
+static int on_linger(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+
+	if (!strcmp(v, "0"))
+		building->linger = 0;
+	else if (!strcmp(v, "forever"))
+		building->linger = PROFILE_FOREVER;
+	else if (cglimit_parse_duration(v, &building->linger) < 0)
+		return cfgparse_error(cfg, "linger = \"%s\": expected \"0\", "
+				      "seconds, a time such as \"90s\", "
+				      "\"30m\", \"8h\" or \"2d\", or "
+				      "\"forever\"", v);
+	building->linger_line = cfg->line;
+	return 0;
+}
+
 static int env_name_ok(const char *s, size_t n)
 {
 	if (n == 0 || isdigit((unsigned char)s[0]))
@@ -416,7 +440,7 @@ static int copy_list(cfg_t *cfg, const char *name, char ***out, size_t *n)
 }
 
 /* The options every profile has, before the cgroup limits. */
-#define NFIXED 18
+#define NFIXED 20
 
 /* The option tables of one parse: the top one points to the sections'
  * tables, so all of them live together. */
@@ -453,6 +477,8 @@ static void add_checks(struct options *o)
 		{ "optional_limits", on_optional },
 		{ "runtime_dir", on_choice },
 		{ "drop_groups", on_drop_group },
+		{ "jail", on_choice },
+		{ "linger", on_linger },
 	};
 
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
@@ -511,6 +537,8 @@ static void make_options(struct options *o)
 		CFG_STR_LIST("optional_limits", NULL, CFGF_NONE),
 		CFG_STR("runtime_dir", "private", CFGF_NONE),
 		CFG_STR_LIST("drop_groups", NULL, CFGF_NONE),
+		CFG_STR("jail", "session", CFGF_NONE),
+		CFG_STR("linger", NULL, CFGF_NONE),
 	};
 	cfg_opt_t end = CFG_END();
 
@@ -558,6 +586,7 @@ static int take_values(cfg_t *cfg, struct profile *p)
 	p->user_namespaces = cfg_getbool(cfg, "user_namespaces");
 	p->io_uring = cfg_getbool(cfg, "io_uring");
 	p->runtime_private = !strcmp(cfg_getstr(cfg, "runtime_dir"), "private");
+	p->user_jail = !strcmp(cfg_getstr(cfg, "jail"), "user");
 	if ((cfg_getstr(cfg, "shell") && !p->shell) ||
 	    (cfg_getstr(cfg, "hostname") && !p->hostname))
 		return -1;
@@ -565,6 +594,20 @@ static int take_values(cfg_t *cfg, struct profile *p)
 	    copy_list(env, "unset", &p->env_unset, &p->nenv_unset) < 0)
 		return -1;
 	return copy_list(cfg, "drop_groups", &p->drop_groups, &p->ndrop_groups);
+}
+
+/* What options mean together: linger goes with jail = "user" only; a
+ * forwarded agent is one login's, and a user's jail is every login's (it
+ * cannot be brought into a jail that runs already). */
+static int check_together(const struct profile *p, struct jerr *e)
+{
+	if (p->linger_line && !p->user_jail)
+		return jerr_set(e, "%s:%d: linger is for jail = \"user\" only",
+				p->file, p->linger_line);
+	if (p->user_jail && p->ssh_agent)
+		return jerr_set(e, "%s: ssh_agent = yes cannot go with jail = "
+				"\"user\"", p->file);
+	return 0;
 }
 
 int profile_parse(const char *file, const char *text, struct profile *p,
@@ -586,6 +629,8 @@ int profile_parse(const char *file, const char *text, struct profile *p,
 		r = take_values(cfg, p);
 		if (r < 0)
 			jerr_sys(e, ENOMEM, "%s", file);
+		else
+			r = check_together(p, e);
 		cfg_free(cfg);
 	}
 	if (r < 0)

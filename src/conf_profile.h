@@ -55,6 +55,11 @@ struct profile {
 	uint64_t cg[CG_NLIMITS];
 	bool cg_optional[CG_NLIMITS]; /* may be skipped where impossible */
 	unsigned max_time;            /* seconds of wall clock; 0: none */
+	bool user_jail; /* jail = "user": one jail for all of the user's
+			 * logins, which they join */
+	unsigned linger; /* a user's jail: seconds it lasts after its last
+			  * login; PROFILE_FOREVER: until stopped */
+	int linger_line; /* where linger was set; 0: not set */
 	char **env_set;               /* "NAME=value" */
 	size_t nenv_set;
 	char **env_unset; /* "NAME" */
@@ -64,6 +69,7 @@ struct profile {
 };
 
 #define PROFILE_BUILTIN_NAME "(built-in default)"
+#define PROFILE_FOREVER ((unsigned)-1)
 extern const char profile_builtin[];
 
 /* Parses TEXT, the contents of FILE. On error e says "FILE:LINE: what". */

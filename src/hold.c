@@ -66,15 +66,22 @@ static int await_ready(int report, struct jerr *e)
 	return 0;
 }
 
-int hold_start(struct hold *h, const struct plan *pl, const struct settings *s,
-	       struct jerr *e)
+void hold_init(struct hold *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->lifeline = h->login = -1;
+	h->warden.pidfd = -1;
+	h->warden.cg.dir = h->warden.cg.top = -1;
+	h->warden.cg.user = h->warden.cg.parent = -1;
+}
+
+int hold_start(struct hold *h, const struct plan *pl,
+	       const struct settings *s, struct jerr *e)
 {
 	int rep[2] = { -1, -1 }, life[2] = { -1, -1 }, r = -1;
 	struct hold_start a;
 
-	h->lifeline = -1;
-	h->warden.pidfd = -1;
-	h->warden.cg.dir = h->warden.cg.user = h->warden.cg.parent = -1;
+	hold_init(h);
 	if (pipe2(rep, O_CLOEXEC) < 0 || pipe2(life, O_CLOEXEC) < 0) {
 		jerr_sys(e, errno, "pipe");
 		goto out;
@@ -82,12 +89,16 @@ int hold_start(struct hold *h, const struct plan *pl, const struct settings *s,
 	a = (struct hold_start){ .pl = pl,
 				 .report = rep[1],
 				 .lifeline = life[0] };
-	if (warden_start(&h->warden, pl, s, start_init, &a, e) < 0)
+	/* a user's jail outlives this session: its warden holds the
+	 * lifeline */
+	if (warden_start(&h->warden, pl, s,
+			 pl->profile->user_jail ? life[1] : -1, start_init, &a,
+			 e) < 0)
 		goto out;
 	fds_close(&rep[1]);
 	fds_close(&life[0]);
 	r = await_ready(rep[0], e);
-	if (r == 0) {
+	if (r == 0 && !pl->profile->user_jail) {
 		h->lifeline = life[1];
 		life[1] = -1;
 	}
@@ -121,6 +132,11 @@ int hold_join(const struct hold *h, const struct plan *pl, struct jerr *e)
 	/* one call for all of them: the jail's namespaces exactly */
 	if (setns(h->warden.pidfd, flags) < 0)
 		return jerr_sys(e, errno, "join the jail");
+	return hold_seal(pl, e);
+}
+
+int hold_seal(const struct plan *pl, struct jerr *e)
+{
 	/* not fsize: this process goes on writing the login records as
 	 * root, and lastlog is as large as the highest uid times 292. The
 	 * service sets the session's groups itself (initgroups), after
@@ -146,4 +162,5 @@ void hold_release(struct hold *h)
 {
 	warden_close(&h->warden);
 	fds_close(&h->lifeline);
+	fds_close(&h->login);
 }

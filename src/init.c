@@ -38,8 +38,8 @@ void init_forwarded_signals(sigset_t *set)
 }
 
 /* In the shell's process (pid 2), already without privilege. */
-static void exec_shell(const struct plan *pl, const struct shell_start *sh,
-		       int report)
+void init_exec_shell(const struct plan *pl, const struct shell_start *sh,
+		     int report)
 {
 	char msg[JERR_MAX];
 	int err;
@@ -259,7 +259,9 @@ static int watch(const struct plan *pl, pid_t shell, int sfd, int report,
 	long long deadline = -1;
 	int timed_out = 0;
 
-	if (pl->profile->max_time)
+	/* a user's jail has no end of its own: each login's max_time is
+	 * kept by its warden */
+	if (pl->profile->max_time && !pl->profile->user_jail)
 		deadline = clock_ms() + pl->profile->max_time * 1000LL;
 
 	fds[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
@@ -371,7 +373,7 @@ int init_run(const struct plan *pl, const struct shell_start *sh, int report,
 		goto fail;
 	}
 	if (sh && shell == 0)
-		exec_shell(pl, sh, report); /* the rest is close-on-exec */
+		init_exec_shell(pl, sh, report); /* the rest: close-on-exec */
 	report_send(report, REPORT_READY, 0, NULL);
 	return watch(pl, shell, sfd, report, lifeline);
 fail:

@@ -42,6 +42,13 @@ int init_run(const struct plan *pl, const struct shell_start *sh, int report,
  * much later SIGKILL. */
 #define INIT_MAX_TIME_GRACE_MS 5000
 
+/* In the shell's process, without privilege, with SIGTTOU blocked: the
+ * caller's ignored signals, the terminal (foreground), mask, umask and
+ * directory, then the exec; if that fails, a REPORT_ERROR on REPORT and
+ * _exit(126 or 127). Never returns. */
+void init_exec_shell(const struct plan *pl, const struct shell_start *sh,
+		     int report) __attribute__((noreturn));
+
 /* Writes ID's groups to FD, for init_run. */
 int init_send_groups(int fd, const struct identity *id);
 

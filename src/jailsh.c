@@ -19,6 +19,7 @@
 #include "exit_status.h"
 #include "jail.h"
 #include "log.h"
+#include "login.h"
 #include "cgroup.h"
 #include "conf_policy.h"
 #include "scope.h"
@@ -36,6 +37,8 @@ static void usage(FILE *f)
 		"[ARG...]\n"
 		"       jailsh enter [--] PID|NAME [COMMAND [ARG...]]\n"
 		"       jailsh check\n"
+		"       jailsh list\n"
+		"       jailsh stop USER|PID\n"
 		"       jailsh explain [USER]\n"
 		"       jailsh audit [--json] [USER...]\n"
 		"       jailsh --help | --version\n"
@@ -199,13 +202,13 @@ static int refuse_session(const struct inherited *in, struct policy *po,
  * writes, to descriptors the user controls, hold nothing up but this
  * process, and only for a moment (log_write). */
 static void report_end(const struct inherited *in, const struct policy *po,
-		       const struct session *s, const struct cgroup_usage *u,
+		       const struct report *end, const struct cgroup_usage *u,
 		       int code, long long started)
 {
 	struct status st;
 	char line[512];
 
-	status_of_session(&st, &po->profile, &s->end, code, u,
+	status_of_session(&st, &po->profile, end, code, u,
 			  clock_ms() - started);
 	st.user = po->id.name;
 	if (status_user_line(&st, line, sizeof(line)))
@@ -257,7 +260,39 @@ static int wait_and_report(const struct inherited *in, const struct policy *po,
 	session_close(s);
 	if (e.msg[0])
 		log_refusal("%s", e.msg);
-	report_end(in, po, s, &u, code, started);
+	report_end(in, po, &s->end, &u, code, started);
+	return code;
+}
+
+/* A login into the user's one jail (jail = "user"): joined, or made by
+ * this login; the shell runs as this process's child there. */
+static int run_login(const struct inherited *in, struct policy *po,
+		     const struct shell_start *sh, long long started)
+{
+	struct cgroup_usage u;
+	struct login l;
+	struct jerr e;
+	int code;
+
+	if (login_start(&l, &po->plan, &po->id, &po->settings, sh, &e) < 0) {
+		code = refuse_session(in, po, l.code, "user %s: %s",
+				      po->id.name, e.msg);
+		login_close(&l);
+		return code;
+	}
+	if (l.u.info.changed)
+		log_error("%s", USERJAIL_CHANGED);
+	log_info("login of user %s (uid %u) in the user jail (init %d), "
+		 "%s: shell %s, %s, pid %d",
+		 po->id.name, po->id.uid, (int)l.u.info.init,
+		 l.u.made ? "made now" : "joined", po->plan.shell,
+		 sh->argv[1] ? "command" : "interactive", (int)getpid());
+	code = login_wait(&l, &e);
+	cgroup_usage_at(l.u.cgroup, &u);
+	login_close(&l);
+	if (e.msg[0])
+		log_refusal("%s", e.msg);
+	report_end(in, po, &l.end, &u, code, started);
 	return code;
 }
 
@@ -298,6 +333,14 @@ static int run_session(int argc, char **argv, struct inherited *in)
 		sh.cwd = NULL;
 
 	po.plan.cgroup = po.settings.cgroup_parent != NULL;
+	if (po.profile.user_jail) {
+		/* the same plan as a login through the PAM module makes */
+		code = plan_add_login_records(&po.plan, &e) < 0 ?
+			       refuse_session(in, &po, EXIT_FAILED, "%s",
+					      e.msg) :
+			       run_login(in, &po, &sh, started);
+		goto out;
+	}
 	if (session_start(&s, &po.plan, &po.id, &sh, &po.settings, &e) < 0) {
 		code = refuse_session(in, &po, s.code, "user %s: %s",
 				      po.id.name, e.msg);
@@ -339,7 +382,8 @@ static int dispatch(int argc, char **argv, struct inherited *in)
 	}
 	if (!strcmp(cmd, "check") || !strcmp(cmd, "run") ||
 	    !strcmp(cmd, "build") || !strcmp(cmd, "enter") ||
-	    !strcmp(cmd, "explain") || !strcmp(cmd, "audit")) {
+	    !strcmp(cmd, "explain") || !strcmp(cmd, "audit") ||
+	    !strcmp(cmd, "list") || !strcmp(cmd, "stop")) {
 		r = login_shell_outside(&e);
 		if (r < 0) {
 			log_refusal("%s: cannot tell whether jailsh is the "
@@ -360,6 +404,10 @@ static int dispatch(int argc, char **argv, struct inherited *in)
 		return cmd_explain(argc - 1, argv + 1);
 	if (!strcmp(cmd, "audit"))
 		return cmd_audit(argc - 1, argv + 1);
+	if (!strcmp(cmd, "list"))
+		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(cmd, "stop"))
+		return cmd_stop(argc - 1, argv + 1);
 
 	if (geteuid() != 0) {
 		if (jail_inside())

@@ -382,3 +382,67 @@ void plan_free(struct plan *pl)
 	free(pl->runtime_dir);
 	memset(pl, 0, sizeof(*pl));
 }
+
+/* FNV-1a, 64 bits: not against an adversary (only root writes profiles),
+ * only to tell one plan from another. */
+static uint64_t hash(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	return hash(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+static uint64_t hash_list(uint64_t h, char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = hash_str(h, list[i]);
+	return hash(h, &n, sizeof(n));
+}
+
+uint64_t plan_fingerprint(const struct plan *pl)
+{
+	const struct profile *p = pl->profile;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	int flags[] = { p->net, p->devices, p->ssh_agent, p->seccomp_default,
+			p->user_namespaces, p->io_uring, p->runtime_private,
+			p->user_jail };
+
+	for (size_t i = 0; i < pl->nops; i++) {
+		const struct plan_op *op = &pl->ops[i];
+		int kind = op->kind, optional = op->optional;
+
+		/* what one front end adds for its own use: the login
+		 * records (the PAM module's), a login's agent socket */
+		if ((kind == MOUNT_VOLUME && op->line == 0) ||
+		    kind == MOUNT_AGENT)
+			continue;
+
+		h = hash(h, &kind, sizeof(kind));
+		h = hash_str(hash_str(h, op->source), op->target);
+		h = hash(h, &op->size, sizeof(op->size));
+		h = hash(h, &op->mode, sizeof(op->mode));
+		h = hash(h, &optional, sizeof(optional));
+	}
+	h = hash_str(hash_str(h, pl->shell), p->hostname);
+	h = hash(h, flags, sizeof(flags));
+	for (int r = 0; r < RLIM_NLIMITS; r++)
+		if (p->limit_set[r])
+			h = hash(hash(h, &r, sizeof(r)), &p->limit[r],
+				 sizeof(p->limit[r]));
+	for (int i = 0; i < CG_NLIMITS; i++)
+		if (p->cg_set[i])
+			h = hash(hash(h, &i, sizeof(i)), &p->cg[i],
+				 sizeof(p->cg[i]));
+	h = hash(h, &p->max_time, sizeof(p->max_time));
+	h = hash(h, &p->linger, sizeof(p->linger));
+	h = hash_list(h, p->env_set, p->nenv_set);
+	h = hash_list(h, p->env_unset, p->nenv_unset);
+	return hash_list(h, p->drop_groups, p->ndrop_groups);
+}

@@ -62,6 +62,11 @@ int plan_add_agent(struct plan *pl, const char *path, struct jerr *e);
  * group utmp, not the user). Those that do not exist are skipped. */
 int plan_add_login_records(struct plan *pl, struct jerr *e);
 
+/* A number that changes when anything that shapes the jail does: two
+ * logins of a user compare it to tell whether the profile changed since
+ * the user's jail was made. */
+uint64_t plan_fingerprint(const struct plan *pl);
+
 /* Does a jail built from this op create TARGET's mount point itself (in a
  * tmpfs of the plan) rather than find it on the host? */
 int plan_creates_mountpoint(const struct plan *pl, const struct plan_op *op);

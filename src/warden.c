@@ -12,12 +12,16 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "fds.h"
 #include "init.h"
 #include "jail.h"
+#include "registry.h"
+#include "watch.h"
 #include "warden.h"
 
 /* What the user may have set on the process that starts a session, to
@@ -56,8 +60,8 @@ static void caller_save(struct caller_state *c)
  * preference as the OOM killer's victim. */
 static void caller_reset(void)
 {
-	struct rlimit files = { 1024, 1024 },
-		      none = { RLIM_INFINITY, RLIM_INFINITY };
+	struct rlimit files = { 1024, 1024 }, none = { RLIM_INFINITY,
+						       RLIM_INFINITY };
 	struct sched_param normal = { 0 };
 
 	for (int r = 0; r < RLIM_NLIMITS; r++)
@@ -82,12 +86,14 @@ static void caller_restore(const struct caller_state *c)
 
 /* The clone's side: init, which must not keep the warden's descriptors
  * (the socket, the cgroup, the clock's pipe). */
-static void run_init(struct warden *w, int sock, int clock_fd,
-		     const struct caller_state *c, warden_init_fn fn, void *arg,
-		     int started)
+static void run_init(struct warden *w, int sock, int clock_fd, int keep,
+		     const struct caller_state *c, warden_init_fn fn,
+		     void *arg, int started)
 {
 	close(sock);
 	close(clock_fd);
+	if (keep >= 0)
+		close(keep); /* the jail's lifeline is the warden's */
 	cgroup_close(&w->cg);
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
@@ -95,88 +101,47 @@ static void run_init(struct warden *w, int sock, int clock_fd,
 	_exit(fn(arg, started));
 }
 
-/* Kills the whole jail: init (the kernel then ends its pid namespace)
- * and everything in the session's cgroup (a process that joined it from
- * outside, such as the PAM service's). */
-static void kill_jail(const struct warden *w)
+/* Its socket in the registry: a user's jail under the user's name, a
+ * session's under the warden's pid. */
+static int register_jail(struct watch *wt, struct jerr *e)
 {
-	syscall(SYS_pidfd_send_signal, w->pidfd, SIGKILL, NULL, 0);
-	if (w->cg.dir >= 0)
-		cgroup_kill(&w->cg);
-}
-
-/* Until init is gone and the cgroup, if any, is empty. STARTED says when
- * the user's code begins; from then on, max_time and init's grace later
- * (plus a margin, so that init's own end comes first), the jail is
- * killed, whatever init and the front end are doing. */
-static void watch(struct warden *w, int started, unsigned max_time)
-{
-	enum { INIT, STARTED, EVENTS };
-	struct pollfd p[3] = {
-		[INIT] = { .fd = w->pidfd, .events = POLLIN },
-		[STARTED] = { .fd = started, .events = POLLIN },
-		[EVENTS] = { .fd = -1, .events = POLLPRI },
-	};
-	long long deadline = -1;
-	int populated = 0;
-
-	if (w->cg.dir >= 0) {
-		p[EVENTS].fd = cgroup_events(&w->cg);
-		populated = p[EVENTS].fd < 0 ? 0 : 1;
-	}
-	for (;;) {
-		char byte;
-		int n, timeout;
-
-		if (p[EVENTS].fd >= 0)
-			populated = cgroup_populated(p[EVENTS].fd) > 0;
-		if (p[INIT].fd < 0 && !populated)
-			break;
-		/* the timeout is only a safety net for the cgroup */
-		timeout = p[EVENTS].fd >= 0 ? 10000 : -1;
-		if (deadline >= 0)
-			timeout = clock_left_ms(deadline);
-		n = poll(p, 3, timeout);
-		if (n < 0 && errno != EINTR)
-			break;
-		if (n == 0 && deadline >= 0 && clock_left_ms(deadline) == 0) {
-			kill_jail(w);
-			deadline = -1;
-		}
-		if (n <= 0)
-			continue;
-		if (p[INIT].revents)
-			p[INIT].fd = -1; /* init is gone */
-		if (p[STARTED].revents) {
-			if (read(started, &byte, 1) == 1 && max_time)
-				deadline = clock_ms() + max_time * 1000LL +
-					   INIT_MAX_TIME_GRACE_MS +
-					   WARDEN_MARGIN_MS;
-			p[STARTED].fd = -1;
-		}
-	}
-	fds_close(&p[EVENTS].fd);
+	wt->registry = registry_open(e);
+	if (wt->registry < 0)
+		return -1;
+	if (wt->pl->profile->user_jail)
+		registry_user_name(wt->name, sizeof(wt->name),
+				   wt->pl->id->uid);
+	else
+		registry_session_name(wt->name, sizeof(wt->name), getpid());
+	wt->listen = registry_listen(wt->registry, wt->name, &wt->ino, e);
+	return wt->listen < 0 ? -1 : 0;
 }
 
 /* The warden's life, as root in every id, in the caller's session until
  * init is cloned. Never returns. */
 static void warden_main(const struct plan *pl, const struct settings *s,
-			int sock, warden_init_fn fn, void *arg)
+			int sock, int keep, warden_init_fn fn, void *arg)
 {
 	struct reply r = { 0 };
 	struct caller_state c;
 	struct warden w = { .init = -1, .pidfd = -1 };
+	struct watch wt = { .pl = pl, .w = &w, .lifeline = keep,
+			    .registry = -1, .listen = -1 };
 	int clock[2] = { -1, -1 };
 	struct jerr e = { .msg = "" };
 
 	/* nothing from the terminal (the session is still the caller's)
-	 * or from the user may end or stop it */
+	 * or from the user may end or stop it; its own children (helpers,
+	 * init) it reaps itself */
 	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_IGN);
+		signal(sig, sig == SIGCHLD ? SIG_DFL : SIG_IGN);
 	prctl(PR_SET_NAME, "jailsh-warden", 0, 0, 0);
+	openlog("jailsh-warden", LOG_PID, LOG_AUTHPRIV);
 	caller_save(&c);
 	caller_reset();
-	w.cg.dir = w.cg.user = w.cg.parent = -1;
+	w.cg.dir = w.cg.top = w.cg.user = w.cg.parent = -1;
+	wt.fingerprint = plan_fingerprint(pl);
+	wt.born = time(NULL);
 	if (cgroup_prepare(&w.cg, s, pl->profile, pl->id, &e) < 0)
 		goto refuse;
 	if (pipe2(clock, O_CLOEXEC) < 0) {
@@ -185,21 +150,28 @@ static void warden_main(const struct plan *pl, const struct settings *s,
 	}
 	w.init = jail_clone(pl, w.cg.dir, &w.pidfd);
 	if (w.init == 0)
-		run_init(&w, sock, clock[0], &c, fn, arg, clock[1]);
+		run_init(&w, sock, clock[0], keep, &c, fn, arg, clock[1]);
 	if (w.init < 0) {
 		jerr_sys(&e, errno, "create namespaces");
 		goto refuse;
 	}
 	close(clock[1]);
+	wt.started = clock[0];
 	/* nothing of the caller's: not the terminal, not the pipes that are
 	 * init's now; and no new descriptor needed for it, whatever limit
 	 * the user set (this process cannot raise it without
 	 * CAP_SYS_RESOURCE) */
 	{
-		int keep[6] = { sock,     clock[0],  w.pidfd,
-				w.cg.dir, w.cg.user, w.cg.parent };
+		int fds[8] = { sock, clock[0], w.pidfd, keep, w.cg.dir,
+			       w.cg.top, w.cg.user, w.cg.parent };
 
-		fds_close_except(keep, w.cg.dir >= 0 ? 6 : 3);
+		fds_close_except(fds, w.cg.dir >= 0 ? 8 : 4);
+	}
+	/* in the registry before the answer: the login that made a user's
+	 * jail joins it right away, as every other login does */
+	if (register_jail(&wt, &e) < 0) {
+		syscall(SYS_pidfd_send_signal, w.pidfd, SIGKILL, NULL, 0);
+		goto refuse;
 	}
 	r.ok = 1;
 	r.init = w.init;
@@ -212,12 +184,14 @@ static void warden_main(const struct plan *pl, const struct settings *s,
 	close(sock);
 	setsid();
 	setgroups(0, NULL);
-	watch(&w, clock[0], pl->profile->max_time);
+	watch_run(&wt);
 	cgroup_remove(&w.cg);
 	_exit(0);
 refuse:
 	snprintf(r.msg, sizeof(r.msg), "%s", e.msg);
 	fds_send(sock, &r, sizeof(r), NULL, 0);
+	if (w.init > 0)
+		waitid(P_PIDFD, w.pidfd, NULL, WEXITED);
 	cgroup_remove(&w.cg);
 	_exit(1);
 }
@@ -240,7 +214,7 @@ static int take_reply(struct warden *w, int sock, struct jerr *e)
 	w->pidfd = fds[0];
 	w->cg = r.cg;
 	w->cg.dir = fds[1];
-	w->cg.user = w->cg.parent = -1;
+	w->cg.top = w->cg.user = w->cg.parent = -1;
 	if (w->pidfd < 0 || (r.cg.dir >= 0 && w->cg.dir < 0)) {
 		warden_close(w);
 		return jerr_set(e, "the warden's answer was incomplete");
@@ -249,8 +223,8 @@ static int take_reply(struct warden *w, int sock, struct jerr *e)
 }
 
 int warden_start(struct warden *w, const struct plan *pl,
-		 const struct settings *s, warden_init_fn fn, void *arg,
-		 struct jerr *e)
+		 const struct settings *s, int keep, warden_init_fn fn,
+		 void *arg, struct jerr *e)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
 	int sock[2], status = 0, r;
@@ -258,7 +232,7 @@ int warden_start(struct warden *w, const struct plan *pl,
 
 	memset(w, 0, sizeof(*w));
 	w->init = -1;
-	w->pidfd = w->cg.dir = w->cg.user = w->cg.parent = -1;
+	w->pidfd = w->cg.dir = w->cg.top = w->cg.user = w->cg.parent = -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
 		return jerr_sys(e, errno, "socketpair");
 	/* twice, so that the warden is nobody's child here: a service's
@@ -274,7 +248,7 @@ int warden_start(struct warden *w, const struct plan *pl,
 			_exit(1);
 		child = fork();
 		if (child == 0)
-			warden_main(pl, s, sock[1], fn, arg);
+			warden_main(pl, s, sock[1], keep, fn, arg);
 		_exit(child < 0);
 	}
 	close(sock[1]);
@@ -296,4 +270,20 @@ void warden_close(struct warden *w)
 {
 	fds_close(&w->pidfd);
 	cgroup_close(&w->cg);
+}
+
+int warden_ask(int sock, const struct warden_request *req,
+	       struct warden_info *info, int fds[2], struct jerr *e)
+{
+	if (fds_send(sock, req, sizeof(*req), NULL, 0) < 0 ||
+	    fds_recv(sock, info, sizeof(*info), fds, 2) < 0)
+		return jerr_set(e, "the jail's warden did not answer");
+	info->msg[sizeof(info->msg) - 1] = '\0';
+	info->profile[sizeof(info->profile) - 1] = '\0';
+	if (!info->ok) {
+		fds_close(&fds[0]);
+		fds_close(&fds[1]);
+		return jerr_set(e, "%s", info->msg);
+	}
+	return 0;
 }

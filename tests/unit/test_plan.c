@@ -1,6 +1,7 @@
 /* plan_build(): a profile expanded for one user into ordered mount
  * operations, with the built-in ones, and the plans it refuses. */
 #define _GNU_SOURCE
+#include <stdint.h>
 #include <string.h>
 
 #include "expand.h"
@@ -663,6 +664,44 @@ static void test_agent(void)
 	done(&p, &pl);
 }
 
+/* TEXT's plan for alice, fingerprinted; with the login records if
+ * RECORDS. 0 when it cannot be built. */
+static uint64_t fingerprint(const char *text, int records)
+{
+	struct identity id = alice();
+	struct profile p;
+	struct plan pl;
+	struct jerr e;
+	uint64_t fp = 0;
+
+	if (build(text, &id, &p, &pl, &e) == 0 &&
+	    (!records || plan_add_login_records(&pl, &e) == 0))
+		fp = plan_fingerprint(&pl);
+	done(&p, &pl);
+	return fp;
+}
+
+static void test_fingerprint(void)
+{
+	const char *base = "jail = \"user\"\nvolume \"~\" {}\n";
+	uint64_t a = fingerprint(base, 0);
+
+	ok(a != 0, "a plan has a fingerprint");
+	ok(fingerprint(base, 0) == a, "  the same plan, the same fingerprint");
+	ok(fingerprint(base, 1) == a,
+	   "  the login records (the PAM module's) do not count");
+	ok(fingerprint("jail = \"user\"\nvolume \"~\" {}\nhostname = \"x\"\n",
+		       0) != a, "  a hostname changes it");
+	ok(fingerprint("jail = \"user\"\nvolume \"~\" {}\n"
+		       "map \"/usr/share\" { target = \"/srv\" }\n", 0) != a,
+	   "  a mount changes it");
+	ok(fingerprint("jail = \"user\"\nvolume \"~\" {}\n"
+		       "rlimit { nofile = 64 }\n", 0) != a,
+	   "  a limit changes it");
+	ok(fingerprint("jail = \"user\"\nlinger = \"1h\"\n"
+		       "volume \"~\" {}\n", 0) != a, "  the linger changes it");
+}
+
 int main(void)
 {
 	test_builtin_ops();
@@ -676,5 +715,6 @@ int main(void)
 	test_shell();
 	test_kind_names();
 	test_agent();
+	test_fingerprint();
 	return done_testing();
 }

@@ -628,6 +628,52 @@ static void test_runtime_groups(void)
 	profile_free(&p);
 }
 
+/* jail = "user", linger: the values, and what goes only with them. */
+static void test_user_jail(void)
+{
+	static const struct {
+		const char *text;
+		unsigned linger;
+	} ok_cases[] = {
+		{ "jail = \"user\"\n", 0 },
+		{ "jail = \"user\"\nlinger = \"0\"\n", 0 },
+		{ "jail = \"user\"\nlinger = \"90s\"\n", 90 },
+		{ "jail = \"user\"\nlinger = \"8h\"\n", 8 * 3600 },
+		{ "jail = \"user\"\nlinger = \"forever\"\n", PROFILE_FOREVER },
+	};
+	struct profile p;
+	struct jerr e = { .msg = "" };
+
+	if (is_int(profile_parse(FILE_NAME, "", &p, &e), 0, "no jail option"))
+		ok(!p.user_jail && p.linger == 0,
+		   "  the default: a session's jail, no linger");
+	profile_free(&p);
+	for (size_t i = 0; i < sizeof(ok_cases) / sizeof(ok_cases[0]); i++) {
+		if (!is_int(profile_parse(FILE_NAME, ok_cases[i].text, &p, &e),
+			    0, "parses: %s", ok_cases[i].text))
+			diag("error: %s", e.msg);
+		ok(p.user_jail, "  a user's jail");
+		is_int(p.linger, ok_cases[i].linger, "  linger %u",
+		       ok_cases[i].linger);
+		profile_free(&p);
+	}
+	rejects("jail: a value of its own", "\njail = \"host\"\n", 2,
+		"jail = \"host\"", "\"session\" or \"user\"");
+	rejects("linger: not a time", "jail = \"user\"\nlinger = \"soon\"\n",
+		2, "linger = \"soon\"", "forever");
+	is_int(profile_parse(FILE_NAME, "linger = \"1h\"\n", &p, &e), -1,
+	       "linger without jail = \"user\": refused");
+	like(e.msg, "users/bob.conf:1: linger is for jail = \"user\" only",
+	     "  naming the line");
+	profile_free(&p);
+	is_int(profile_parse(FILE_NAME,
+			     "jail = \"user\"\nssh_agent = yes\n", &p, &e),
+	       -1, "ssh_agent = yes with jail = \"user\": refused");
+	like(e.msg, "ssh_agent = yes cannot go with jail = \"user\"",
+	     "  saying why");
+	profile_free(&p);
+}
+
 static void test_settings(void)
 {
 	struct settings s;
@@ -714,6 +760,7 @@ int main(void)
 	test_repeats();
 	test_builtin();
 	test_runtime_groups();
+	test_user_jail();
 	test_settings();
 	return done_testing();
 }
