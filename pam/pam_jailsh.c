@@ -242,8 +242,10 @@ static int join_user_jail(pam_handle_t *pamh, int flags, struct policy *po,
 	if (r == 0 && u.info.changed && !(flags & PAM_SILENT))
 		pam_info(pamh, "jailsh: %s", USERJAIL_CHANGED);
 	if (r == 0)
-		say(pamh, LOG_INFO, "session of %s joins the user jail (init "
-		    "%d, %s)", po->id.name, (int)u.info.init,
+		say(pamh, LOG_INFO,
+		    "session of %s joins the user jail (init "
+		    "%d, %s)",
+		    po->id.name, (int)u.info.init,
 		    u.made ? "made now" : "running");
 	userjail_close(&u);
 	return r < 0 ? -1 : hold_seal(&po->plan, e);
@@ -251,9 +253,8 @@ static int join_user_jail(pam_handle_t *pamh, int flags, struct policy *po,
 
 /* The jail held for the session, with its cgroup if it gets one; the
  * calling process joins both. */
-static int enter_held_jail(pam_handle_t *pamh, int flags,
-			   const struct args *a, struct policy *po,
-			   struct hold *h, struct jerr *e)
+static int enter_held_jail(pam_handle_t *pamh, int flags, const struct args *a,
+			   struct policy *po, struct hold *h, struct jerr *e)
 {
 	if (a->systemd_limits && !po->settings.cgroup_parent &&
 	    hand_to_systemd(pamh, &po->profile, e) < 0)

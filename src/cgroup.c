@@ -178,8 +178,9 @@ static void sweep(int user)
 			continue;
 		if (pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
-		fd2 = jail ? openat(user, de->d_name, O_RDONLY | O_DIRECTORY |
-						      O_NOFOLLOW | O_CLOEXEC) :
+		fd2 = jail ? openat(user, de->d_name,
+				    O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					    O_CLOEXEC) :
 			     -1;
 		if (fd2 >= 0) {
 			remove_children(fd2);
@@ -207,8 +208,9 @@ static int make_dir(int at, const char *name, int exclusive)
 	return fd;
 }
 
-static int write_limits(const struct cgroup_session *cg, const struct profile *p,
-			int dir, const char *path, bool user, struct jerr *e)
+static int write_limits(const struct cgroup_session *cg,
+			const struct profile *p, int dir, const char *path,
+			bool user, struct jerr *e)
 {
 	char value[64];
 
@@ -340,7 +342,6 @@ void cgroup_login_remove(const struct cgroup_session *cg, int n)
 	snprintf(name, sizeof(name), "login-%d", n);
 	unlinkat(cg->top, name, AT_REMOVEDIR);
 }
-
 
 /* Removes the session's cgroup, then the user's if it is empty now. A
  * cgroup whose last process has just died may still be busy briefly. */

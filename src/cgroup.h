@@ -11,14 +11,14 @@
 #include "conf_settings.h"
 
 struct cgroup_session {
-	int dir;            /* where init is born; -1: the jail has no cgroup */
-	int top;            /* the jail's own: dir, or for a user's jail the
+	int dir;         /* where init is born; -1: the jail has no cgroup */
+	int top;         /* the jail's own: dir, or for a user's jail the
 			     * one that holds init's and each login's */
-	int user;           /* the user's cgroup, which holds it */
-	int parent;         /* cgroup_parent, which holds the user's */
-	char uname[32];     /* the user's, under cgroup_parent */
-	char name[64];      /* the jail's, under the user's */
-	char path[4200];    /* the jail's, for messages */
+	int user;        /* the user's cgroup, which holds it */
+	int parent;      /* cgroup_parent, which holds the user's */
+	char uname[32];  /* the user's, under cgroup_parent */
+	char name[64];   /* the jail's, under the user's */
+	char path[4200]; /* the jail's, for messages */
 	bool applied[CG_NLIMITS]; /* written; an optional one may be not */
 	char skipped[256]; /* optional limits that could not be applied */
 };
@@ -59,11 +59,11 @@ int cgroup_kill(const struct cgroup_session *cg);
 
 /* What the session used, read from its cgroup while it still exists. */
 struct cgroup_usage {
-	uint64_t oom_kills;     /* memory.events oom_kill */
-	uint64_t pids_refused;  /* pids.events max: forks refused */
-	uint64_t memory_peak;   /* bytes, memory.peak; 0: unknown */
-	uint64_t memory_now;    /* bytes, memory.current; 0: unknown */
-	uint64_t cpu_usec;      /* cpu.stat usage_usec; 0: unknown */
+	uint64_t oom_kills;    /* memory.events oom_kill */
+	uint64_t pids_refused; /* pids.events max: forks refused */
+	uint64_t memory_peak;  /* bytes, memory.peak; 0: unknown */
+	uint64_t memory_now;   /* bytes, memory.current; 0: unknown */
+	uint64_t cpu_usec;     /* cpu.stat usage_usec; 0: unknown */
 };
 void cgroup_usage(const struct cgroup_session *cg, struct cgroup_usage *u);
 /* The same of the cgroup DIR (a login's); all 0 if DIR is -1. */

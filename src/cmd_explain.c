@@ -164,7 +164,8 @@ static void print_limits(const struct profile *p)
 		       "stopped\n");
 	else if (p->user_jail)
 		printf("jail      user: one for all logins, lingers %u s after "
-		       "the last\n", p->linger);
+		       "the last\n",
+		       p->linger);
 }
 
 static void print_policy(const struct policy *po)

@@ -19,7 +19,7 @@
 #include "fds.h"
 #include "init.h"
 #include "log.h"
-#include "policy.h"
+#include "conf_policy.h"
 #include "registry.h"
 #include "warden.h"
 
@@ -68,23 +68,22 @@ static int ask(int dir, const char *name, int op, struct jail_seen *j)
 		uint64_t fp = current_fingerprint(j->info.uid);
 
 		req.fingerprint = fp;
-		j->info.changed = fp && warden_ask(j->sock, &req, &j->info,
-						   fds, &e) == 0 &&
-				  j->info.changed;
+		j->info.changed =
+			fp &&
+			warden_ask(j->sock, &req, &j->info, fds, &e) == 0 &&
+			j->info.changed;
 	}
 	if (identity_from_uid(j->info.uid, &id, &e) == 0) {
 		snprintf(j->user, sizeof(j->user), "%s", id.name);
 		identity_free(&id);
 	} else {
-		snprintf(j->user, sizeof(j->user), "%u",
-			 (unsigned)j->info.uid);
+		snprintf(j->user, sizeof(j->user), "%u", (unsigned)j->info.uid);
 	}
 	return 1;
 }
 
 /* Calls FN for every running jail that the caller may see. */
-static int each_jail(int op, void (*fn)(struct jail_seen *, void *),
-		     void *arg)
+static int each_jail(int op, void (*fn)(struct jail_seen *, void *), void *arg)
 {
 	struct jerr e;
 	struct dirent *de;
@@ -193,8 +192,8 @@ int cmd_list(int argc, char **argv)
 }
 
 struct stop_args {
-	uid_t uid;    /* the user's jails, or */
-	pid_t pid;    /* the jail whose init or warden this is */
+	uid_t uid; /* the user's jails, or */
+	pid_t pid; /* the jail whose init or warden this is */
 	int socks[64];
 	int n;
 };
@@ -211,14 +210,15 @@ static void stop_one(struct jail_seen *j, void *arg)
 		     j->info.uid != a->uid)
 		return;
 	if (warden_ask(j->sock, &req, &in, fds, &e) < 0) {
-		log_error("stop: %s (init %d): %s", j->user,
-			  (int)j->info.init, e.msg);
+		log_error("stop: %s (init %d): %s", j->user, (int)j->info.init,
+			  e.msg);
 		return;
 	}
 	printf("stopping the %s jail of %s: init %d, %d process%s, %d "
-	       "login%s\n", in.user_jail ? "user" : "session", j->user,
-	       (int)in.init, in.processes, in.processes == 1 ? "" : "es",
-	       in.logins, in.logins == 1 ? "" : "s");
+	       "login%s\n",
+	       in.user_jail ? "user" : "session", j->user, (int)in.init,
+	       in.processes, in.processes == 1 ? "" : "es", in.logins,
+	       in.logins == 1 ? "" : "s");
 	fflush(stdout);
 	if (a->n < (int)(sizeof(a->socks) / sizeof(a->socks[0]))) {
 		a->socks[a->n++] = j->sock; /* to see it go */
@@ -229,8 +229,8 @@ static void stop_one(struct jail_seen *j, void *arg)
 /* Each warden closes its socket when its jail is gone. */
 static int await_gone(struct stop_args *a)
 {
-	long long deadline = clock_ms() + INIT_MAX_TIME_GRACE_MS +
-			     WARDEN_MARGIN_MS + 5000;
+	long long deadline =
+		clock_ms() + INIT_MAX_TIME_GRACE_MS + WARDEN_MARGIN_MS + 5000;
 	int left = 0;
 
 	for (int i = 0; i < a->n; i++) {

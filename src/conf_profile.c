@@ -218,8 +218,10 @@ static int on_choice(cfg_t *cfg, cfg_opt_t *opt)
 	if (!strcmp(opt->name, "jail")) {
 		if (!strcmp(v, "session") || !strcmp(v, "user"))
 			return 0;
-		return cfgparse_error(cfg, "jail = \"%s\": must be "
-				      "\"session\" or \"user\"", v);
+		return conf_syntax_error(cfg,
+					 "jail = \"%s\": must be "
+					 "\"session\" or \"user\"",
+					 v);
 	}
 	if (!strcmp(opt->name, "runtime_dir")) {
 		if (!strcmp(v, "private") || !strcmp(v, "host"))
@@ -388,10 +390,12 @@ static int on_linger(cfg_t *cfg, cfg_opt_t *opt)
 	else if (!strcmp(v, "forever"))
 		building->linger = PROFILE_FOREVER;
 	else if (cglimit_parse_duration(v, &building->linger) < 0)
-		return cfgparse_error(cfg, "linger = \"%s\": expected \"0\", "
-				      "seconds, a time such as \"90s\", "
-				      "\"30m\", \"8h\" or \"2d\", or "
-				      "\"forever\"", v);
+		return conf_syntax_error(cfg,
+					 "linger = \"%s\": expected \"0\", "
+					 "seconds, a time such as \"90s\", "
+					 "\"30m\", \"8h\" or \"2d\", or "
+					 "\"forever\"",
+					 v);
 	building->linger_line = cfg->line;
 	return 0;
 }
@@ -605,8 +609,10 @@ static int check_together(const struct profile *p, struct jerr *e)
 		return jerr_set(e, "%s:%d: linger is for jail = \"user\" only",
 				p->file, p->linger_line);
 	if (p->user_jail && p->ssh_agent)
-		return jerr_set(e, "%s: ssh_agent = yes cannot go with jail = "
-				"\"user\"", p->file);
+		return jerr_set(e,
+				"%s: ssh_agent = yes cannot go with jail = "
+				"\"user\"",
+				p->file);
 	return 0;
 }
 

@@ -55,12 +55,12 @@ struct profile {
 	uint64_t cg[CG_NLIMITS];
 	bool cg_optional[CG_NLIMITS]; /* may be skipped where impossible */
 	unsigned max_time;            /* seconds of wall clock; 0: none */
-	bool user_jail; /* jail = "user": one jail for all of the user's
+	bool user_jail;  /* jail = "user": one jail for all of the user's
 			 * logins, which they join */
 	unsigned linger; /* a user's jail: seconds it lasts after its last
 			  * login; PROFILE_FOREVER: until stopped */
 	int linger_line; /* where linger was set; 0: not set */
-	char **env_set;               /* "NAME=value" */
+	char **env_set;  /* "NAME=value" */
 	size_t nenv_set;
 	char **env_unset; /* "NAME" */
 	size_t nenv_unset;

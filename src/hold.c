@@ -75,8 +75,8 @@ void hold_init(struct hold *h)
 	h->warden.cg.user = h->warden.cg.parent = -1;
 }
 
-int hold_start(struct hold *h, const struct plan *pl,
-	       const struct settings *s, struct jerr *e)
+int hold_start(struct hold *h, const struct plan *pl, const struct settings *s,
+	       struct jerr *e)
 {
 	int rep[2] = { -1, -1 }, life[2] = { -1, -1 }, r = -1;
 	struct hold_start a;

@@ -9,8 +9,8 @@
 
 struct hold {
 	struct warden warden; /* its init, its cgroup */
-	int lifeline; /* the last copy closed, the jail ends */
-	int login;    /* in a user's jail instead: the login's connection
+	int lifeline;         /* the last copy closed, the jail ends */
+	int login; /* in a user's jail instead: the login's connection
 		       * to its warden, closed when the session ends */
 };
 
@@ -26,8 +26,8 @@ void hold_init(struct hold *h);
  * jail's lifeline, and is in the registry when this returns: the caller
  * (which holds the user's registry lock) then lets go of it
  * (hold_release) and joins it as any other login does (userjail.h). */
-int hold_start(struct hold *h, const struct plan *pl,
-	       const struct settings *s, struct jerr *e);
+int hold_start(struct hold *h, const struct plan *pl, const struct settings *s,
+	       struct jerr *e);
 
 /* Moves the calling process into the held jail's cgroup, if it has one,
  * and its namespaces: its children

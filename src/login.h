@@ -15,10 +15,10 @@
 struct login {
 	struct userjail u;
 	pid_t shell;
-	int signals;          /* signalfd of the signals passed on */
-	int parent_alive;     /* held while this process lives: the shell
+	int signals;      /* signalfd of the signals passed on */
+	int parent_alive; /* held while this process lives: the shell
 			       * checks it at its start */
-	int foreground;       /* the terminal was ours: take it back */
+	int foreground;   /* the terminal was ours: take it back */
 	unsigned max_time;
 	long long started_ms; /* clock_ms */
 	int code;             /* exit status when start or wait fails */

@@ -410,8 +410,13 @@ uint64_t plan_fingerprint(const struct plan *pl)
 {
 	const struct profile *p = pl->profile;
 	uint64_t h = 0xcbf29ce484222325ULL;
-	int flags[] = { p->net, p->devices, p->ssh_agent, p->seccomp_default,
-			p->user_namespaces, p->io_uring, p->runtime_private,
+	int flags[] = { p->net,
+			p->devices,
+			p->ssh_agent,
+			p->seccomp_default,
+			p->user_namespaces,
+			p->io_uring,
+			p->runtime_private,
 			p->user_jail };
 
 	for (size_t i = 0; i < pl->nops; i++) {

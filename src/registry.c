@@ -19,16 +19,18 @@ int registry_open(struct jerr *e)
 
 	if (mkdir(JAILSH_RUNDIR, 0700) < 0 && errno != EEXIST)
 		return jerr_sys(e, errno, "make %s", JAILSH_RUNDIR);
-	fd = open(JAILSH_RUNDIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					 O_CLOEXEC);
+	fd = open(JAILSH_RUNDIR,
+		  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return jerr_sys(e, errno, "open %s (links are not followed)",
 				JAILSH_RUNDIR);
 	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077)) {
 		close(fd);
-		return jerr_set(e, "%s must be a directory of root's that "
+		return jerr_set(e,
+				"%s must be a directory of root's that "
 				"nobody else may enter (mode 0700); remove "
-				"it, and jailsh makes it again", JAILSH_RUNDIR);
+				"it, and jailsh makes it again",
+				JAILSH_RUNDIR);
 	}
 	return fd;
 }
@@ -49,8 +51,7 @@ int registry_lock(int dir, uid_t uid, int wait, struct jerr *e)
 	int fd;
 
 	snprintf(name, sizeof(name), "user-%u.lock", (unsigned)uid);
-	fd = openat(dir, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-		    0600);
+	fd = openat(dir, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return jerr_sys(e, errno, "%s/%s", JAILSH_RUNDIR, name);
 	while (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) < 0) {
@@ -72,7 +73,9 @@ static int address(struct sockaddr_un *a, int dir, const char *name)
 	memset(a, 0, sizeof(*a));
 	a->sun_family = AF_UNIX;
 	return snprintf(a->sun_path, sizeof(a->sun_path), "/proc/self/fd/%d/%s",
-			dir, name) < (int)sizeof(a->sun_path) ? 0 : -1;
+			dir, name) < (int)sizeof(a->sun_path) ?
+		       0 :
+		       -1;
 }
 
 int registry_peer(int sock, pid_t *pid, uid_t *uid)

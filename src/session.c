@@ -203,7 +203,8 @@ static int clone_init(struct session *s, struct init_start *a,
 	pid_t pid;
 
 	if (set) {
-		if (warden_start(&s->warden, a->pl, set, -1, start_init, a, e) < 0)
+		if (warden_start(&s->warden, a->pl, set, -1, start_init, a, e) <
+		    0)
 			return -1;
 		s->init = s->warden.init;
 		return 0;

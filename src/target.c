@@ -20,16 +20,15 @@ static const struct {
 	const char *name;
 	int flag;
 } kinds[TARGET_NS] = {
-	{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },
-	{ "pid", CLONE_NEWPID },   { "ipc", CLONE_NEWIPC },
-	{ "uts", CLONE_NEWUTS },   { "net", CLONE_NEWNET },
+	{ "user", CLONE_NEWUSER },     { "mnt", CLONE_NEWNS },
+	{ "pid", CLONE_NEWPID },       { "ipc", CLONE_NEWIPC },
+	{ "uts", CLONE_NEWUTS },       { "net", CLONE_NEWNET },
 	{ "cgroup", CLONE_NEWCGROUP },
 };
 
 /* The number after KEY ("\nUid:") in /proc/PID/status, all COUNT of
  * them, into V. */
-static int status_field(int proc, const char *key, unsigned long *v,
-			int count)
+static int status_field(int proc, const char *key, unsigned long *v, int count)
 {
 	char buf[4096], *p;
 	int n = 0;
@@ -176,7 +175,9 @@ int target_join(const struct target *t, struct jerr *e)
 {
 	for (int i = 0; i < TARGET_NS; i++)
 		if (t->ns[i] >= 0 && setns(t->ns[i], kinds[i].flag) < 0)
-			return jerr_sys(e, errno, "join the %s namespace of "
-					"pid %d", kinds[i].name, (int)t->pid);
+			return jerr_sys(e, errno,
+					"join the %s namespace of "
+					"pid %d",
+					kinds[i].name, (int)t->pid);
 	return 0;
 }

@@ -18,9 +18,9 @@
 struct target {
 	pid_t pid;
 	int pidfd;
-	int proc;           /* /proc/PID of the same process */
-	int differ;         /* CLONE_NEW* of the namespaces not ours */
-	int ns[TARGET_NS];  /* those, opened when checked; -1 for the others */
+	int proc;          /* /proc/PID of the same process */
+	int differ;        /* CLONE_NEW* of the namespaces not ours */
+	int ns[TARGET_NS]; /* those, opened when checked; -1 for the others */
 	char cwd[4096];
 };
 

@@ -15,8 +15,8 @@
 #define ENDING_TRIES 100
 
 /* The jail's init, as the warden named it: checked, not trusted. */
-static int check_init(struct userjail *u, int pidfd, pid_t warden,
-		      uid_t uid, struct jerr *e)
+static int check_init(struct userjail *u, int pidfd, pid_t warden, uid_t uid,
+		      struct jerr *e)
 {
 	struct jerr why;
 
@@ -25,15 +25,16 @@ static int check_init(struct userjail *u, int pidfd, pid_t warden,
 				(int)u->info.init, why.msg);
 	if (!target_owned_by_host(&u->init) ||
 	    target_parent(&u->init) != warden)
-		return jerr_set(e, "the user's jail (init %d) is not one "
-				"that jailsh made", (int)u->info.init);
+		return jerr_set(e,
+				"the user's jail (init %d) is not one "
+				"that jailsh made",
+				(int)u->info.init);
 	return 0;
 }
 
 /* A new jail: its warden registers it, and the login then finds it as
  * every other one does. */
-static int make(const struct plan *pl, const struct settings *s,
-		struct jerr *e)
+static int make(const struct plan *pl, const struct settings *s, struct jerr *e)
 {
 	struct hold h;
 
@@ -65,7 +66,7 @@ static int attempt(struct userjail *u, int dir, const char *name,
 		r = registry_connect(dir, name, 0, &u->sock, &warden, e);
 		if (r == 0)
 			return jerr_set(e, "the user's jail was made, but its "
-					"warden does not answer");
+					   "warden does not answer");
 	}
 	if (r < 0)
 		return -1;
@@ -78,7 +79,7 @@ static int attempt(struct userjail *u, int dir, const char *name,
 	fds_close(&fds[0]);
 	if (r == 0 && s->cgroup_parent && u->cgroup < 0)
 		r = jerr_set(e, "the user's jail has no cgroup, and "
-			     "jailsh.conf sets cgroup_parent");
+				"jailsh.conf sets cgroup_parent");
 	return r < 0 ? -1 : 1;
 }
 
@@ -123,8 +124,8 @@ int userjail_join(struct userjail *u, const struct plan *pl,
 int userjail_enter(const struct userjail *u, struct jerr *e)
 {
 	if (u->cgroup >= 0) {
-		int procs = openat(u->cgroup, "cgroup.procs",
-				   O_WRONLY | O_CLOEXEC);
+		int procs =
+			openat(u->cgroup, "cgroup.procs", O_WRONLY | O_CLOEXEC);
 
 		if (procs < 0 || write(procs, "0", 1) != 1) {
 			jerr_sys(e, errno, "move into the login's cgroup");

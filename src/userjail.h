@@ -8,20 +8,21 @@
 #define JAILSH_USERJAIL_H
 
 #include "plan.h"
-#include "settings.h"
+#include "conf_settings.h"
 #include "target.h"
 #include "warden.h"
 
 /* What a login is told when its profile no longer makes the jail that
  * runs (the plans' fingerprints differ). */
-#define USERJAIL_CHANGED "your profile has changed since your jail started; " \
+#define USERJAIL_CHANGED \
+	"your profile has changed since your jail started; " \
 	"the jail runs it as it was, and the new one applies once the jail " \
 	"ends (the linger after your last login, or jailsh stop)"
 
 struct userjail {
-	int sock;      /* to the warden: the login lasts while it is open */
-	int cgroup;    /* the login's own cgroup, or -1 */
-	int made;      /* this login made the jail */
+	int sock;   /* to the warden: the login lasts while it is open */
+	int cgroup; /* the login's own cgroup, or -1 */
+	int made;   /* this login made the jail */
 	struct target init; /* the jail's init, pinned and checked */
 	struct warden_info info;
 };

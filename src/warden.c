@@ -60,8 +60,8 @@ static void caller_save(struct caller_state *c)
  * preference as the OOM killer's victim. */
 static void caller_reset(void)
 {
-	struct rlimit files = { 1024, 1024 }, none = { RLIM_INFINITY,
-						       RLIM_INFINITY };
+	struct rlimit files = { 1024, 1024 },
+		      none = { RLIM_INFINITY, RLIM_INFINITY };
 	struct sched_param normal = { 0 };
 
 	for (int r = 0; r < RLIM_NLIMITS; r++)
@@ -87,8 +87,8 @@ static void caller_restore(const struct caller_state *c)
 /* The clone's side: init, which must not keep the warden's descriptors
  * (the socket, the cgroup, the clock's pipe). */
 static void run_init(struct warden *w, int sock, int clock_fd, int keep,
-		     const struct caller_state *c, warden_init_fn fn,
-		     void *arg, int started)
+		     const struct caller_state *c, warden_init_fn fn, void *arg,
+		     int started)
 {
 	close(sock);
 	close(clock_fd);
@@ -109,8 +109,7 @@ static int register_jail(struct watch *wt, struct jerr *e)
 	if (wt->registry < 0)
 		return -1;
 	if (wt->pl->profile->user_jail)
-		registry_user_name(wt->name, sizeof(wt->name),
-				   wt->pl->id->uid);
+		registry_user_name(wt->name, sizeof(wt->name), wt->pl->id->uid);
 	else
 		registry_session_name(wt->name, sizeof(wt->name), getpid());
 	wt->listen = registry_listen(wt->registry, wt->name, &wt->ino, e);
@@ -125,8 +124,11 @@ static void warden_main(const struct plan *pl, const struct settings *s,
 	struct reply r = { 0 };
 	struct caller_state c;
 	struct warden w = { .init = -1, .pidfd = -1 };
-	struct watch wt = { .pl = pl, .w = &w, .lifeline = keep,
-			    .registry = -1, .listen = -1 };
+	struct watch wt = { .pl = pl,
+			    .w = &w,
+			    .lifeline = keep,
+			    .registry = -1,
+			    .listen = -1 };
 	int clock[2] = { -1, -1 };
 	struct jerr e = { .msg = "" };
 
@@ -162,8 +164,8 @@ static void warden_main(const struct plan *pl, const struct settings *s,
 	 * the user set (this process cannot raise it without
 	 * CAP_SYS_RESOURCE) */
 	{
-		int fds[8] = { sock, clock[0], w.pidfd, keep, w.cg.dir,
-			       w.cg.top, w.cg.user, w.cg.parent };
+		int fds[8] = { sock,     clock[0], w.pidfd,   keep,
+			       w.cg.dir, w.cg.top, w.cg.user, w.cg.parent };
 
 		fds_close_except(fds, w.cg.dir >= 0 ? 8 : 4);
 	}

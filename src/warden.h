@@ -73,21 +73,21 @@ struct warden_request {
 /* The answer. To a JOIN that is accepted come the jail's init (a pidfd)
  * and, where the jail has a cgroup, the login's own cgroup. */
 struct warden_info {
-	int ok;               /* 0: refused, with why in msg */
+	int ok; /* 0: refused, with why in msg */
 	char msg[256];
-	int user_jail;        /* jail = "user" */
+	int user_jail; /* jail = "user" */
 	uid_t uid;
-	pid_t warden, init;   /* as the host sees them */
-	long long started;    /* the wall clock when it started, seconds */
-	int logins;           /* attached now (a user's jail) */
-	int processes;        /* in its pid namespace, init included */
-	int have_usage;       /* a cgroup: memory and cpu are known */
-	uint64_t memory;      /* bytes, now */
+	pid_t warden, init; /* as the host sees them */
+	long long started;  /* the wall clock when it started, seconds */
+	int logins;         /* attached now (a user's jail) */
+	int processes;      /* in its pid namespace, init included */
+	int have_usage;     /* a cgroup: memory and cpu are known */
+	uint64_t memory;    /* bytes, now */
 	uint64_t cpu_usec;
-	int changed;          /* the asker's fingerprint is not the jail's */
-	unsigned linger;      /* seconds; PROFILE_FOREVER; 0 */
+	int changed;     /* the asker's fingerprint is not the jail's */
+	unsigned linger; /* seconds; PROFILE_FOREVER; 0 */
 	long long linger_left_ms; /* counting down since the last login; -1 */
-	char profile[256];    /* the file the jail was made from */
+	char profile[256];        /* the file the jail was made from */
 };
 
 /* Asks the warden on SOCK (a registry_connect) REQ; the answer in INFO,

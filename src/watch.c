@@ -67,8 +67,8 @@ static void say(struct state *st, const char *fmt, ...)
 	char msg[512], line[1024];
 	va_list ap;
 
-	if (!user_jail && (!strncmp(fmt, "started", 7) ||
-			   !strcmp(fmt, "ended")))
+	if (!user_jail &&
+	    (!strncmp(fmt, "started", 7) || !strcmp(fmt, "ended")))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -220,7 +220,7 @@ static void fill_info(const struct state *st, struct warden_info *in,
 	in->changed = req->fingerprint != wt->fingerprint;
 	in->linger = wt->pl->profile->linger;
 	in->linger_left_ms = st->linger_at < 0 ? -1 :
-						  clock_left_ms(st->linger_at);
+						 clock_left_ms(st->linger_at);
 	snprintf(in->profile, sizeof(in->profile), "%s", wt->pl->profile->file);
 }
 
@@ -260,8 +260,7 @@ static void join(struct state *st, struct client *c,
 		}
 	}
 	fill_info(st, &in, req);
-	if (fds_send(c->sock, &in, sizeof(in), fds,
-		     fds[1] >= 0 ? 2 : 1) < 0) {
+	if (fds_send(c->sock, &in, sizeof(in), fds, fds[1] >= 0 ? 2 : 1) < 0) {
 		fds_close(&fds[1]);
 		fds_close(&c->leader);
 		if (wt->w->cg.top >= 0)
@@ -371,7 +370,7 @@ static long long earliest(const struct state *st)
 			t = cand[i];
 	for (int i = 0; i < st->nclients; i++) {
 		long long c = st->c[i].term_at >= 0 ? st->c[i].term_at :
-						       st->c[i].kill_at;
+						      st->c[i].kill_at;
 
 		if (c >= 0 && (t < 0 || c < t))
 			t = c;
@@ -399,13 +398,13 @@ static void deadlines(struct state *st)
 			c->term_at = -1;
 			c->kill_at = now + INIT_MAX_TIME_GRACE_MS;
 			say(st, "a login reached max_time");
-			syscall(SYS_pidfd_send_signal, c->leader, SIGTERM,
-				NULL, 0);
+			syscall(SYS_pidfd_send_signal, c->leader, SIGTERM, NULL,
+				0);
 		}
 		if (c->kill_at >= 0 && now >= c->kill_at) {
 			c->kill_at = -1;
-			syscall(SYS_pidfd_send_signal, c->leader, SIGKILL,
-				NULL, 0);
+			syscall(SYS_pidfd_send_signal, c->leader, SIGKILL, NULL,
+				0);
 		}
 	}
 }
@@ -455,18 +454,17 @@ void watch_run(struct watch *wt)
 		if (st->init_gone && !st->populated && unregister(st) > 0)
 			break;
 		p[P_INIT] = (struct pollfd){ .fd = st->init_gone ? -1 :
-							   wt->w->pidfd,
+								   wt->w->pidfd,
 					     .events = POLLIN };
-		p[P_STARTED] = (struct pollfd){ .fd = started,
-						.events = POLLIN };
-		p[P_EVENTS] = (struct pollfd){ .fd = events,
-					       .events = POLLPRI };
-		p[P_LISTEN] = (struct pollfd){ .fd = wt->listen,
-					       .events = POLLIN };
+		p[P_STARTED] =
+			(struct pollfd){ .fd = started, .events = POLLIN };
+		p[P_EVENTS] =
+			(struct pollfd){ .fd = events, .events = POLLPRI };
+		p[P_LISTEN] =
+			(struct pollfd){ .fd = wt->listen, .events = POLLIN };
 		for (int i = 0; i < st->nclients; i++)
-			p[P_CLIENTS + i] = (struct pollfd){
-				.fd = st->c[i].sock, .events = POLLIN
-			};
+			p[P_CLIENTS + i] = (struct pollfd){ .fd = st->c[i].sock,
+							    .events = POLLIN };
 		due = earliest(st);
 		timeout = due >= 0 ? clock_left_ms(due) : -1;
 		/* a lock that was held, a cgroup that may have emptied

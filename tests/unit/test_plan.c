@@ -691,15 +691,20 @@ static void test_fingerprint(void)
 	ok(fingerprint(base, 1) == a,
 	   "  the login records (the PAM module's) do not count");
 	ok(fingerprint("jail = \"user\"\nvolume \"~\" {}\nhostname = \"x\"\n",
-		       0) != a, "  a hostname changes it");
+		       0) != a,
+	   "  a hostname changes it");
 	ok(fingerprint("jail = \"user\"\nvolume \"~\" {}\n"
-		       "map \"/usr/share\" { target = \"/srv\" }\n", 0) != a,
+		       "map \"/usr/share\" { target = \"/srv\" }\n",
+		       0) != a,
 	   "  a mount changes it");
 	ok(fingerprint("jail = \"user\"\nvolume \"~\" {}\n"
-		       "rlimit { nofile = 64 }\n", 0) != a,
+		       "rlimit { nofile = 64 }\n",
+		       0) != a,
 	   "  a limit changes it");
 	ok(fingerprint("jail = \"user\"\nlinger = \"1h\"\n"
-		       "volume \"~\" {}\n", 0) != a, "  the linger changes it");
+		       "volume \"~\" {}\n",
+		       0) != a,
+	   "  the linger changes it");
 }
 
 int main(void)

@@ -659,15 +659,15 @@ static void test_user_jail(void)
 	}
 	rejects("jail: a value of its own", "\njail = \"host\"\n", 2,
 		"jail = \"host\"", "\"session\" or \"user\"");
-	rejects("linger: not a time", "jail = \"user\"\nlinger = \"soon\"\n",
-		2, "linger = \"soon\"", "forever");
+	rejects("linger: not a time", "jail = \"user\"\nlinger = \"soon\"\n", 2,
+		"linger = \"soon\"", "forever");
 	is_int(profile_parse(FILE_NAME, "linger = \"1h\"\n", &p, &e), -1,
 	       "linger without jail = \"user\": refused");
 	like(e.msg, "users/bob.conf:1: linger is for jail = \"user\" only",
 	     "  naming the line");
 	profile_free(&p);
-	is_int(profile_parse(FILE_NAME,
-			     "jail = \"user\"\nssh_agent = yes\n", &p, &e),
+	is_int(profile_parse(FILE_NAME, "jail = \"user\"\nssh_agent = yes\n",
+			     &p, &e),
 	       -1, "ssh_agent = yes with jail = \"user\": refused");
 	like(e.msg, "ssh_agent = yes cannot go with jail = \"user\"",
 	     "  saying why");
