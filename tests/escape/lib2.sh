@@ -51,7 +51,7 @@
 #   esc_control, esc_skip   positive controls (control.sh)
 
 . "$(dirname "$0")/../pam/lib.sh"
-. "$(dirname "$0")/control.sh"
+. "$TOP/tests/escape/control.sh"
 
 P2SRC=$TOP/tests/escape/probes2
 PY=/usr/bin/python3
