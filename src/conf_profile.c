@@ -239,34 +239,6 @@ static int on_choice(cfg_t *cfg, cfg_opt_t *opt)
 				 v);
 }
 
-/* A group name as the group database has them: nothing that could be
- * a path or an option. */
-int profile_group_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 255 || s[0] == '-')
-		return 0;
-	for (; *s; s++)
-		if (*s == '/' || *s == ':' || *s == ',' ||
-		    (unsigned char)*s < 0x21 || *s == 0x7f)
-			return 0;
-	return 1;
-}
-
-static int on_drop_group(cfg_t *cfg, cfg_opt_t *opt)
-{
-	unsigned int n = cfg_opt_size(opt);
-	const char *v = n ? cfg_opt_getnstr(opt, n - 1) : NULL;
-
-	if (v && !profile_group_name_ok(v))
-		return conf_syntax_error(cfg,
-					 "drop_groups: \"%s\" is not a group "
-					 "name",
-					 v);
-	return 0;
-}
-
 static int on_shell(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *v = cfg_opt_getnstr(opt, 0);
@@ -480,7 +452,7 @@ static void add_checks(struct options *o)
 		{ "max_time", on_max_time },
 		{ "optional_limits", on_optional },
 		{ "runtime_dir", on_choice },
-		{ "drop_groups", on_drop_group },
+		{ "drop_groups", conf_syntax_group_names },
 		{ "jail", on_choice },
 		{ "linger", on_linger },
 	};

@@ -79,9 +79,6 @@ void profile_free(struct profile *p);
 
 const char *profile_rlimit_name(int resource);
 
-/* Is S usable as a group name (drop_groups, root_groups)? */
-int profile_group_name_ok(const char *s);
-
 /* Mounts that come from the command line (jailsh run) rather than a
  * file have as their line this plus the argument's position. */
 #define PROFILE_ARG_LINE 1000000

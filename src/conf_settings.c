@@ -25,19 +25,6 @@ static int on_cgroup_parent(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
-static int on_root_group(cfg_t *cfg, cfg_opt_t *opt)
-{
-	unsigned int n = cfg_opt_size(opt);
-	const char *v = n ? cfg_opt_getnstr(opt, n - 1) : NULL;
-
-	if (v && !profile_group_name_ok(v))
-		return conf_syntax_error(cfg,
-					 "root_groups: \"%s\" is not a group "
-					 "name",
-					 v);
-	return 0;
-}
-
 /* The list NAME of CFG into OUT; returns how many of its N were taken. */
 static size_t copy_list(cfg_t *cfg, const char *name, char ***out,
 			unsigned int *n)
@@ -71,7 +58,7 @@ int settings_parse(const char *file, const char *text, struct settings *s,
 
 	memset(s, 0, sizeof(*s));
 	opts[2].validcb = on_cgroup_parent;
-	opts[3].validcb = on_root_group;
+	opts[3].validcb = conf_syntax_group_names;
 	cfg = conf_syntax_parse(opts, file, text, e);
 	if (!cfg)
 		return -1;

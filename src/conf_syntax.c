@@ -51,6 +51,30 @@ int conf_syntax_error_at(int line, const char *fmt, ...)
 	return -1;
 }
 
+static int group_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 255 || s[0] == '-')
+		return 0;
+	for (; *s; s++)
+		if (*s == '/' || *s == ':' || *s == ',' ||
+		    (unsigned char)*s < 0x21 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+int conf_syntax_group_names(cfg_t *cfg, cfg_opt_t *opt)
+{
+	unsigned int n = cfg_opt_size(opt);
+	const char *v = n ? cfg_opt_getnstr(opt, n - 1) : NULL;
+
+	if (v && !group_name_ok(v))
+		return conf_syntax_error(cfg, "%s: \"%s\" is not a group name",
+					 opt->name, v);
+	return 0;
+}
+
 int conf_syntax_section_line(const char *name, unsigned int index)
 {
 	return parse.text ? conf_text_section_line(parse.text, name, index) : 0;

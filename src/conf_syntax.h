@@ -24,4 +24,9 @@ int conf_syntax_section_line(const char *name, unsigned int index);
 int conf_syntax_error_at(int line, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The validation callback of a list of group names (drop_groups,
+ * root_groups): each as the group database has them, nothing that could
+ * be a path or an option. */
+int conf_syntax_group_names(cfg_t *cfg, cfg_opt_t *opt);
+
 #endif
