@@ -195,48 +195,29 @@ static int on_hide(cfg_t *cfg, cfg_opt_t *opt)
 			 NULL);
 }
 
+/* The options that take one of two words. */
+static const struct {
+	const char *opt, *one, *other;
+} choices[] = {
+	{ "network", "host", "none" },        { "seccomp", "default", "none" },
+	{ "runtime_dir", "private", "host" }, { "devices", "minimal", "host" },
+	{ "jail", "session", "user" },
+};
+
 static int on_choice(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *v = cfg_opt_getnstr(opt, 0);
 
-	if (!strcmp(opt->name, "network")) {
-		if (!strcmp(v, "host") || !strcmp(v, "none"))
+	for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
+		if (strcmp(choices[i].opt, opt->name))
+			continue;
+		if (!strcmp(v, choices[i].one) || !strcmp(v, choices[i].other))
 			return 0;
-		return conf_syntax_error(cfg,
-					 "network = \"%s\": must be \"host\" "
-					 "or \"none\"",
-					 v);
+		return conf_syntax_error(
+			cfg, "%s = \"%s\": must be \"%s\" or \"%s\"", opt->name,
+			v, choices[i].one, choices[i].other);
 	}
-	if (!strcmp(opt->name, "seccomp")) {
-		if (!strcmp(v, "default") || !strcmp(v, "none"))
-			return 0;
-		return conf_syntax_error(cfg,
-					 "seccomp = \"%s\": must be "
-					 "\"default\" or \"none\"",
-					 v);
-	}
-	if (!strcmp(opt->name, "jail")) {
-		if (!strcmp(v, "session") || !strcmp(v, "user"))
-			return 0;
-		return conf_syntax_error(cfg,
-					 "jail = \"%s\": must be "
-					 "\"session\" or \"user\"",
-					 v);
-	}
-	if (!strcmp(opt->name, "runtime_dir")) {
-		if (!strcmp(v, "private") || !strcmp(v, "host"))
-			return 0;
-		return conf_syntax_error(cfg,
-					 "runtime_dir = \"%s\": must be "
-					 "\"private\" or \"host\"",
-					 v);
-	}
-	if (!strcmp(v, "minimal") || !strcmp(v, "host"))
-		return 0;
-	return conf_syntax_error(cfg,
-				 "devices = \"%s\": must be \"minimal\" or "
-				 "\"host\"",
-				 v);
+	return conf_syntax_error(cfg, "%s: not a choice", opt->name);
 }
 
 static int on_shell(cfg_t *cfg, cfg_opt_t *opt)

@@ -356,6 +356,8 @@ static void test_rejections(void)
 		"\"minimal\" or \"host\"");
 	rejects("bad runtime_dir", "\n\nruntime_dir = \"shared\"\n", 3,
 		"runtime_dir", "shared", "\"private\" or \"host\"");
+	rejects("bad seccomp", "seccomp = \"strict\"\n", 1,
+		"seccomp = \"strict\": must be \"default\" or \"none\"");
 	rejects("drop_groups with a slash",
 		"drop_groups = { \"docker\",\n\"../x\" }\n", 2, "drop_groups",
 		"../x", "not a group name");
