@@ -123,15 +123,6 @@ static int add_mounts(int end, char **argv, struct profile *p, struct jerr *e)
 	return 0;
 }
 
-static int hostname_ok(const char *v)
-{
-	size_t n = strlen(v);
-
-	return n > 0 && n <= 64 && v[0] != '-' && v[0] != '.' &&
-	       strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			 "0123456789-.") == n;
-}
-
 /* The options, checked; the profile's own settings are overridden by
  * --net and --hostname afterwards (set_simple). */
 static int parse(int argc, char **argv, struct run_options *o)
@@ -169,7 +160,7 @@ static int parse(int argc, char **argv, struct run_options *o)
 			 strcmp(argv[i + 1], "none"))
 			return bad("--net", "must be host or none");
 		else if (!strcmp(opt, "--hostname") &&
-			 !hostname_ok(argv[i + 1]))
+			 !profile_hostname_ok(argv[i + 1]))
 			return bad("--hostname", "use 1 to 64 letters, digits, "
 						 "'-' and '.'");
 		else if (!strcmp(opt, "--name") && !plain_name(argv[i + 1]))

@@ -238,14 +238,20 @@ static int on_shell(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+int profile_hostname_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 64 && s[0] != '-' && s[0] != '.' &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz"
+			 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") == n;
+}
+
 static int on_hostname(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *v = cfg_opt_getnstr(opt, 0);
-	size_t n = strlen(v);
 
-	if (n == 0 || n > 64 || v[0] == '-' || v[0] == '.' ||
-	    strspn(v, "abcdefghijklmnopqrstuvwxyz"
-		      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != n)
+	if (!profile_hostname_ok(v))
 		return conf_syntax_error(cfg,
 					 "hostname = \"%s\": use 1 to 64 "
 					 "letters, digits, '-' and '.', not "

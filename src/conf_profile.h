@@ -79,6 +79,10 @@ void profile_free(struct profile *p);
 
 const char *profile_rlimit_name(int resource);
 
+/* Is S a hostname the jail may have (hostname, jailsh run --hostname)? 1
+ * to 64 letters, digits, '-' and '.', not starting with '-' or '.'. */
+int profile_hostname_ok(const char *s);
+
 /* Mounts that come from the command line (jailsh run) rather than a
  * file have as their line this plus the argument's position. */
 #define PROFILE_ARG_LINE 1000000
