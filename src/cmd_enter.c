@@ -40,66 +40,7 @@
 #include "log.h"
 #include "conf_policy.h"
 #include "priv.h"
-
-/* The namespaces a jail may have of its own, by their /proc names. */
-static const struct {
-	const char *name;
-	int flag;
-} kinds[] = {
-	{ "user", CLONE_NEWUSER },     { "mnt", CLONE_NEWNS },
-	{ "pid", CLONE_NEWPID },       { "ipc", CLONE_NEWIPC },
-	{ "uts", CLONE_NEWUTS },       { "net", CLONE_NEWNET },
-	{ "cgroup", CLONE_NEWCGROUP },
-};
-#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
-
-struct target {
-	pid_t pid;
-	int pidfd;
-	int proc;       /* /proc/PID of the same process */
-	int differ;     /* CLONE_NEW* of the namespaces not shared with us */
-	int ns[NKINDS]; /* those, opened when checked; -1 for the others */
-	char cwd[4096];
-};
-
-/* "Uid:\tR\tE\tS\tF" of /proc/PID/status, all four equal to UID. */
-static int owned_by(int proc, uid_t uid)
-{
-	char buf[4096], *p;
-	unsigned long ids[4];
-
-	if (fds_read_at(proc, "status", buf, sizeof(buf)) < 0 ||
-	    !(p = strstr(buf, "\nUid:")) ||
-	    sscanf(p + 5, "%lu %lu %lu %lu", &ids[0], &ids[1], &ids[2],
-		   &ids[3]) != 4)
-		return 0;
-	for (int i = 0; i < 4; i++)
-		if (ids[i] != uid)
-			return 0;
-	return 1;
-}
-
-static int no_new_privs(int proc)
-{
-	char buf[4096], *p;
-
-	return fds_read_at(proc, "status", buf, sizeof(buf)) == 0 &&
-	       (p = strstr(buf, "\nNoNewPrivs:")) && atoi(p + 12) == 1;
-}
-
-static int same_ns(int proc, const char *name)
-{
-	char path[64];
-	struct stat a, b;
-
-	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
-	if (stat(path, &a) < 0)
-		return 1; /* not in this kernel: nothing to join */
-	snprintf(path, sizeof(path), "ns/%s", name);
-	if (fstatat(proc, path, &b, 0) < 0)
-		return -1;
-	return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
-}
+#include "target.h"
 
 /* The init of the caller's jail started with "--name NAME": its command
  * line is jailsh's, and it is pid 1 of its namespace. */
@@ -120,7 +61,7 @@ static pid_t find_by_name(const char *name, uid_t uid)
 		proc = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (proc < 0)
 			continue;
-		if (owned_by(proc, uid) &&
+		if (target_owned_by(proc, uid) &&
 		    fds_read_at(proc, "status", status, sizeof(status)) == 0 &&
 		    (p = strstr(status, "\nNSpid:"))) {
 			/* the last field is the pid in its own namespace */
@@ -162,102 +103,34 @@ static int refuse_target(const char *what, const char *why)
 	return -1;
 }
 
-/* Pins the target and checks it: the caller's, alive, jailed. */
+/* Pins the target, named by pid or by name, and checks it: the
+ * caller's, alive, jailed (target.h). */
 static int pin_target(const char *arg, uid_t uid, struct target *t)
 {
-	char path[64], *end;
-	ssize_t n;
+	struct jerr e;
+	char *end;
+	pid_t pid;
 	long v;
 
-	memset(t, 0, sizeof(*t));
-	t->pidfd = t->proc = -1;
-	for (size_t i = 0; i < NKINDS; i++)
-		t->ns[i] = -1;
+	target_init(t);
 	errno = 0;
 	v = strtol(arg, &end, 10);
 	if (!*end && arg[0] && !errno && v > 0 && v < (1L << 22)) {
-		t->pid = (pid_t)v;
+		pid = (pid_t)v;
 	} else {
-		t->pid = find_by_name(arg, uid);
-		if (t->pid < 0)
+		pid = find_by_name(arg, uid);
+		if (pid < 0)
 			return refuse_target(arg,
 					     "more than one of your jails has "
 					     "that name; give a pid");
-		if (t->pid == 0)
+		if (pid == 0)
 			return refuse_target(arg,
 					     "none of your jails has that name "
 					     "(jailsh run --name)");
 	}
-	t->pidfd = (int)syscall(SYS_pidfd_open, t->pid, 0);
-	if (t->pidfd < 0)
-		return refuse_target(arg, "no such process");
-	snprintf(path, sizeof(path), "/proc/%d", (int)t->pid);
-	t->proc = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	/* still the process the pidfd holds: /proc/PID is that one */
-	if (t->proc < 0 ||
-	    syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
-		return refuse_target(arg, "no such process");
-	if (!owned_by(t->proc, uid))
-		return refuse_target(arg, "not a process of yours");
-	/* the namespaces are opened now and joined by these descriptors:
-	 * a target that moves to namespaces of its own making afterwards
-	 * takes nobody along */
-	for (size_t i = 0; i < NKINDS; i++) {
-		int same = same_ns(t->proc, kinds[i].name);
-		char rel[32];
-
-		if (same < 0)
-			return refuse_target(arg,
-					     "its namespaces cannot be seen");
-		if (same)
-			continue;
-		snprintf(rel, sizeof(rel), "ns/%s", kinds[i].name);
-		t->ns[i] = openat(t->proc, rel, O_RDONLY | O_CLOEXEC);
-		if (t->ns[i] < 0)
-			return refuse_target(arg,
-					     "its namespaces cannot be opened");
-		t->differ |= kinds[i].flag;
-	}
-	/* ... and they were the pinned process's, not a successor's */
-	if (syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
-		return refuse_target(arg, "no such process");
-	if (!(t->differ & CLONE_NEWPID) || !(t->differ & CLONE_NEWNS) ||
-	    !no_new_privs(t->proc))
-		return refuse_target(arg, "not in a jail");
-	n = readlinkat(t->proc, "cwd", t->cwd, sizeof(t->cwd) - 1);
-	t->cwd[n > 0 ? n : 0] = '\0';
+	if (target_pin(t, pid, -1, uid, &e) < 0)
+		return refuse_target(arg, e.msg);
 	return 0;
-}
-
-static void unpin_target(struct target *t)
-{
-	fds_close(&t->pidfd);
-	fds_close(&t->proc);
-	for (size_t i = 0; i < NKINDS; i++)
-		fds_close(&t->ns[i]);
-}
-
-/* A jail root made has every namespace owned by the host's user
- * namespace; one owned by another was made by someone else. */
-static int owned_by_host(const struct target *t)
-{
-	struct stat host, owner;
-
-	if (stat("/proc/self/ns/user", &host) < 0)
-		return 0;
-	for (size_t i = 0; i < NKINDS; i++) {
-		int fd = t->ns[i] < 0 ? -1 : ioctl(t->ns[i], NS_GET_USERNS);
-		int ok;
-
-		if (t->ns[i] < 0)
-			continue;
-		ok = fd >= 0 && fstat(fd, &owner) == 0 &&
-		     owner.st_ino == host.st_ino && owner.st_dev == host.st_dev;
-		fds_close(&fd);
-		if (!ok)
-			return 0;
-	}
-	return 1;
 }
 
 #define SELF_CGROUP "/proc/self/cgroup"
@@ -375,19 +248,6 @@ static int join_cgroup(const struct target *t, const struct policy *po,
 	return 0;
 }
 
-/* setns() into each, the user namespace first: in it the others are
- * the caller's to join. */
-static int join_all(const struct target *t, struct jerr *e)
-{
-	for (size_t i = 0; i < NKINDS; i++)
-		if (t->ns[i] >= 0 && setns(t->ns[i], kinds[i].flag) < 0)
-			return jerr_sys(e, errno,
-					"join the %s namespace of "
-					"pid %d",
-					kinds[i].name, (int)t->pid);
-	return 0;
-}
-
 /* The command and its argv: the given one, or the caller's shell. */
 static char **command(int argc, char **argv, int first, char *const *env,
 		      char **shell_argv)
@@ -421,7 +281,7 @@ static int join_and_seal(const struct target *t, const struct policy *po,
 	struct profile dflt;
 	int r;
 
-	if (join_all(t, e) < 0 || priv_new_keyring(e) < 0)
+	if (target_join(t, e) < 0 || priv_new_keyring(e) < 0)
 		return -1;
 	if (po) {
 		if (jail_limits(&po->profile, -1, e) < 0 ||
@@ -463,7 +323,7 @@ static int choose_rights(const struct target *t, const char *arg, uid_t uid)
 	gid_t g = getgid();
 
 	if (privileged && geteuid() == 0) {
-		if (!owned_by_host(t))
+		if (!target_owned_by_host(t))
 			return refuse_target(arg,
 					     "not a jail that root made, "
 					     "nor one in a user namespace of "
@@ -553,7 +413,7 @@ int cmd_enter(int argc, char **argv, const struct inherited *in)
 	}
 	code = run_child(cmd, in);
 out:
-	unpin_target(&t);
+	target_unpin(&t);
 	policy_free(&po);
 	return code;
 }

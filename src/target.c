@@ -49,7 +49,7 @@ static int status_field(int proc, const char *key, unsigned long *v, int count)
 	return 0;
 }
 
-static int owned_by(int proc, uid_t uid)
+int target_owned_by(int proc, uid_t uid)
 {
 	unsigned long ids[4];
 
@@ -94,17 +94,22 @@ static int alive(const struct target *t)
 	return syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) == 0;
 }
 
+void target_init(struct target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->pidfd = t->proc = -1;
+	for (int i = 0; i < TARGET_NS; i++)
+		t->ns[i] = -1;
+}
+
 int target_pin(struct target *t, pid_t pid, int pidfd, uid_t uid,
 	       struct jerr *e)
 {
 	char path[64];
 	ssize_t n;
 
-	memset(t, 0, sizeof(*t));
+	target_init(t);
 	t->pid = pid;
-	t->proc = -1;
-	for (int i = 0; i < TARGET_NS; i++)
-		t->ns[i] = -1;
 	t->pidfd = pidfd >= 0 ? fcntl(pidfd, F_DUPFD_CLOEXEC, 0) :
 				(int)syscall(SYS_pidfd_open, pid, 0);
 	if (t->pidfd < 0)
@@ -114,7 +119,7 @@ int target_pin(struct target *t, pid_t pid, int pidfd, uid_t uid,
 	/* still the process the pidfd holds: /proc/PID is that one */
 	if (t->proc < 0 || !alive(t))
 		return jerr_set(e, "no such process");
-	if (!owned_by(t->proc, uid))
+	if (!target_owned_by(t->proc, uid))
 		return jerr_set(e, "not a process of yours");
 	/* the namespaces are opened now and joined by these descriptors */
 	for (int i = 0; i < TARGET_NS; i++) {

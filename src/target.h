@@ -24,6 +24,12 @@ struct target {
 	char cwd[4096];
 };
 
+/* Nothing pinned yet (target_unpin does nothing). */
+void target_init(struct target *t);
+
+/* Is the process whose /proc directory is PROC UID's in every uid? */
+int target_owned_by(int proc, uid_t uid);
+
 /* Pins PID (with PIDFD, a pidfd of it, or -1 to open one) and checks it:
  * alive, UID's in every uid, jailed. On failure e says why, without the
  * pid (the caller says which). */

@@ -92,9 +92,7 @@ int userjail_join(struct userjail *u, const struct plan *pl,
 
 	memset(u, 0, sizeof(*u));
 	u->sock = u->cgroup = -1;
-	u->init.pidfd = u->init.proc = -1;
-	for (int i = 0; i < TARGET_NS; i++)
-		u->init.ns[i] = -1;
+	target_init(&u->init);
 	dir = registry_open(e);
 	if (dir < 0)
 		return -1;
