@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -76,6 +77,15 @@ static int attempt(struct userjail *u, int dir, const char *name,
 	}
 	u->cgroup = fds[1];
 	r = check_init(u, fds[0], warden, pl->id->uid, e);
+	/* an init that died since its warden answered: the jail is ending,
+	 * and its warden will take it out of the registry */
+	if (r < 0 && syscall(SYS_pidfd_send_signal, fds[0], 0, NULL, 0) < 0) {
+		fds_close(&fds[0]);
+		fds_close(&u->sock);
+		fds_close(&u->cgroup);
+		target_unpin(&u->init);
+		return 0;
+	}
 	fds_close(&fds[0]);
 	if (r == 0 && s->cgroup_parent && u->cgroup < 0)
 		r = jerr_set(e, "the user's jail has no cgroup, and "

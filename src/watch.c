@@ -51,6 +51,8 @@ struct state {
 	long long linger_at;    /* a user's jail without logins ends then */
 	int stop_wanted;        /* end as soon as it is out of the registry */
 	ino_t pidns;            /* its pid namespace, to count processes */
+	int started;            /* init's pipe (watch.h) */
+	int events;             /* cgroup.events of the jail's cgroup */
 };
 
 static void say(struct state *st, const char *fmt, ...)
@@ -411,25 +413,111 @@ static void deadlines(struct state *st)
 
 enum { P_INIT, P_STARTED, P_EVENTS, P_LISTEN, P_CLIENTS };
 
+/* What to do without being woken: end the jail once it is out of the
+ * registry; kill what is left once all that heeded SIGTERM is gone. 1
+ * when the warden's work is done. */
+static int settle(struct state *st)
+{
+	if (st->events >= 0)
+		st->populated = cgroup_populated(st->events) > 0;
+	if (st->stop_wanted && !st->ending && unregister(st) > 0)
+		begin_end(st, st->logins ? "stopped" : "no login left");
+	if (st->ending && st->hard_kill_at >= 0 && !st->init_gone &&
+	    count_processes(st) <= 1 && st->logins == 0) {
+		st->hard_kill_at = -1;
+		kill_jail(st);
+	}
+	return st->init_gone && !st->populated && unregister(st) > 0;
+}
+
+/* How long poll() may sleep: until the next deadline; briefly while a
+ * lock is awaited or the end is near; a safety net for the cgroup. */
+static int how_long(const struct state *st)
+{
+	long long due = earliest(st);
+	int timeout = due >= 0 ? clock_left_ms(due) : -1;
+
+	if ((st->stop_wanted && !st->ending) ||
+	    (st->init_gone && !st->populated) ||
+	    (st->ending && st->hard_kill_at >= 0))
+		return timeout < 0 || timeout > 50 ? 50 : timeout;
+	if (st->events >= 0 && (timeout < 0 || timeout > 10000))
+		return 10000;
+	return timeout;
+}
+
+static int fill_polls(const struct state *st, struct pollfd *p)
+{
+	const struct watch *wt = st->wt;
+
+	p[P_INIT] = (struct pollfd){ .fd = st->init_gone ? -1 : wt->w->pidfd,
+				     .events = POLLIN };
+	p[P_STARTED] = (struct pollfd){ .fd = st->started, .events = POLLIN };
+	p[P_EVENTS] = (struct pollfd){ .fd = st->events, .events = POLLPRI };
+	p[P_LISTEN] = (struct pollfd){ .fd = wt->listen, .events = POLLIN };
+	for (int i = 0; i < st->nclients; i++)
+		p[P_CLIENTS + i] = (struct pollfd){ .fd = st->c[i].sock,
+						    .events = POLLIN };
+	return P_CLIENTS + st->nclients;
+}
+
+/* Init's word that the user's code runs: a session's max_time starts. */
+static void user_code_runs(struct state *st)
+{
+	const struct profile *p = st->wt->pl->profile;
+	char byte;
+
+	if (read(st->started, &byte, 1) == 1 && p->max_time && !p->user_jail)
+		st->hard_kill_at = clock_ms() + p->max_time * 1000LL +
+				   INIT_MAX_TIME_GRACE_MS + WARDEN_MARGIN_MS;
+	fds_close(&st->started);
+}
+
+static void woken(struct state *st, const struct pollfd *p)
+{
+	struct watch *wt = st->wt;
+
+	if (p[P_INIT].revents) {
+		st->init_gone = 1;
+		waitid(P_PIDFD, wt->w->pidfd, NULL, WEXITED | WNOHANG);
+		say(st, "ended");
+	}
+	if (p[P_STARTED].revents)
+		user_code_runs(st);
+	if (p[P_EVENTS].revents)
+		tidy_left(st);
+	/* the clients polled, before any new one comes */
+	for (int i = st->nclients - 1; i >= 0; i--) {
+		short r = p[P_CLIENTS + i].revents;
+
+		if (((r & POLLIN) && answer(st, &st->c[i]) < 0) ||
+		    (r & (POLLHUP | POLLERR)))
+			drop_client(st, i);
+	}
+	if (wt->listen >= 0 && p[P_LISTEN].revents)
+		accept_all(st);
+}
+
 void watch_run(struct watch *wt)
 {
 	struct state *st = calloc(1, sizeof(*st));
 	struct pollfd p[P_CLIENTS + MAX_CLIENTS];
-	int events = -1, started = wt->started;
 	struct stat ns;
 	char path[64];
 
 	if (!st)
 		return; /* the cgroup is swept by the next session */
 	st->wt = wt;
+	st->started = wt->started;
+	st->events = -1;
 	st->registered = wt->listen >= 0;
 	st->hard_kill_at = st->linger_at = -1;
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)wt->w->init);
 	if (stat(path, &ns) == 0)
 		st->pidns = ns.st_ino;
 	if (wt->w->cg.top >= 0) {
-		events = cgroup_events(&wt->w->cg);
-		st->populated = events >= 0;
+		st->events = cgroup_events(&wt->w->cg);
+		st->populated = st->events >= 0;
 	}
 	say(st, "started (init %d, profile %s)", (int)wt->w->init,
 	    wt->pl->profile->file);
@@ -437,85 +525,18 @@ void watch_run(struct watch *wt)
 	 * failed) does not linger */
 	if (wt->pl->profile->user_jail)
 		st->linger_at = clock_ms() + UNJOINED_MS;
-	for (;;) {
-		long long due;
-		int n, timeout;
+	while (!settle(st)) {
+		int n = poll(p, fill_polls(st, p), how_long(st));
 
-		if (events >= 0)
-			st->populated = cgroup_populated(events) > 0;
-		if (st->stop_wanted && !st->ending && unregister(st) > 0)
-			begin_end(st, st->logins ? "stopped" : "no login left");
-		/* all that heeded SIGTERM is gone: no need to wait longer */
-		if (st->ending && st->hard_kill_at >= 0 && !st->init_gone &&
-		    count_processes(st) <= 1 && st->logins == 0) {
-			st->hard_kill_at = -1;
-			kill_jail(st);
-		}
-		if (st->init_gone && !st->populated && unregister(st) > 0)
-			break;
-		p[P_INIT] = (struct pollfd){ .fd = st->init_gone ? -1 :
-								   wt->w->pidfd,
-					     .events = POLLIN };
-		p[P_STARTED] =
-			(struct pollfd){ .fd = started, .events = POLLIN };
-		p[P_EVENTS] =
-			(struct pollfd){ .fd = events, .events = POLLPRI };
-		p[P_LISTEN] =
-			(struct pollfd){ .fd = wt->listen, .events = POLLIN };
-		for (int i = 0; i < st->nclients; i++)
-			p[P_CLIENTS + i] = (struct pollfd){ .fd = st->c[i].sock,
-							    .events = POLLIN };
-		due = earliest(st);
-		timeout = due >= 0 ? clock_left_ms(due) : -1;
-		/* a lock that was held, a cgroup that may have emptied
-		 * without word: look again soon */
-		if ((st->stop_wanted && !st->ending) ||
-		    (st->init_gone && !st->populated) ||
-		    (st->ending && st->hard_kill_at >= 0))
-			timeout = timeout < 0 || timeout > 50 ? 50 : timeout;
-		else if (events >= 0 && (timeout < 0 || timeout > 10000))
-			timeout = 10000;
-		n = poll(p, P_CLIENTS + st->nclients, timeout);
 		if (n < 0 && errno != EINTR)
 			break;
 		deadlines(st);
-		if (n <= 0)
-			continue;
-		if (p[P_INIT].revents) {
-			st->init_gone = 1;
-			waitid(P_PIDFD, wt->w->pidfd, NULL, WEXITED | WNOHANG);
-			say(st, "ended");
-		}
-		if (p[P_STARTED].revents) {
-			char byte;
-
-			if (read(started, &byte, 1) == 1 &&
-			    wt->pl->profile->max_time &&
-			    !wt->pl->profile->user_jail)
-				st->hard_kill_at =
-					clock_ms() +
-					wt->pl->profile->max_time * 1000LL +
-					INIT_MAX_TIME_GRACE_MS +
-					WARDEN_MARGIN_MS;
-			fds_close(&started);
-		}
-		if (p[P_EVENTS].revents)
-			tidy_left(st);
-		/* the clients polled, before any new one comes */
-		for (int i = st->nclients - 1; i >= 0; i--) {
-			short r = p[P_CLIENTS + i].revents;
-
-			if (((r & POLLIN) && answer(st, &st->c[i]) < 0) ||
-			    (r & (POLLHUP | POLLERR)))
-				drop_client(st, i);
-		}
-		if (wt->listen >= 0 && p[P_LISTEN].revents)
-			accept_all(st);
+		if (n > 0)
+			woken(st, p);
 	}
 	while (st->nclients)
 		drop_client(st, st->nclients - 1);
-	if (events >= 0)
-		close(events);
-	fds_close(&started);
+	fds_close(&st->events);
+	fds_close(&st->started);
 	free(st);
 }
