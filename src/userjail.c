@@ -76,6 +76,9 @@ static int attempt(struct userjail *u, int dir, const char *name,
 		return strstr(e->msg, "ending") ? 0 : -1;
 	}
 	u->cgroup = fds[1];
+	if (fds[0] < 0)
+		return jerr_set(e, "the user's jail: its warden's answer was "
+				   "incomplete");
 	r = check_init(u, fds[0], warden, pl->id->uid, e);
 	/* an init that died since its warden answered: the jail is ending,
 	 * and its warden will take it out of the registry */
