@@ -45,8 +45,8 @@ HARDENING   = -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIC \
 ALL_CFLAGS  = -std=gnu11 $(WARNINGS) $(HARDENING) $(CFLAGS) -MMD -MP \
 	      -I$(BUILD) -Isrc
 LDHARDENING = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed
-# libconfuse and libcap are linked in statically: a login pays for every
-# shared object the loader has to map, and these two are small.
+# libconfuse, libcap and libseccomp are linked in statically: a login pays
+# for every shared object the loader has to map, and these three are small.
 LIBS        = -Wl,-Bstatic -lconfuse -lcap -lseccomp -Wl,-Bdynamic
 
 # The core: libjailsh.a, which the PAM module links too. The configuration
@@ -99,7 +99,8 @@ $(BUILD)/jailsh: $(FRONT_OBJ) $(BUILD)/libjailsh.a
 	$(CC) $(ALL_CFLAGS) $(LDHARDENING) -o $@ $^ $(LIBS)
 
 # The PAM module runs inside sshd, login and su: only its pam_sm_* entry
-# points are exported; libconfuse and libcap are linked as shared objects
+# points are exported; libconfuse, libcap and libseccomp are linked as
+# shared objects
 # (Debian's static archives are not position-independent).
 $(BUILD)/pam_jailsh.o: pam/pam_jailsh.c $(BUILD)/config.h | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -73,7 +73,7 @@ static int attempt(struct userjail *u, int dir, const char *name,
 		return -1;
 	if (warden_ask(u->sock, &req, &u->info, fds, e) < 0) {
 		fds_close(&u->sock);
-		return strstr(e->msg, "ending") ? 0 : -1;
+		return u->info.ending ? 0 : -1;
 	}
 	u->cgroup = fds[1];
 	if (fds[0] < 0)

@@ -216,8 +216,10 @@ static int take_reply(struct warden *w, int sock, struct jerr *e)
 	w->pidfd = fds[0];
 	w->cg = r.cg;
 	w->cg.dir = fds[1];
-	w->cg.top = w->cg.user = w->cg.parent = -1;
-	if (w->pidfd < 0 || (r.cg.dir >= 0 && w->cg.dir < 0)) {
+	w->cg.user = w->cg.parent = -1;
+	/* a session's jail is its cgroup: what it used is read there */
+	w->cg.top = w->cg.dir < 0 ? -1 : fcntl(w->cg.dir, F_DUPFD_CLOEXEC, 0);
+	if (w->pidfd < 0 || (r.cg.dir >= 0 && w->cg.top < 0)) {
 		warden_close(w);
 		return jerr_set(e, "the warden's answer was incomplete");
 	}

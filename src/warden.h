@@ -73,7 +73,9 @@ struct warden_request {
 /* The answer. To a JOIN that is accepted come the jail's init (a pidfd)
  * and, where the jail has a cgroup, the login's own cgroup. */
 struct warden_info {
-	int ok; /* 0: refused, with why in msg */
+	int ok;     /* 0: refused, with why in msg */
+	int ending; /* refused because the jail is ending: a login tries
+		     * again, and finds the next */
 	char msg[256];
 	int user_jail; /* jail = "user" */
 	uid_t uid;

@@ -226,6 +226,14 @@ static void fill_info(const struct state *st, struct warden_info *in,
 	snprintf(in->profile, sizeof(in->profile), "%s", wt->pl->profile->file);
 }
 
+static void refuse_ending(int sock)
+{
+	struct warden_info in = { .ok = 0, .ending = 1 };
+
+	snprintf(in.msg, sizeof(in.msg), "the jail is ending");
+	fds_send(sock, &in, sizeof(in), NULL, 0);
+}
+
 static void refuse(int sock, const char *why)
 {
 	struct warden_info in = { .ok = 0 };
@@ -247,7 +255,7 @@ static void join(struct state *st, struct client *c,
 	if (!wt->pl->profile->user_jail)
 		return refuse(c->sock, "not a user's jail");
 	if (st->ending || st->init_gone || !st->registered)
-		return refuse(c->sock, "the jail is ending");
+		return refuse_ending(c->sock);
 	if (c->login || registry_peer(c->sock, &pid, &uid) < 0)
 		return refuse(c->sock, "not a login");
 	c->leader = (int)syscall(SYS_pidfd_open, pid, 0);
