@@ -100,8 +100,7 @@ $(BUILD)/jailsh: $(FRONT_OBJ) $(BUILD)/libjailsh.a
 
 # The PAM module runs inside sshd, login and su: only its pam_sm_* entry
 # points are exported; libconfuse, libcap and libseccomp are linked as
-# shared objects
-# (Debian's static archives are not position-independent).
+# shared objects (Debian's static archives are not position-independent).
 $(BUILD)/pam_jailsh.o: pam/pam_jailsh.c $(BUILD)/config.h | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
