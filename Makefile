@@ -25,6 +25,9 @@ COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 CONFDIR     = $(SYSCONFDIR)/jailsh
 # Where running jails are found (a tmpfs; see registry.h).
 RUNDIR     ?= /run/jailsh
+# jailsh's own newuidmap and newgidmap, which containers = yes binds over
+# the host's in the jail (idmap.h).
+HELPERDIR  ?= $(PREFIX)/lib/jailsh
 BUILD      ?= build
 VERSION     = 0.1.0
 
@@ -63,7 +66,7 @@ CORE = err escape nss identity \
        conf_select conf_policy \
        cglimit expand plan path mount priv jail env filter init report \
        session hold cgroup status fds warden self scope groups registry \
-       watch target userjail login
+       watch target userjail login subid idmap idmap_serve
 FRONT = jailsh inherit log cmd_check cmd_explain cmd_run cmd_enter \
 	cmd_audit audit_pam audit_sshd cmd_list
 
@@ -71,7 +74,11 @@ CORE_OBJ  = $(CORE:%=$(BUILD)/%.o)
 FRONT_OBJ = $(FRONT:%=$(BUILD)/%.o)
 UNIT      = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-all: $(BUILD)/jailsh $(BUILD)/pam_jailsh.so
+# jailsh's newuidmap and newgidmap: one source, the map each writes
+# chosen when it is built.
+HELPERS = $(BUILD)/newuidmap $(BUILD)/newgidmap
+
+all: $(BUILD)/jailsh $(BUILD)/pam_jailsh.so $(HELPERS)
 
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
@@ -81,6 +88,7 @@ $(BUILD) $(BUILD)/tests:
 $(BUILD)/config.h: FORCE | $(BUILD)
 	@printf '#define JAILSH_CONFDIR "%s"\n#define JAILSH_VERSION "%s"\n#define JAILSH_RUNDIR "%s"\n' \
 		'$(CONFDIR)' '$(VERSION)' '$(RUNDIR)' > $@.tmp
+	@printf '#define JAILSH_HELPERDIR "%s"\n' '$(HELPERDIR)' >> $@.tmp
 	@# jailsh audit: this installation's module, and where libpam looks
 	@# for a module named without a path
 	@printf '#define JAILSH_PAM_MODULE "%s"\n#define JAILSH_PAM_SYSDIR "%s"\n' \
@@ -98,6 +106,10 @@ $(BUILD)/libjailsh.a: $(CORE_OBJ)
 $(BUILD)/jailsh: $(FRONT_OBJ) $(BUILD)/libjailsh.a
 	$(CC) $(ALL_CFLAGS) $(LDHARDENING) -o $@ $^ $(LIBS)
 
+$(BUILD)/newuidmap $(BUILD)/newgidmap: $(BUILD)/new%map: src/newidmap.c $(BUILD)/libjailsh.a
+	$(CC) $(ALL_CFLAGS) $(LDHARDENING) -DIDMAP_KIND_NAME='"$*"' \
+		-o $@ src/newidmap.c $(BUILD)/libjailsh.a
+
 # The PAM module runs inside sshd, login and su: only its pam_sm_* entry
 # points are exported; libconfuse, libcap and libseccomp are linked as
 # shared objects (Debian's static archives are not position-independent).
@@ -113,13 +125,15 @@ $(BUILD)/pam_jailsh.so: $(BUILD)/pam_jailsh.o $(BUILD)/libjailsh.a pam/pam_jails
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/fixture.h $(BUILD)/libjailsh.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libjailsh.a $(LIBS)
 
-install: $(BUILD)/jailsh $(BUILD)/pam_jailsh.so
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
+install: $(BUILD)/jailsh $(BUILD)/pam_jailsh.so $(HELPERS)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(HELPERDIR) \
+		$(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(CONFDIR)/users \
 		$(DESTDIR)$(CONFDIR)/groups $(DESTDIR)$(PAMDIR) \
 		$(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(COMPLETIONDIR)
 	install -m 4755 $(BUILD)/jailsh $(DESTDIR)$(SBINDIR)/jailsh
 	install -m 644 $(BUILD)/pam_jailsh.so $(DESTDIR)$(PAMDIR)/pam_jailsh.so
+	install -m 755 $(HELPERS) $(DESTDIR)$(HELPERDIR)/
 	-chown root:root $(DESTDIR)$(SBINDIR)/jailsh && \
 		chmod 4755 $(DESTDIR)$(SBINDIR)/jailsh
 	install -m 644 man/jailsh.8 $(DESTDIR)$(MANDIR)/man8/jailsh.8
@@ -140,6 +154,8 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/jailsh.conf.5 \
 		$(DESTDIR)$(MANDIR)/man8/pam_jailsh.8 \
 		$(DESTDIR)$(PAMDIR)/pam_jailsh.so \
+		$(DESTDIR)$(HELPERDIR)/newuidmap \
+		$(DESTDIR)$(HELPERDIR)/newgidmap \
 		$(DESTDIR)$(SYSTEMDDIR)/jailsh-sessions.service \
 		$(DESTDIR)$(COMPLETIONDIR)/jailsh
 

@@ -141,7 +141,8 @@ static int load(pam_handle_t *pamh, const struct args *a, const char *user,
 			    user);
 		return PAM_IGNORE;
 	}
-	if (identity_load_groups(&po->id, e) < 0 ||
+	if (policy_check_start(po, e) < 0 ||
+	    identity_load_groups(&po->id, e) < 0 ||
 	    groups_drop(&po->id, &po->profile, e) < 0 ||
 	    plan_add_login_records(&po->plan, e) < 0)
 		return PAM_SESSION_ERR;

@@ -33,8 +33,9 @@ static void describe(const struct plan *pl, const struct plan_op *op, char *buf,
 		else
 			snprintf(buf, len,
 				 "minimal: null zero full random "
-				 "urandom tty ptmx, the host's /dev/pts, a "
-				 "private /dev/shm");
+				 "urandom tty ptmx%s, the host's /dev/pts, a "
+				 "private /dev/shm",
+				 p->containers ? " fuse net/tun" : "");
 		break;
 	case MOUNT_TMPFS:
 		if (op->size)
@@ -63,6 +64,11 @@ static void describe(const struct plan *pl, const struct plan_op *op, char *buf,
 		break;
 	case MOUNT_AGENT:
 		snprintf(buf, len, "the ssh agent socket sshd forwarded");
+		break;
+	case MOUNT_SERVICE:
+		snprintf(buf, len,
+			 "the warden's socket, which maps subordinate ids for "
+			 "newuidmap and newgidmap");
 		break;
 	}
 }

@@ -6,6 +6,7 @@
 #include "conf_policy.h"
 #include "conf_select.h"
 #include "self.h"
+#include "subid.h"
 
 /* The real shell is never jailsh itself: the plan knows it by the name
  * "jailsh" only, and a link by another name would start jailsh in the
@@ -57,6 +58,21 @@ int policy_load_builtin(struct policy *po, struct jerr *e)
 	if (plan_build(&po->profile, &po->id, &po->plan, e) < 0)
 		return -1;
 	return not_self(po, e);
+}
+
+int policy_check_start(const struct policy *po, struct jerr *e)
+{
+	char where[4200];
+	size_t n;
+
+	if (!po->profile.containers)
+		return 0;
+	profile_where(&po->profile, po->profile.containers_line, where,
+		      sizeof(where));
+	n = strlen(where);
+	if (n >= 2)
+		where[n - 2] = '\0'; /* without its ": " */
+	return subid_require(&po->id, where, e);
 }
 
 void policy_free(struct policy *po)

@@ -22,6 +22,10 @@ int policy_load(struct policy *po, const char *confdir, struct jerr *e);
 /* The same from the built-in default alone, ignoring any files. */
 int policy_load_builtin(struct policy *po, struct jerr *e);
 
+/* What a session needs beyond the profile to start as it says: with
+ * containers = yes, subordinate uids and gids for the user (subid.h). */
+int policy_check_start(const struct policy *po, struct jerr *e);
+
 /* Frees all of it, the identity included. */
 void policy_free(struct policy *po);
 

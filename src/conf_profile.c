@@ -402,8 +402,16 @@ static int copy_list(cfg_t *cfg, const char *name, char ***out, size_t *n)
 	return 0;
 }
 
+/* containers: where it was set, for messages */
+static int on_containers(cfg_t *cfg, cfg_opt_t *opt)
+{
+	(void)opt;
+	building->containers_line = cfg->line;
+	return 0;
+}
+
 /* The options every profile has, before the cgroup limits. */
-#define NFIXED 20
+#define NFIXED 21
 
 /* The option tables of one parse: the top one points to the sections'
  * tables, so all of them live together. */
@@ -442,6 +450,7 @@ static void add_checks(struct options *o)
 		{ "drop_groups", conf_syntax_group_names },
 		{ "jail", on_choice },
 		{ "linger", on_linger },
+		{ "containers", on_containers },
 	};
 
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
@@ -502,6 +511,7 @@ static void make_options(struct options *o)
 		CFG_STR_LIST("drop_groups", NULL, CFGF_NONE),
 		CFG_STR("jail", "session", CFGF_NONE),
 		CFG_STR("linger", NULL, CFGF_NONE),
+		CFG_BOOL("containers", cfg_false, CFGF_NONE),
 	};
 	cfg_opt_t end = CFG_END();
 
@@ -550,6 +560,7 @@ static int take_values(cfg_t *cfg, struct profile *p)
 	p->io_uring = cfg_getbool(cfg, "io_uring");
 	p->runtime_private = !strcmp(cfg_getstr(cfg, "runtime_dir"), "private");
 	p->user_jail = !strcmp(cfg_getstr(cfg, "jail"), "user");
+	p->containers = cfg_getbool(cfg, "containers");
 	if ((cfg_getstr(cfg, "shell") && !p->shell) ||
 	    (cfg_getstr(cfg, "hostname") && !p->hostname))
 		return -1;
@@ -572,6 +583,12 @@ static int check_together(const struct profile *p, struct jerr *e)
 				"%s: ssh_agent = yes cannot go with jail = "
 				"\"user\"",
 				p->file);
+	/* the containers' own user namespaces are the point */
+	if (p->containers && !p->user_namespaces)
+		return jerr_set(e,
+				"%s:%d: containers = yes needs "
+				"user_namespaces = yes",
+				p->file, p->containers_line);
 	return 0;
 }
 

@@ -22,6 +22,7 @@ enum mount_kind {
 	MOUNT_MAP,     /* a read-only bind of a host path */
 	MOUNT_VOLUME,  /* a writable bind of a host path */
 	MOUNT_AGENT,   /* sshd's forwarded agent socket (ssh_agent = yes) */
+	MOUNT_SERVICE, /* the warden's socket for containers (idmap.h) */
 };
 
 enum net_mode { NET_HOST, NET_NONE };
@@ -47,6 +48,9 @@ struct profile {
 	bool user_namespaces; /* the session may create its own */
 	bool io_uring;        /* seccomp = default lets io_uring through */
 	bool runtime_private; /* runtime_dir = "private" (or "host") */
+	bool containers;      /* rootless containers: the warden maps the user's
+			  * subordinate ids (idmap.h), /dev/fuse, /dev/net/tun */
+	int containers_line;  /* where containers was set; 0: not set */
 	struct profile_mount *mounts;
 	size_t nmounts;
 	bool limit_set[RLIM_NLIMITS];

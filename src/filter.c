@@ -10,11 +10,8 @@
  * jail escapes before: kernel keyrings shared with the outside, loading
  * code into the kernel, eBPF, userfaultfd (race widening), file handles
  * that bypass path permissions (open_by_handle_at, the "shocker" escape),
- * perf events, and administration calls. */
+ * perf events, and administration calls. The keyrings are keyring_calls. */
 static const int denied_by_default[] = {
-	SCMP_SYS(add_key),
-	SCMP_SYS(keyctl),
-	SCMP_SYS(request_key),
 	SCMP_SYS(kexec_load),
 	SCMP_SYS(kexec_file_load),
 	SCMP_SYS(init_module),
@@ -42,6 +39,15 @@ static const int denied_by_default[] = {
 	SCMP_SYS(adjtimex),
 };
 
+/* Kernel keyrings: refused with the list above (EPERM); with containers =
+ * yes with ENOSYS instead, which container runtimes (runc, crun) take for
+ * "no keyrings here" rather than a failure. Nothing more is allowed. */
+static const int keyring_calls[] = {
+	SCMP_SYS(add_key),
+	SCMP_SYS(keyctl),
+	SCMP_SYS(request_key),
+};
+
 /* io_uring: a second way to most system calls, which this filter cannot
  * see into, and a steady source of kernel holes (Docker's default profile
  * refuses it too). Refused with the list above unless io_uring = yes. */
@@ -51,12 +57,12 @@ static const int io_uring_calls[] = {
 	SCMP_SYS(io_uring_register),
 };
 
-static int deny_all(scmp_filter_ctx ctx, const int *calls, size_t n)
+static int deny_all(scmp_filter_ctx ctx, const int *calls, size_t n, int err)
 {
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < n; i++)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), calls[i], 0);
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(err), calls[i], 0);
 	return r;
 }
 
@@ -124,10 +130,14 @@ int filter_install(const struct profile *p, struct jerr *e)
 		r = deny_ioctl(ctx, TIOCLINUX);
 	if (r == 0 && p->seccomp_default)
 		r = deny_all(ctx, denied_by_default,
-			     sizeof(denied_by_default) / sizeof(int));
+			     sizeof(denied_by_default) / sizeof(int), EPERM);
+	if (r == 0 && p->seccomp_default)
+		r = deny_all(ctx, keyring_calls,
+			     sizeof(keyring_calls) / sizeof(int),
+			     p->containers ? ENOSYS : EPERM);
 	if (r == 0 && p->seccomp_default && !p->io_uring)
 		r = deny_all(ctx, io_uring_calls,
-			     sizeof(io_uring_calls) / sizeof(int));
+			     sizeof(io_uring_calls) / sizeof(int), EPERM);
 	if (r == 0 && !p->user_namespaces)
 		r = deny_user_namespaces(ctx);
 	if (r == 0)

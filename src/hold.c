@@ -31,20 +31,22 @@ struct hold_start {
 };
 
 /* Nothing of the service's (descriptors, session, terminal) goes into
- * the jail: only the two pipes stay, as 3 and 4. */
-static int start_init(void *arg, int started)
+ * the jail: only the two pipes stay, as 3 and 4, the warden's clock as
+ * 5 and, with containers = yes, the tmpfs of its socket as 6. */
+static int start_init(void *arg, int started, int service)
 {
 	struct hold_start *a = arg;
-	int keep[3] = { a->report, a->lifeline, started };
+	int keep[4] = { a->report, a->lifeline, started, service };
 	sigset_t none;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (fds_keep_only(keep, 3) < 0)
+	if (fds_keep_only(keep, service >= 0 ? 4 : 3) < 0)
 		return EXIT_FAILED;
 	setsid();
 	umask(022);
-	return init_run(a->pl, NULL, keep[0], keep[1], -1, keep[2]);
+	return init_run(a->pl, NULL, keep[0], keep[1], -1, keep[2],
+			service >= 0 ? keep[3] : -1);
 }
 
 /* Waits for init's first record; returns 0 when it says it is ready. */

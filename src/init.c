@@ -314,7 +314,7 @@ static int watch(const struct plan *pl, pid_t shell, int sfd, int report,
 }
 
 int init_run(const struct plan *pl, const struct shell_start *sh, int report,
-	     int lifeline, int groups, int started)
+	     int lifeline, int groups, int started, int service)
 {
 	struct jerr e = { .msg = "" };
 	struct pollfd fds[1];
@@ -348,11 +348,13 @@ int init_run(const struct plan *pl, const struct shell_start *sh, int report,
 	 * a jail only held for a service is not: the service's process
 	 * makes its own when it joins (hold_join), and init must reach
 	 * everything in the jail to end it */
-	if (jail_build(pl, &e) < 0 || drop_privileges(pl, groups, &e) < 0 ||
+	if (jail_build(pl, service, &e) < 0 ||
+	    drop_privileges(pl, groups, &e) < 0 ||
 	    (sh && scope_apply(&e) < 0) || priv_new_keyring(&e) < 0 ||
 	    filter_install(pl->profile, &e) < 0)
 		goto fail;
 	fds_close(&groups);
+	fds_close(&service);
 	/* the process outside may have given up meanwhile: then no shell */
 	fds[0] = (struct pollfd){ .fd = lifeline, .events = POLLIN };
 	if (poll(fds, 1, 0) != 0) {

@@ -30,10 +30,11 @@ struct shell_start {
  * is killed. GROUPS, unless -1, is where the user's supplementary groups
  * arrive (init_send_groups) when they were not known before the clone;
  * they are needed only for the drop. STARTED, unless -1, gets one byte
- * just before the user's code starts (the warden's clock). Returns
- * init's exit status. */
+ * just before the user's code starts (the warden's clock). SERVICE,
+ * unless -1, is the warden's tmpfs for IDMAP_DIR (jail_build), closed
+ * once attached. Returns init's exit status. */
 int init_run(const struct plan *pl, const struct shell_start *sh, int report,
-	     int lifeline, int groups, int started);
+	     int lifeline, int groups, int started, int service);
 /* SH may be NULL: then init only holds the jail for processes that join
  * it from outside (the PAM module), reaping them, until LIFELINE hangs up
  * or init gets SIGTERM, SIGHUP or SIGINT. */

@@ -90,11 +90,11 @@ int jail_limits(const struct profile *p, int skip, struct jerr *e)
 	return r;
 }
 
-int jail_build(const struct plan *pl, struct jerr *e)
+int jail_build(const struct plan *pl, int service, struct jerr *e)
 {
 	const char *name = pl->profile->hostname;
 
-	if (mount_apply(pl, e) < 0)
+	if (mount_apply(pl, service, e) < 0)
 		return -1;
 	if (name && sethostname(name, strlen(name)) < 0)
 		return jerr_sys(e, errno, "set hostname %s", name);

@@ -16,8 +16,9 @@ unsigned long jail_clone_flags(const struct plan *pl);
 pid_t jail_clone(const struct plan *pl, int cgroup, int *pidfd);
 
 /* In the new namespaces, as root: mounts, hostname, loopback, resource
- * limits. The drop to the user (priv_drop) comes next. */
-int jail_build(const struct plan *pl, struct jerr *e);
+ * limits. The drop to the user (priv_drop) comes next. SERVICE is the
+ * warden's tmpfs for the plan's MOUNT_SERVICE, or -1 (mount_apply). */
+int jail_build(const struct plan *pl, int service, struct jerr *e);
 
 /* The profile's resource limits on this process (and what it starts),
  * all but SKIP (a resource, or -1 for none). */

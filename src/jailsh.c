@@ -312,7 +312,8 @@ static int run_session(int argc, char **argv, struct inherited *in)
 		goto out;
 	}
 	if (identity_from_uid(getuid(), &po.id, &e) < 0 ||
-	    policy_load(&po, JAILSH_CONFDIR, &e) < 0) {
+	    policy_load(&po, JAILSH_CONFDIR, &e) < 0 ||
+	    policy_check_start(&po, &e) < 0) {
 		code = refuse_session(in, &po, EXIT_FAILED, "%s", e.msg);
 		goto out;
 	}

@@ -26,16 +26,27 @@ struct source {
 	int *nodes; /* /dev without privilege: clones of the host's nodes */
 };
 
-/* The minimal /dev: these device nodes, and links. */
+/* The minimal /dev: these device nodes, and links. With containers = yes
+ * also fuse and net/tun, which open nothing without a user namespace of
+ * one's own (FUSE mounts, tun devices need its capabilities). */
 static const struct {
 	const char *name;
 	unsigned int major, minor;
+	bool containers; /* only with containers = yes */
 } dev_nodes[] = {
-	{ "null", 1, 3 },   { "zero", 1, 5 },    { "full", 1, 7 },
-	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
-	{ "ptmx", 5, 2 },
+	{ "null", 1, 3, false },      { "zero", 1, 5, false },
+	{ "full", 1, 7, false },      { "random", 1, 8, false },
+	{ "urandom", 1, 9, false },   { "tty", 5, 0, false },
+	{ "ptmx", 5, 2, false },      { "fuse", 10, 229, true },
+	{ "net/tun", 10, 200, true },
 };
 #define NDEV_NODES (sizeof(dev_nodes) / sizeof(dev_nodes[0]))
+
+/* Does the plan's /dev have node I? */
+static int has_node(const struct plan *pl, size_t i)
+{
+	return !dev_nodes[i].containers || pl->profile->containers;
+}
 
 static int set_attr(int fd, const char *path, unsigned int flags,
 		    unsigned long long set)
@@ -200,6 +211,8 @@ static int prepare_dev(const struct plan *pl, struct source *src,
 	for (size_t i = 0; i < NDEV_NODES; i++) {
 		char path[32];
 
+		if (!has_node(pl, i))
+			continue;
 		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i].name);
 		src->nodes[i] = open_tree(AT_FDCWD, path,
 					  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
@@ -225,6 +238,14 @@ static int attach(int tree, const char *target, int want_dir,
 
 	where(pl, op, ctx, sizeof(ctx));
 	fd = path_open(target, "mount point", e);
+	if (fd < 0 && e->errnum == ENOENT && op && op->kind == MOUNT_MAP &&
+	    !op->line)
+		return jerr_set(e,
+				"containers = yes: %s is missing on the host: "
+				"install shadow's newuidmap and newgidmap "
+				"(Debian: uidmap), whose place jailsh's own "
+				"take in the jail",
+				target);
 	if (fd < 0 && e->errnum == ENOENT)
 		return jerr_set(e,
 				"%smount point %s does not exist: create it "
@@ -450,7 +471,8 @@ static int mount_proc(struct jerr *e)
 /* The entries of the minimal /dev, in the new tmpfs DEV: the device nodes
  * (without privilege, the files the host's are bound onto later), the
  * links to /proc/self/fd, and where pts and shm go. */
-static int fill_dev(int dev, const struct source *src, struct jerr *e)
+static int fill_dev(const struct plan *pl, int dev, const struct source *src,
+		    struct jerr *e)
 {
 	static const char *const links[][2] = {
 		{ "fd", "/proc/self/fd" },
@@ -460,10 +482,16 @@ static int fill_dev(int dev, const struct source *src, struct jerr *e)
 	};
 	mode_t old_umask = umask(0);
 
+	if (pl->profile->containers && mkdirat(dev, "net", 0755) < 0) {
+		umask(old_umask);
+		return jerr_sys(e, errno, "create /dev/net");
+	}
 	for (size_t i = 0; i < NDEV_NODES; i++) {
 		const char *name = dev_nodes[i].name;
 		int fd = -1;
 
+		if (!has_node(pl, i))
+			continue;
 		if (src->nodes) /* the mount point of the host's node */
 			fd = openat(dev, name,
 				    O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
@@ -499,6 +527,8 @@ static int attach_into_dev(const struct plan *pl, const struct source *src,
 	for (size_t i = 0; src->nodes && i < NDEV_NODES && r == 0; i++) {
 		char path[32];
 
+		if (!has_node(pl, i))
+			continue;
 		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i].name);
 		r = attach(src->nodes[i], path, 0, pl, NULL, e);
 	}
@@ -527,7 +557,7 @@ static int mount_devices(const struct plan *pl, const struct source *src,
 			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, NULL, e);
 	if (dev < 0)
 		return -1;
-	if (fill_dev(dev, src, e) < 0)
+	if (fill_dev(pl, dev, src, e) < 0)
 		goto fail;
 	log = prepare_log(dev, e);
 	if (log == -2)
@@ -585,11 +615,20 @@ static int mountpoint_missing(const struct plan *pl, const struct plan_op *op)
 }
 
 static int apply_op(const struct plan *pl, size_t i, const struct source *srcs,
-		    struct jerr *e)
+		    int service, struct jerr *e)
 {
 	const struct plan_op *op = &pl->ops[i];
 
 	switch (op->kind) {
+	case MOUNT_SERVICE:
+		/* made by the warden: a jail without one has no service */
+		if (service < 0)
+			return jerr_set(e,
+					"%s: containers = yes needs the "
+					"warden of a login jail, which jailsh "
+					"run has not",
+					pl->profile->file);
+		return attach(service, op->target, 1, pl, op, e);
 	case MOUNT_ROOT:
 		return 0; /* made read-only as a whole beforehand */
 	case MOUNT_PROC:
@@ -864,7 +903,7 @@ static int leave_old_root(const struct plan *pl, struct jerr *e)
 	return 0;
 }
 
-int mount_apply(const struct plan *pl, struct jerr *e)
+int mount_apply(const struct plan *pl, int service, struct jerr *e)
 {
 	struct source *srcs = calloc(pl->nops, sizeof(*srcs));
 	unsigned long long host_attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
@@ -900,7 +939,7 @@ int mount_apply(const struct plan *pl, struct jerr *e)
 	if (needs_run_layer(pl) && layer_run(pl, e) < 0)
 		goto out;
 	for (size_t i = 0; i < pl->nops; i++) {
-		if (apply_op(pl, i, srcs, e) < 0)
+		if (apply_op(pl, i, srcs, service, e) < 0)
 			goto out;
 		if (pl->rootfs && pl->ops[i].kind == MOUNT_PROC &&
 		    leave_old_root(pl, e) < 0)
@@ -915,6 +954,16 @@ int mount_apply(const struct plan *pl, struct jerr *e)
 	    (!(sv.f_flag & ST_RDONLY) && !pl->rootfs_writable) ||
 	    !(sv.f_flag & ST_NOSUID)) {
 		jerr_set(e, "the host tree is not read-only and nosuid");
+		goto out;
+	}
+	/* containers = yes: the mounts shared among themselves, in the
+	 * jail's own peer groups (they were made private first), as
+	 * container runtimes expect; a container's mount namespace, in a
+	 * user namespace of its own, gets them as slaves and can send
+	 * nothing back */
+	if (pl->profile->containers &&
+	    mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) < 0) {
+		jerr_sys(e, errno, "make the jail's mounts shared");
 		goto out;
 	}
 	r = 0;

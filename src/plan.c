@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "expand.h"
+#include "idmap.h"
 #include "plan.h"
 
 const char *plan_kind_name(enum mount_kind kind)
@@ -28,6 +30,8 @@ const char *plan_kind_name(enum mount_kind kind)
 		return "volume";
 	case MOUNT_AGENT:
 		return "agent";
+	case MOUNT_SERVICE:
+		return "service";
 	}
 	return "?";
 }
@@ -108,7 +112,7 @@ static int by_target(const void *a, const void *b)
 static int check_target(const struct plan *pl, const struct plan_op *op,
 			struct jerr *e)
 {
-	static const char *const reserved[] = { "/proc", "/dev" };
+	static const char *const reserved[] = { "/proc", "/dev", IDMAP_DIR };
 	char at[4200];
 
 	if (op->line == 0)
@@ -117,7 +121,8 @@ static int check_target(const struct plan *pl, const struct plan_op *op,
 	if (!strcmp(op->target, "/"))
 		return jerr_set(e, "%s%s: cannot mount over /", at,
 				plan_kind_name(op->kind));
-	for (size_t i = 0; i < 2; i++)
+	/* the warden's socket is only there with containers = yes */
+	for (size_t i = 0; i < (pl->profile->containers ? 3 : 2); i++)
 		if (!strcmp(op->target, reserved[i]) ||
 		    path_is_below(op->target, reserved[i]))
 			return jerr_set(e,
@@ -206,6 +211,37 @@ static int choose_shell(struct plan *pl)
 	return pl->shell ? 0 : -1;
 }
 
+/* containers = yes: the warden's socket, and jailsh's own newuidmap and
+ * newgidmap over the host's, which could not work in the jail (setuid,
+ * under no_new_privs); and a private /var/tmp, where image tools put
+ * what they unpack. */
+static int add_containers(struct plan *pl)
+{
+	static const char *const tools[][2] = {
+		{ JAILSH_HELPERDIR "/newuidmap", IDMAP_NEWUIDMAP },
+		{ JAILSH_HELPERDIR "/newgidmap", IDMAP_NEWGIDMAP },
+	};
+
+	if (add_builtin(pl, MOUNT_SERVICE, IDMAP_DIR) < 0 ||
+	    add_builtin(pl, MOUNT_TMPFS, "/var/tmp") < 0)
+		return -1;
+	pl->ops[pl->nops - 1].mode = 01777;
+	pl->ops[pl->nops - 1].optional = true;
+	for (size_t i = 0; i < 2; i++) {
+		char *source = strdup(tools[i][0]);
+		char *target = strdup(tools[i][1]);
+
+		if (!source || !target) {
+			free(source);
+			free(target);
+			return -1;
+		}
+		if (add_op(pl, MOUNT_MAP, source, target, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* What every session gets besides the profile's mounts. Services on the
  * host that act for the user listen in the user's runtime directory
  * (systemd --user, the session bus, pipewire, gpg-agent...) and in
@@ -224,6 +260,8 @@ static int add_builtins(struct plan *pl)
 		return -1;
 	pl->ops[pl->nops - 1].mode = 01777;
 	pl->ops[pl->nops - 1].optional = true;
+	if (pl->profile->containers && add_containers(pl) < 0)
+		return -1;
 	if (!pl->profile->runtime_private)
 		return 0;
 	snprintf(dir, sizeof(dir), "/run/user/%u", pl->id->uid);
@@ -417,7 +455,8 @@ uint64_t plan_fingerprint(const struct plan *pl)
 			p->user_namespaces,
 			p->io_uring,
 			p->runtime_private,
-			p->user_jail };
+			p->user_jail,
+			p->containers };
 
 	for (size_t i = 0; i < pl->nops; i++) {
 		const struct plan_op *op = &pl->ops[i];

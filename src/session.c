@@ -184,7 +184,7 @@ struct init_start {
 	int report, lifeline, groups[2];
 };
 
-static int start_init(void *arg, int started)
+static int start_init(void *arg, int started, int service)
 {
 	struct init_start *a = arg;
 
@@ -192,7 +192,7 @@ static int start_init(void *arg, int started)
 	close_all(a->s);
 	fds_close(&a->groups[1]);
 	return init_run(a->pl, a->sh, a->report, a->lifeline, a->groups[0],
-			started);
+			started, service);
 }
 
 /* Init, by the warden (a login session) or as this process's own child
@@ -211,7 +211,7 @@ static int clone_init(struct session *s, struct init_start *a,
 	}
 	pid = jail_clone(a->pl, -1, NULL);
 	if (pid == 0)
-		_exit(start_init(a, -1));
+		_exit(start_init(a, -1, -1));
 	if (pid < 0)
 		return jerr_sys(e, errno, "create namespaces");
 	s->init = pid;

@@ -61,6 +61,18 @@ int target_owned_by(int proc, uid_t uid)
 	return 1;
 }
 
+int target_group_is(int proc, gid_t gid)
+{
+	unsigned long ids[4];
+
+	if (status_field(proc, "\nGid:", ids, 4) < 0)
+		return 0;
+	for (int i = 0; i < 4; i++)
+		if (ids[i] != gid)
+			return 0;
+	return 1;
+}
+
 static int no_new_privs(int proc)
 {
 	unsigned long v;

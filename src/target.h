@@ -30,6 +30,9 @@ void target_init(struct target *t);
 /* Is the process whose /proc directory is PROC UID's in every uid? */
 int target_owned_by(int proc, uid_t uid);
 
+/* Is it in the group GID in every gid (real, effective, saved, fs)? */
+int target_group_is(int proc, gid_t gid);
+
 /* Pins PID (with PIDFD, a pidfd of it, or -1 to open one) and checks it:
  * alive, UID's in every uid, jailed. On failure e says why, without the
  * pid (the caller says which). */

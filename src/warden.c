@@ -20,6 +20,7 @@
 #include "fds.h"
 #include "init.h"
 #include "jail.h"
+#include "idmap_serve.h"
 #include "registry.h"
 #include "watch.h"
 #include "warden.h"
@@ -85,20 +86,21 @@ static void caller_restore(const struct caller_state *c)
 }
 
 /* The clone's side: init, which must not keep the warden's descriptors
- * (the socket, the cgroup, the clock's pipe). */
+ * (the socket, the cgroup, the clock's pipe, the service's socket). */
 static void run_init(struct warden *w, int sock, int clock_fd, int keep,
-		     const struct caller_state *c, warden_init_fn fn, void *arg,
-		     int started)
+		     struct idmap_service *idmap, const struct caller_state *c,
+		     warden_init_fn fn, void *arg, int started)
 {
 	close(sock);
 	close(clock_fd);
 	if (keep >= 0)
 		close(keep); /* the jail's lifeline is the warden's */
 	cgroup_close(&w->cg);
+	fds_close(&idmap->listen);
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	caller_restore(c);
-	_exit(fn(arg, started));
+	_exit(fn(arg, started, idmap->mnt));
 }
 
 /* Its socket in the registry: a user's jail under the user's name, a
@@ -116,6 +118,42 @@ static int register_jail(struct watch *wt, struct jerr *e)
 	return wt->listen < 0 ? -1 : 0;
 }
 
+/* With containers = yes, the service that maps subordinate ids for the
+ * jail (idmap_serve.h): its socket is made now, before the clone, and
+ * init attaches the tmpfs that holds it. How syslog names the jail is
+ * watch.c's. */
+static int open_idmap(const struct plan *pl, struct idmap_service *svc,
+		      struct jerr *e)
+{
+	char who[128];
+
+	idmap_serve_init(svc);
+	if (!pl->profile->containers || pl->userns)
+		return 0;
+	snprintf(who, sizeof(who), "%s of %s (uid %u)",
+		 pl->profile->user_jail ? "user jail" : "session jail",
+		 pl->id->name, pl->id->uid);
+	return idmap_serve_open(svc, pl->id, who, e);
+}
+
+/* Nothing of the caller's: not the terminal, not the pipes that are
+ * init's now; and no new descriptor needed for it, whatever limit the
+ * user set (this process cannot raise it without CAP_SYS_RESOURCE). */
+static void keep_only_own(int sock, int clock, const struct warden *w, int keep,
+			  const struct idmap_service *svc)
+{
+	int fds[16] = { sock, clock, w->pidfd, keep }, n = 4;
+
+	if (w->cg.dir >= 0) {
+		fds[n++] = w->cg.dir;
+		fds[n++] = w->cg.top;
+		fds[n++] = w->cg.user;
+		fds[n++] = w->cg.parent;
+	}
+	n += idmap_serve_fds(svc, fds + n);
+	fds_close_except(fds, n);
+}
+
 /* The warden's life, as root in every id, in the caller's session until
  * init is cloned. Never returns. */
 static void warden_main(const struct plan *pl, const struct settings *s,
@@ -130,6 +168,7 @@ static void warden_main(const struct plan *pl, const struct settings *s,
 			    .registry = -1,
 			    .listen = -1 };
 	int clock[2] = { -1, -1 };
+	struct idmap_service svc;
 	struct jerr e = { .msg = "" };
 
 	/* nothing from the terminal (the session is still the caller's)
@@ -139,12 +178,14 @@ static void warden_main(const struct plan *pl, const struct settings *s,
 		signal(sig, sig == SIGCHLD ? SIG_DFL : SIG_IGN);
 	prctl(PR_SET_NAME, "jailsh-warden", 0, 0, 0);
 	openlog("jailsh-warden", LOG_PID, LOG_AUTHPRIV);
+	idmap_serve_init(&svc);
 	caller_save(&c);
 	caller_reset();
 	w.cg.dir = w.cg.top = w.cg.user = w.cg.parent = -1;
 	wt.fingerprint = plan_fingerprint(pl);
 	wt.born = time(NULL);
-	if (cgroup_prepare(&w.cg, s, pl->profile, pl->id, &e) < 0)
+	if (open_idmap(pl, &svc, &e) < 0 ||
+	    cgroup_prepare(&w.cg, s, pl->profile, pl->id, &e) < 0)
 		goto refuse;
 	if (pipe2(clock, O_CLOEXEC) < 0) {
 		jerr_sys(&e, errno, "pipe");
@@ -152,23 +193,21 @@ static void warden_main(const struct plan *pl, const struct settings *s,
 	}
 	w.init = jail_clone(pl, w.cg.dir, &w.pidfd);
 	if (w.init == 0)
-		run_init(&w, sock, clock[0], keep, &c, fn, arg, clock[1]);
+		run_init(&w, sock, clock[0], keep, &svc, &c, fn, arg, clock[1]);
 	if (w.init < 0) {
 		jerr_sys(&e, errno, "create namespaces");
 		goto refuse;
 	}
 	close(clock[1]);
 	wt.started = clock[0];
-	/* nothing of the caller's: not the terminal, not the pipes that are
-	 * init's now; and no new descriptor needed for it, whatever limit
-	 * the user set (this process cannot raise it without
-	 * CAP_SYS_RESOURCE) */
-	{
-		int fds[8] = { sock,     clock[0], w.pidfd,   keep,
-			       w.cg.dir, w.cg.top, w.cg.user, w.cg.parent };
-
-		fds_close_except(fds, w.cg.dir >= 0 ? 8 : 4);
+	fds_close(&svc.mnt); /* init's now */
+	if (svc.listen >= 0 &&
+	    idmap_serve_jail(&svc, w.init, w.pidfd, &e) < 0) {
+		syscall(SYS_pidfd_send_signal, w.pidfd, SIGKILL, NULL, 0);
+		goto refuse;
 	}
+	wt.idmap = &svc;
+	keep_only_own(sock, clock[0], &w, keep, &svc);
 	/* in the registry before the answer: the login that made a user's
 	 * jail joins it right away, as every other login does */
 	if (register_jail(&wt, &e) < 0) {
@@ -192,6 +231,7 @@ static void warden_main(const struct plan *pl, const struct settings *s,
 refuse:
 	snprintf(r.msg, sizeof(r.msg), "%s", e.msg);
 	fds_send(sock, &r, sizeof(r), NULL, 0);
+	idmap_serve_close(&svc);
 	if (w.init > 0)
 		waitid(P_PIDFD, w.pidfd, NULL, WEXITED);
 	cgroup_remove(&w.cg);

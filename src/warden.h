@@ -32,8 +32,10 @@ struct warden {
 /* What the jail's init runs, in the clone, as root, with every signal
  * at its default and the caller's limits and scheduling given back.
  * STARTED is where init says, with one byte, that the user's code is
- * about to run: the warden's clock for max_time starts then. */
-typedef int (*warden_init_fn)(void *arg, int started);
+ * about to run: the warden's clock for max_time starts then. SERVICE,
+ * unless -1, is the warden's tmpfs for the jail's IDMAP_DIR (containers
+ * = yes: idmap_serve.h), which init attaches there (mount_apply). */
+typedef int (*warden_init_fn)(void *arg, int started, int service);
 
 /* As root: starts the warden for the plan PL (its profile and identity)
  * under the settings S, which makes the jail's cgroup (cgroup_prepare)

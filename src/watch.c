@@ -385,6 +385,12 @@ static long long earliest(const struct state *st)
 		if (c >= 0 && (t < 0 || c < t))
 			t = c;
 	}
+	if (st->wt->idmap) {
+		long long c = idmap_serve_due(st->wt->idmap);
+
+		if (c >= 0 && (t < 0 || c < t))
+			t = c;
+	}
 	return t;
 }
 
@@ -400,6 +406,8 @@ static void deadlines(struct state *st)
 		st->linger_at = -1;
 		st->stop_wanted = 1;
 	}
+	if (st->wt->idmap)
+		idmap_serve_expire(st->wt->idmap);
 	for (int i = 0; i < st->nclients; i++) {
 		struct client *c = &st->c[i];
 
@@ -466,7 +474,11 @@ static int fill_polls(const struct state *st, struct pollfd *p)
 	for (int i = 0; i < st->nclients; i++)
 		p[P_CLIENTS + i] = (struct pollfd){ .fd = st->c[i].sock,
 						    .events = POLLIN };
-	return P_CLIENTS + st->nclients;
+	/* the subordinate id service's, after the clients */
+	return P_CLIENTS + st->nclients +
+	       (wt->idmap ? idmap_serve_polls(wt->idmap,
+					      p + P_CLIENTS + st->nclients) :
+			    0);
 }
 
 /* Init's word that the user's code runs: a session's max_time starts. */
@@ -481,9 +493,10 @@ static void user_code_runs(struct state *st)
 	fds_close(&st->started);
 }
 
-static void woken(struct state *st, const struct pollfd *p)
+static void woken(struct state *st, const struct pollfd *p, int np)
 {
 	struct watch *wt = st->wt;
+	int nclients = st->nclients;
 
 	if (p[P_INIT].revents) {
 		st->init_gone = 1;
@@ -504,12 +517,15 @@ static void woken(struct state *st, const struct pollfd *p)
 	}
 	if (wt->listen >= 0 && p[P_LISTEN].revents)
 		accept_all(st);
+	if (wt->idmap)
+		idmap_serve_woken(wt->idmap, p + P_CLIENTS + nclients,
+				  np - P_CLIENTS - nclients);
 }
 
 void watch_run(struct watch *wt)
 {
 	struct state *st = calloc(1, sizeof(*st));
-	struct pollfd p[P_CLIENTS + MAX_CLIENTS];
+	struct pollfd p[P_CLIENTS + MAX_CLIENTS + IDMAP_SERVE_POLLS];
 	struct stat ns;
 	char path[64];
 
@@ -534,16 +550,19 @@ void watch_run(struct watch *wt)
 	if (wt->pl->profile->user_jail)
 		st->linger_at = clock_ms() + UNJOINED_MS;
 	while (!settle(st)) {
-		int n = poll(p, fill_polls(st, p), how_long(st));
+		int np = fill_polls(st, p);
+		int n = poll(p, np, how_long(st));
 
 		if (n < 0 && errno != EINTR)
 			break;
 		deadlines(st);
 		if (n > 0)
-			woken(st, p);
+			woken(st, p, np);
 	}
 	while (st->nclients)
 		drop_client(st, st->nclients - 1);
+	if (wt->idmap)
+		idmap_serve_close(wt->idmap);
 	fds_close(&st->events);
 	fds_close(&st->started);
 	free(st);

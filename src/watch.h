@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "idmap_serve.h"
 #include "plan.h"
 #include "warden.h"
 
@@ -22,6 +23,7 @@ struct watch {
 	ino_t ino;             /* and what was bound */
 	uint64_t fingerprint;  /* of the plan */
 	long long born;        /* the wall clock at the start, seconds */
+	struct idmap_service *idmap; /* containers = yes; NULL: none */
 };
 
 void watch_run(struct watch *wt);
