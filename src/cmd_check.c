@@ -15,6 +15,7 @@
 #include "plan.h"
 #include "conf_policy.h"
 #include "conf_settings.h"
+#include "subid.h"
 
 struct tally {
 	int files, errors;
@@ -51,6 +52,8 @@ static int check_group(const char *file, const char *group, struct jerr *e)
 	return r < 0 ? -1 : 0;
 }
 
+/* 0, or for a good profile that sets containers = yes, the line where
+ * it does. */
 static int check_text(const char *file, const char *text,
 		      const struct identity *id, struct jerr *e)
 {
@@ -64,8 +67,39 @@ static int check_text(const char *file, const char *text,
 	r = plan_build(&p, id, &pl, e);
 	if (r == 0)
 		plan_free(&pl);
+	if (r == 0 && p.containers)
+		r = p.containers_line > 0 ? p.containers_line : 1;
 	profile_free(&p);
 	return r;
+}
+
+/* containers = yes at FILE:LINE for USER: a warning when the user has no
+ * subordinate ids (every session of theirs is refused). */
+static void check_subids(const char *file, int line, const char *user)
+{
+	struct identity id = { 0 };
+	char where[4200];
+	struct jerr e;
+
+	snprintf(where, sizeof(where), "%s:%d", file, line);
+	if (identity_from_name(user, &id, &e) == 0 &&
+	    subid_require(&id, where, &e) < 0)
+		printf("warning: %s\n", e.msg);
+	identity_free(&id);
+}
+
+/* The same for the members of GROUP that the group database lists. */
+static void check_group_subids(const char *file, int line, const char *group)
+{
+	struct nss_entry ent = { 0 };
+	struct jerr e;
+
+	if (nss_get(&(struct nss_key){ .group = 1, .name = group }, &ent, &e) <=
+	    0)
+		return;
+	for (size_t i = 0; ent.gr.gr_mem[i]; i++)
+		check_subids(file, line, ent.gr.gr_mem[i]);
+	nss_entry_free(&ent);
 }
 
 /* REL, for USER (users/) or GROUP (groups/), or a typical user. */
@@ -76,7 +110,7 @@ static void check_profile(const struct conf_dir *d, const char *rel,
 	const struct identity *id = &sample;
 	char *text, file[4096];
 	struct jerr e;
-	int r;
+	int r, containers;
 
 	r = conf_dir_read(d, rel, &text, &e);
 	if (r == 0)
@@ -94,7 +128,8 @@ static void check_profile(const struct conf_dir *d, const char *rel,
 		printf("%s: warning: %s\n", file, e.msg);
 	r = check_text(file, text, id, &e);
 	free(text);
-	if (r == 0 && group)
+	containers = r > 0 ? r : 0;
+	if (r >= 0 && group)
 		r = check_group(file, group, &e);
 	if (r < 0) {
 		printf("%s\n", e.msg);
@@ -102,6 +137,15 @@ static void check_profile(const struct conf_dir *d, const char *rel,
 	} else {
 		printf("%s: ok\n", file);
 	}
+	if (r >= 0 && containers && id == &real)
+		check_subids(file, containers, user);
+	else if (r >= 0 && containers && group)
+		check_group_subids(file, containers, group);
+	else if (r >= 0 && containers && !user)
+		printf("%s: note: containers = yes: the users it applies to "
+		       "need subordinate ids in %s and %s, or their sessions "
+		       "are refused\n",
+		       file, SUBID_UID_FILE, SUBID_GID_FILE);
 	identity_free(&real);
 }
 

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "conf_policy.h"
 #include "scope.h"
+#include "subid.h"
 
 static void describe(const struct plan *pl, const struct plan_op *op, char *buf,
 		     size_t len)
@@ -174,6 +175,36 @@ static void print_limits(const struct profile *p)
 		       p->linger);
 }
 
+/* containers = yes: what the warden will map for the user, and the
+ * devices; a user without ranges is refused at the start. */
+static void print_containers(const struct policy *po)
+{
+	static const char *const files[] = { SUBID_UID_FILE, SUBID_GID_FILE };
+	const struct profile *p = &po->profile;
+
+	if (!p->containers) {
+		printf("containers no\n");
+		return;
+	}
+	printf("containers yes: newuidmap and newgidmap are jailsh's; the "
+	       "warden maps these ranges%s\n",
+	       p->devices == DEV_HOST ? "" : "; /dev/fuse and /dev/net/tun");
+	for (size_t i = 0; i < 2; i++) {
+		struct subid_set s;
+		struct jerr e;
+		char desc[1024];
+
+		if (subid_load(files[i], &po->id, &s, &e) < 0) {
+			printf("  %-12s %s\n", files[i], e.msg);
+			continue;
+		}
+		subid_describe(&s, desc, sizeof(desc));
+		printf("  %-12s %s%s\n", files[i], desc,
+		       s.n ? "" : ": sessions are refused");
+		subid_free(&s);
+	}
+}
+
 static void print_policy(const struct policy *po)
 {
 	const struct profile *p = &po->profile;
@@ -207,6 +238,7 @@ static void print_policy(const struct policy *po)
 		       po->id.uid);
 	scope_describe(desc, sizeof(desc));
 	printf("landlock  %s\n", desc);
+	print_containers(po);
 	print_groups(po);
 	print_mounts(pl, p);
 	print_limits(p);
