@@ -101,7 +101,7 @@ for m in $MODES; do
 1" "$n: fuse-overlayfs through the jail's /dev/fuse"
 		[ "$RC" = 0 ] || diag "$ERR"
 	fi
-	if esc_control "slirp4netns is installed" command -v slirp4netns; then
+	if esc_control "slirp4netns is installed" test -x /usr/bin/slirp4netns; then
 		jcap "$m" "$u" 'podman run --rm --network slirp4netns localhost/bb ip -o -4 addr show tap0'
 		like "$RC $OUT" '^0 [0-9]+: tap0 +inet 10\.0\.2\.' "$n: slirp4netns gives the container tap0 through the jail's /dev/net/tun"
 		[ "$RC" = 0 ] || diag "$ERR"

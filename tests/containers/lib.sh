@@ -37,7 +37,7 @@
 ctr_setup() {
 	esc_setup
 	command -v podman >/dev/null 2>&1 ||
-		skip_all "podman is not installed (apt-get install podman runc uidmap fuse-overlayfs slirp4netns)"
+		skip_all "podman is not installed (apt-get install podman runc uidmap fuse-overlayfs slirp4netns passt catatonit)"
 	command -v runc >/dev/null 2>&1 ||
 		skip_all "runc is not installed (apt-get install runc)"
 	[ -x /usr/bin/newuidmap ] && [ -x /usr/bin/newgidmap ] ||
