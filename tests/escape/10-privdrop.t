@@ -1,5 +1,5 @@
 #!/bin/bash
-# Escape class 1 (catalogue): an incomplete or mis-ordered privilege drop.
+# Escape class 1 (CATALOGUE.md): an incomplete or mis-ordered privilege drop.
 #
 #   - shell mode (jailsh -c, as a throwaway user in two supplementary
 #     groups): the shell, the jail's init (/proc/1/status) and the jailsh

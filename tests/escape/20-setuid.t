@@ -1,5 +1,5 @@
 #!/bin/bash
-# Escape class 2 (catalogue): setuid, setgid and file-capability programs
+# Escape class 2 (CATALOGUE.md): setuid, setgid and file-capability programs
 # gain nothing in the jail.
 #
 # Copies of a probe (probes/suid.c: prints its ids and effective

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Escape class 3 (catalogue): a partial setup failure must fail closed.
+# Escape class 3 (CATALOGUE.md): a partial setup failure must fail closed.
 # Whatever goes wrong, the payload (state.py, which creates a marker in the
 # user's home and records what the process is) either never runs, with a
 # non-zero exit, or runs exactly jailed; never outside the jail. In shell

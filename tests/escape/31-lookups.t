@@ -1,5 +1,5 @@
 #!/bin/bash
-# Escape class 3 (catalogue), the user and group databases: a lookup that
+# Escape class 3 (CATALOGUE.md), the user and group databases: a lookup that
 # fails must never select a weaker profile. The profile of a group the
 # user is in (groups/G.conf: hostname "jt-grp", which the payload reports)
 # must apply, or the session must be refused; never default.conf (a

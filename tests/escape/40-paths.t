@@ -1,5 +1,5 @@
 #!/bin/bash
-# Escape class 7 (catalogue): volume sources and targets resolved through
+# Escape class 7 (CATALOGUE.md): volume sources and targets resolved through
 # symbolic links the user controls, and swapped between check and use.
 #
 # The canary: a directory that only root can reach (ESC_INNER, 0755 inside

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Escape classes 9, 10 and 29 (catalogue): the environment, the arguments
+# Escape classes 9, 10 and 29 (CATALOGUE.md): the environment, the arguments
 # and the process state that a user hands to the setuid jailsh.
 #
 # A malicious shared object (probes/evil.c, built at test time) creates a

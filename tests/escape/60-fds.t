@@ -1,5 +1,5 @@
 #!/bin/bash
-# Escape class 12 (catalogue): file descriptors leaking into the jail.
+# Escape class 12 (CATALOGUE.md): file descriptors leaking into the jail.
 #
 # The real shell of the jail is probes/fds.py (the profile's shell), which
 # lists the descriptors it started with, each with its target, whether it

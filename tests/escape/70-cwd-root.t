@@ -1,5 +1,5 @@
 #!/bin/bash
-# Escape class 13 (catalogue): a working directory or root still in the
+# Escape class 13 (CATALOGUE.md): a working directory or root still in the
 # host's mount tree (runc CVE-2024-21626, firejail #4780).
 #
 # The profile hides /var/tmp (an empty read-only tmpfs over it); the

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Escape through the terminal (catalogue class 14): a jailed session
+# Escape through the terminal (CATALOGUE.md, class 14): a jailed session
 # started from a root shell's terminal pushes a command into that
 # terminal's input (TIOCSTI, plainly and with the high 32 bits of the
 # request set, through the i386 and x32 entries, and TIOCLINUX paste), so

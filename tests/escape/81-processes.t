@@ -1,5 +1,5 @@
 #!/bin/bash
-# Reaching processes outside the jail (catalogue classes 15 and 32). From
+# Reaching processes outside the jail (CATALOGUE.md, classes 15 and 32). From
 # inside a jailed session, tests/escape/probes2/procs.py tries, against each
 # target, PTRACE_ATTACH, PTRACE_SEIZE, process_vm_readv, /proc/PID/mem,
 # /proc/PID/environ, /proc/PID/root, pidfd_open, kill -0 and kill -TERM:

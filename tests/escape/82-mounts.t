@@ -1,5 +1,5 @@
 #!/bin/bash
-# Rearranging the jail's mounts from inside (catalogue classes 16, 17 and
+# Rearranging the jail's mounts from inside (CATALOGUE.md, classes 16, 17 and
 # 18). The profile: the home directory writable, a map of a directory the
 # user may write on the host (read-only in the jail), and a hide over a
 # directory that holds a secret the user could read on the host.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Kernel interfaces from inside the jail (catalogue classes 19, 20, 21, 33).
+# Kernel interfaces from inside the jail (CATALOGUE.md, classes 19, 20, 21, 33).
 #
 #   /proc/sys   kernel/hostname, vm/drop_caches, kernel/core_pattern and
 #               kernel/modprobe cannot be written, directly or as root of a

@@ -1,5 +1,5 @@
 #!/bin/bash
-# What a session shares with the host and with other sessions (catalogue
+# What a session shares with the host and with other sessions (CATALOGUE.md,
 # classes 21, 22 and 23).
 #
 #   /tmp, /dev/shm  private: a file root made on the host is not seen, and

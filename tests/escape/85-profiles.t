@@ -1,5 +1,5 @@
 #!/bin/bash
-# The jail loosening itself (catalogue class 25): the user tries to change
+# The jail loosening itself (CATALOGUE.md, class 25): the user tries to change
 # what the next session gets.
 #
 #   the configuration directory $CONF cannot be written by the user:

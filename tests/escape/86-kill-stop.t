@@ -1,5 +1,5 @@
 #!/bin/bash
-# Killing or stopping the setuid jailsh while it builds the jail (catalogue
+# Killing or stopping the setuid jailsh while it builds the jail (CATALOGUE.md,
 # class 30). probes2/killstorm.py starts "jailsh -c 'sleep 1'" as the user
 # 1000 times, and 0-5 ms after each exec (at random: a whole start takes
 # a few milliseconds, so this covers the set-up from the first instruction

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Resources and core dumps (catalogue classes 31 and 35).
+# Resources and core dumps (CATALOGUE.md, classes 31 and 35).
 #
 #   rlimit nproc   with nproc = 100, a program forking as much as it can
 #                  stops below 100 processes with EAGAIN (control: outside,

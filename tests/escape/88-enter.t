@@ -1,5 +1,5 @@
 #!/bin/bash
-# Attacks on jailsh enter (catalogue: joining a jail; firejail's --join
+# Attacks on jailsh enter (CATALOGUE.md: joining a jail; firejail's --join
 # gave local root, CVE-2022-31214: it joined a fake "jail" the user had
 # built, whose /etc the user controlled, with privilege).
 #

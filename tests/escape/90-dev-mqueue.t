@@ -1,5 +1,5 @@
 #!/bin/bash
-# POSIX message queues and /dev/mqueue (catalogue class 22; issue 10,
+# POSIX message queues and /dev/mqueue (CATALOGUE.md, class 22; issue 10,
 # item 5: devices = "host" cloned the host's /dev with its 1777
 # /dev/mqueue, the queue file system of the host's IPC namespace, in
 # which a session could create queues that outlive it and that the host

@@ -1,5 +1,5 @@
 /* exec_weird MODE TARGET [ARGS...]: executes TARGET with hostile process
- * state (after the catalogue's Appendix A.6).
+ * state (after tests/escape/CATALOGUE.md, appendix A.6).
  *
  *   argc0        argv = { NULL }; envp carries pkexec-style junk
  *   nofds        fds 0, 1 and 2 closed

@@ -1,8 +1,8 @@
 /* xchg_race PATH TARGET: swaps PATH between a real directory and a
  * symbolic link to TARGET with renameat2(RENAME_EXCHANGE), as fast as it
- * can, until killed (the catalogue's Appendix A.5; runc CVE-2021-30465,
- * docker CVE-2018-15664). PATH must be a directory already; the link is
- * made at PATH.xchg. */
+ * can, until killed (tests/escape/CATALOGUE.md, appendix A.5; runc
+ * CVE-2021-30465, docker CVE-2018-15664). PATH must be a directory
+ * already; the link is made at PATH.xchg. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/fs.h>
