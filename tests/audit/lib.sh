@@ -20,7 +20,7 @@
 #   aud_sshd [CONFIG-LINES]   (re)starts Debian's sshd in the namespace,
 #                             on 127.0.0.1 and a free port, reading
 #                             /etc/ssh/sshd_config (the copy: the base of
-#                             tests/ssh/lib.sh plus CONFIG-LINES) and
+#                             tests/lib/ssh.sh plus CONFIG-LINES) and
 #                             /etc/pam.d/sshd (the copy)
 #   aud_user VAR SHELL [GROUP]  a throwaway user for ssh (ssh_user), with
 #                             the profile below (network "none", the home
@@ -39,7 +39,7 @@
 #                             real path did agree (jailed and jailed, OPEN
 #                             and open)
 
-. "$(dirname "$0")/../pam/lib.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 
 AUD_PROFILE='shell = "/bin/bash"
 network = "none"

@@ -43,7 +43,7 @@ usermod -a -G "$G1,$G2" "$U"
 STATE="$PY $ESC_DIR/state.py"
 
 capture as_user "$U" $STATE
-esc_control "outside the jail the probe finds what the jail must take away (bounding set, no_new_privs, the host's namespaces)" \
+control "outside the jail the probe finds what the jail must take away (bounding set, no_new_privs, the host's namespaces)" \
 	test -n "$(esc_state_violations "$U" "$OUT")"
 like "$(id -G "$U")" "^$U_GID( [0-9]+){2}\$" "the user is in two supplementary groups ($(id -G "$U"))"
 
@@ -60,14 +60,14 @@ with_groups() {
 	(cd / && setpriv --reuid="$U" --regid="$U_GID" --groups="$1" \
 		--reset-env -- "${@:2}")
 }
-if esc_control "a caller of $U can start with group 0 among its groups" \
+if control "a caller of $U can start with group 0 among its groups" \
 	eval 'with_groups "0,$U_GID" grep -Eq "^Groups:[[:space:]]0[[:space:]]" /proc/self/status'; then
 	capture with_groups "0,$U_GID" "$J" -c "$STATE"
 	esc_jailed "started with groups 0,$U_GID: the jail has exactly id -G (no 0)" "$U" "$OUT"
 	capture with_groups "0,$U_GID" "$J" -c "cat /proc/1/status"
 	is "$(esc_creds_violations "$U" "$OUT")" "" "  ... and so has its init"
 else
-	esc_skip 2 "the caller cannot bring group 0"
+	skip_n 2 "the caller cannot bring group 0"
 fi
 
 # the jailsh left outside, seen by root on the host during the session
@@ -85,7 +85,7 @@ wait "$bg"
 esc_user P /bin/bash
 usermod -a -G "$G1,$G2" "$P"
 capture prun "$P" "$STATE"
-esc_control "without the module, runuser -l $P runs on the host with the full bounding set (the probe tells)" \
+control "without the module, runuser -l $P runs on the host with the full bounding set (the probe tells)" \
 	test -n "$(esc_state_violations "$P" "$OUT")"
 esc_pam_append runuser-l
 capture prun "$P" "$STATE"
@@ -106,7 +106,7 @@ useradd -o -u 0 -N -g "$U_GID" -M -d /nonexistent -s "$J" "$Z" 2>/dev/null ||
 at_exit "userdel -f '$Z' >/dev/null 2>&1"
 is "$(getent passwd "$Z" | cut -d: -f3)" 0 "useradd -o -u 0 made a second uid-0 entry, $Z, with jailsh as its shell"
 rm -f "$ESC_ROOT/uid0-ctl"
-if esc_control "su -s /bin/sh - $Z runs a root shell that can write in the root-only canary directory" \
+if control "su -s /bin/sh - $Z runs a root shell that can write in the root-only canary directory" \
 	eval 'su -s /bin/sh - "$Z" -c "touch $ESC_ROOT/uid0-ctl" </dev/null 2>/dev/null && test -e "$ESC_ROOT/uid0-ctl"'; then
 	rm -f "$ESC_ROOT/uid0-ctl"
 	capture su - "$Z" -c "touch $ESC_ROOT/uid0; $ESC_PAYLOAD"
@@ -116,7 +116,7 @@ if esc_control "su -s /bin/sh - $Z runs a root shell that can write in the root-
 		test ! -e "$ESC_ROOT/uid0" -a ! -e "$ESC_MARK"
 	unlike "$OUT" 'Uid=0' "  ... and nothing ran with uid 0"
 else
-	esc_skip 4 "no root session through $Z"
+	skip_n 4 "no root session through $Z"
 fi
 rm -f "$ESC_ROOT/uid0-ctl"
 capture env -i "$J" -c "touch $ESC_ROOT/uid0"
@@ -125,7 +125,7 @@ ok "  ... and the payload never ran" test ! -e "$ESC_ROOT/uid0"
 
 # (uid_t)-1: setresuid(-1, -1, -1) and setresgid(-1, -1, -1) change
 # nothing, so a drop to them keeps root
-esc_control "setresuid(-1, -1, -1) and setresgid(-1, -1, -1) leave root's ids as they are (the sudo CVE-2019-14287 shape)" \
+control "setresuid(-1, -1, -1) and setresgid(-1, -1, -1) leave root's ids as they are (the sudo CVE-2019-14287 shape)" \
 	"$PY" -c 'import os, sys
 os.setresgid(-1, -1, -1); os.setresuid(-1, -1, -1)
 sys.exit(0 if os.getresuid() == (0, 0, 0) and os.getresgid() == (0, 0, 0) else 1)'
@@ -175,21 +175,21 @@ if command -v pamtester >/dev/null; then
 	pam_service "jt-esc-$$-edge" "session [success=ok ignore=ignore default=die] $PAM_MODULE
 session required pam_exec.so stdout /bin/echo REACHED"
 	capture pamtester -v "jt-esc-$$-nomod" "$M1" open_session
-	if esc_control "without the module, pamtester open_session of $M1 (uid 4294967295) reaches pam_exec" \
+	if control "without the module, pamtester open_session of $M1 (uid 4294967295) reaches pam_exec" \
 		_matches "$OUT" REACHED; then
 		capture pamtester -v "jt-esc-$$-edge" "$M1" open_session
 		ok "PAM: the session of $M1 (uid 4294967295) is refused (exit $RC)" test "$RC" != 0
 		unlike "$OUT" REACHED "  ... and nothing after the module ran"
 		like "$ERR" "uid 4294967295 or gid 4294967295 not allowed" "  ... the module says why"
 	else
-		esc_skip 3 "pamtester does not reach pam_exec for $M1"
+		skip_n 3 "pamtester does not reach pam_exec for $M1"
 	fi
 	esc_passwd_add "$M2:x:4294967294:4294967295::/nonexistent:$J"
 	capture pamtester -v "jt-esc-$$-edge" "$M2" open_session
 	ok "PAM: the session of $M2 (gid 4294967295) is refused (exit $RC)" test "$RC" != 0
 	unlike "$OUT" REACHED "  ... and nothing after the module ran"
 else
-	esc_skip 5 "no pamtester"
+	skip_n 5 "no pamtester"
 fi
 capture prun "$M1" "touch $ESC_ROOT/uidm1"
 ok "PAM: runuser -l $M1 (uid 4294967295) runs nothing (exit $RC)" \
@@ -208,7 +208,7 @@ esc_payload "$U"
 capture env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin timeout 60 strace -f -qq \
 	-o "$_state/libcap.log" -e trace=prctl -e inject=prctl:error=EPERM:when=1 \
 	-u "$U" "$J" -c "$ESC_PAYLOAD"
-if esc_control "strace injects EPERM into the first prctl of each process, libcap's probe ($(grep -c INJECTED "$_state/libcap.log") injected)" \
+if control "strace injects EPERM into the first prctl of each process, libcap's probe ($(grep -c INJECTED "$_state/libcap.log") injected)" \
 	grep -q 'PR_CAPBSET_READ.*INJECTED' "$_state/libcap.log"; then
 	o=$(esc_outcome "$U" "$RC" "$OUT")
 	ok "EPERM on libcap's probe of the highest capability: the start is refused, or the bounding set is still empty (exit $RC, $o)" \
@@ -216,7 +216,7 @@ if esc_control "strace injects EPERM into the first prctl of each process, libca
 	ok "  ... CapBnd in the jail is 0 if it ran ($(sed -n 's/^CapBnd=//p' "$ESC_MARK" 2>/dev/null))" \
 		eval '[ ! -s "$ESC_MARK" ] || grep -qx "CapBnd=0000000000000000" "$ESC_MARK"'
 else
-	esc_skip 2 "no fault injected"
+	skip_n 2 "no fault injected"
 fi
 for s in setgroups setresgid setresuid capset mount_setattr open_tree \
 	move_mount fsmount clone; do

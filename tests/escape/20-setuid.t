@@ -86,7 +86,7 @@ try() {
 		local key=$1 d=$2
 		shift 2
 		if [ -n "$ctl" ]; then
-			esc_control "$d" "$@" && CTL[$key]=1 ||
+			control "$d" "$@" && CTL[$key]=1 ||
 				diag "output: $OUT" "$ERR"
 			return 1
 		fi

@@ -71,7 +71,7 @@ case_both() {
 		pam "$P"
 		refused pam "$P" "PAM: $1" "$2"
 	else
-		esc_skip 2 "PAM mode not set up"
+		skip_n 2 "PAM mode not set up"
 	fi
 }
 
@@ -83,10 +83,10 @@ for prof in "$GOOD" "$RICH"; do
 	profile "$U" "$prof"
 	profile "$P" "$prof"
 	shell "$U"
-	esc_control "shell mode, profile '$(printf '%s' "$prof" | head -n 1)...': the payload runs jailed" \
+	control "shell mode, profile '$(printf '%s' "$prof" | head -n 1)...': the payload runs jailed" \
 		test "$(esc_outcome "$U" "$RC")" = jailed || diag "$RC $ERR $(esc_outcome "$U" "$RC" "$OUT")"
 	pam "$P"
-	esc_control "PAM, profile '$(printf '%s' "$prof" | head -n 1)...': the payload runs jailed" \
+	control "PAM, profile '$(printf '%s' "$prof" | head -n 1)...': the payload runs jailed" \
 		test "$(esc_outcome "$P" "$RC")" = jailed || diag "$RC $ERR $(esc_outcome "$P" "$RC" "$OUT")"
 done
 
@@ -176,21 +176,21 @@ for INJ in error=EIO retval=0; do
 	esc_payload "$U"
 	rm -f "$ESC_MARK"
 	traced -u "$U" "$J" -c "$ESC_PAYLOAD"
-	if esc_control "strace injects $what into the read of $U's profile" \
+	if control "strace injects $what into the read of $U's profile" \
 		grep -q INJECTED "$_state/read.log"; then
 		refused shell "$U" "shell mode: $what reading the profile" "$(ere "$PU")"
 	else
-		esc_skip 2 "no fault injected"
+		skip_n 2 "no fault injected"
 	fi
 	FILE=$PP
 	esc_payload "$P"
 	rm -f "$ESC_MARK"
 	traced runuser -l "$P" -c "$ESC_PAYLOAD"
-	if esc_control "strace injects $what into the read of $P's profile (runuser)" \
+	if control "strace injects $what into the read of $P's profile (runuser)" \
 		grep -q INJECTED "$_state/read.log"; then
 		refused pam "$P" "PAM: $what reading the profile" "$(ere "$PP")"
 	else
-		esc_skip 2 "no fault injected"
+		skip_n 2 "no fault injected"
 	fi
 done
 
@@ -200,7 +200,7 @@ rm -f "$PP"
 printf 'jail_all_users = yes\n' > "$CONF/jailsh.conf"
 chmod 644 "$CONF/jailsh.conf"
 pam "$P"
-esc_control "jail_all_users = yes: $P, who has no profile, is jailed by the module" \
+control "jail_all_users = yes: $P, who has no profile, is jailed by the module" \
 	test "$(esc_outcome "$P" "$RC")" = jailed
 FILE=$CONF/jailsh.conf
 for INJ in error=EIO retval=0; do
@@ -209,7 +209,7 @@ for INJ in error=EIO retval=0; do
 	esc_payload "$P"
 	rm -f "$ESC_MARK"
 	traced runuser -l "$P" -c "$ESC_PAYLOAD"
-	if esc_control "strace injects $what into the read of jailsh.conf (runuser)" \
+	if control "strace injects $what into the read of jailsh.conf (runuser)" \
 		grep -q INJECTED "$_state/read.log"; then
 		o=$(esc_outcome "$P" "$RC" "$OUT")
 		ok "PAM, jail_all_users = yes: $what reading jailsh.conf never leaves $P unjailed" \

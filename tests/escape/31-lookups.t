@@ -4,7 +4,7 @@
 # user is in (groups/G.conf: hostname "jt-grp", which the payload reports)
 # must apply, or the session must be refused; never default.conf (a
 # permissive one: the host's hostname and network) in shell mode (jailsh
-# -c), never no jail at all in PAM mode (probes2/pamrun, which does what
+# -c), never no jail at all in PAM mode (probes/pamrun, which does what
 # runuser -l does, under a PAM service of the test's own: Debian's
 # runuser-l stack and the README's line; no default.conf, jail_all_users
 # off).
@@ -94,14 +94,14 @@ esc_pam_own || skip_all "PAM mode: $ESC_PAM_WHY"
 # --- the positive control: a short line ------------------------------------------------
 default_on
 CX= CS= CP=
-esc_control "a short line: jailsh explain names G's profile" \
+control "a short line: jailsh explain names G's profile" \
 	test "$(explains)" = "$GP" && CX=1
 plain_shell
-esc_control "a short line: jailsh -c gets G's profile" test "$(applied "$U")" = group &&
+control "a short line: jailsh -c gets G's profile" test "$(applied "$U")" = group &&
 	CS=1 || diag "$(applied "$U")" "$ERR"
 default_off
 pam
-esc_control "a short line, PAM without default.conf: the session is jailed with G's profile" \
+control "a short line, PAM without default.conf: the session is jailed with G's profile" \
 	test "$(applied "$P")" = group && CP=1 || diag "$(applied "$P")" "$ERR"
 
 # --- faults in the group database, one read at a time -----------------------------------
@@ -118,7 +118,7 @@ sweep() {
 	else default_off; pam $(trace /etc/group read); fi
 	k=$(esc_inject_calls read "$LOG")
 	o=$(applied "$who")
-	esc_control "$m: a clean start under strace gets G's profile ($k reads of /etc/group in one process)" \
+	control "$m: a clean start under strace gets G's profile ($k reads of /etc/group in one process)" \
 		test "$k" -gt 0 -a "$o" = group || { diag "$o"; skip "no sweep"; return; }
 	for n in $(seq "$k"); do
 		if [ "$1" = shell ]; then shell $(trace /etc/group read error=EIO:when=$n) -u "$U"
@@ -152,7 +152,7 @@ line=$(getent group "$G")
 fill=$(awk -v p=$$ 'BEGIN { while (length(s) < 17560) s = s sprintf("jtf%s-%04d-x,", p, i++); printf "%s", s }')
 esc_group_line "$G" "$(printf '%s' "$line" | cut -d: -f1-3):$fill$(printf '%s' "$line" | cut -d: -f4)"
 len=$(grep "^$G:" /etc/group | wc -c)
-esc_control "$G's /etc/group line is $len bytes long, and U and P are still in it" \
+control "$G's /etc/group line is $len bytes long, and U and P are still in it" \
 	eval '[ "$len" -gt 17000 ] && id -Gn "$U" | grep -qw "$G" && id -Gn "$P" | grep -qw "$G"' ||
 	CX= CS= CP=
 default_on
@@ -183,25 +183,25 @@ for f in read:error=EIO read:error=ENOMEM openat:error=EIO openat:error=EMFILE; 
 	what="$how in every $sc of /etc/group"
 	default_on
 	capture $(trace /etc/group "$sc" "$how") "$J" explain "$U"
-	if esc_control "strace injects $what (jailsh explain)" injected; then
+	if control "strace injects $what (jailsh explain)" injected; then
 		unlike "$OUT" "^profile" "$what: jailsh explain names no profile"
 		ok "  ... and fails (exit $RC)" test "$RC" != 0
 		like "$ERR" "group database" "  ... saying the group database failed"
 	else
-		esc_skip 3 "no fault injected"
+		skip_n 3 "no fault injected"
 	fi
 	shell $(trace /etc/group "$sc" "$how") -u "$U"
-	if esc_control "strace injects $what (jailsh -c)" injected; then
+	if control "strace injects $what (jailsh -c)" injected; then
 		refused shell "$what" "group database"
 	else
-		esc_skip 3 "no fault injected"
+		skip_n 3 "no fault injected"
 	fi
 	default_off
 	pam $(trace /etc/group "$sc" "$how")
-	if esc_control "strace injects $what (PAM)" injected; then
+	if control "strace injects $what (PAM)" injected; then
 		refused pam "PAM: $what" "jailsh: .*group database"
 	else
-		esc_skip 2 "no fault injected"
+		skip_n 2 "no fault injected"
 	fi
 done
 
@@ -209,24 +209,24 @@ done
 # --- faults in reading groups/ ---------------------------------------------------------
 default_on
 shell $(trace "$CONF/groups" getdents64 error=EIO) -u "$U"
-if esc_control "strace injects EIO into reading $CONF/groups (jailsh -c)" injected; then
+if control "strace injects EIO into reading $CONF/groups (jailsh -c)" injected; then
 	refused shell "EIO reading groups/" "$(ere "$CONF/groups")"
 else
-	esc_skip 3 "no fault injected"
+	skip_n 3 "no fault injected"
 fi
 capture $(trace "$CONF/groups" getdents64 error=EIO) "$J" check
-if esc_control "strace injects EIO into reading $CONF/groups (jailsh check)" injected; then
+if control "strace injects EIO into reading $CONF/groups (jailsh check)" injected; then
 	ok "jailsh check: exit 1 (got $RC)" test "$RC" = 1
 	like "$OUT" "$(ere "$CONF/groups").*Input/output error" "  ... naming groups/ and the error"
 else
-	esc_skip 2 "no fault injected"
+	skip_n 2 "no fault injected"
 fi
 default_off
 pam $(trace "$CONF/groups" getdents64 error=EIO)
-if esc_control "strace injects EIO into reading $CONF/groups (PAM)" injected; then
+if control "strace injects EIO into reading $CONF/groups (PAM)" injected; then
 	refused pam "PAM: EIO reading groups/" "jailsh: .*$(ere "$CONF/groups")"
 else
-	esc_skip 2 "no fault injected"
+	skip_n 2 "no fault injected"
 fi
 
 # --- a profile for a group that does not exist ------------------------------------------

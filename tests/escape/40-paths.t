@@ -54,17 +54,17 @@ chmod 644 "$TDIR/host-file"
 mine() { as_user "$1" sh -c "cd && $2"; }
 
 # --- controls ---------------------------------------------------------------------
-esc_control "the user cannot read the canary on the host ($ESC_INNER/canary)" \
+control "the user cannot read the canary on the host ($ESC_INNER/canary)" \
 	eval '! as_user "$U" cat "$ESC_INNER/canary" >/dev/null 2>&1'
 stat -c %a /root | grep -q '^7[0-5]0$' && root_closed=1 || root_closed=
-esc_control "... nor the one under /root (mode $(stat -c %a /root))" test -n "$root_closed"
+control "... nor the one under /root (mode $(stat -c %a /root))" test -n "$root_closed"
 # in a mount namespace of its own (private: nothing reaches the host)
 exposed() {
 	unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" /mnt &&
 		exec setpriv --reuid="$2" --regid="$3" --init-groups cat /mnt/canary' \
 		sh "$ESC_INNER" "$U" "$U_GID" 2>/dev/null | grep -qxF "$ESC_INNER_TEXT"
 }
-esc_control "a bind mount of the canary directory, resolved as root, shows the canary to the user" exposed
+control "a bind mount of the canary directory, resolved as root, shows the canary to the user" exposed
 
 # start MODE USER CMD: CMD in the jail (shell: jailsh -c; pam: runuser -l)
 start() {
@@ -93,10 +93,10 @@ links_case() {
 	profile "$u" 'volume "~" {}
 volume "~/vol" { target = "/tmp/vol" }'
 	for t in "$ESC_INNER" "$RDIR" /etc; do
-		[ "$t" = "$RDIR" ] && [ -z "$root_closed" ] && { esc_skip 4 "/root is open"; continue; }
+		[ "$t" = "$RDIR" ] && [ -z "$root_closed" ] && { skip_n 4 "/root is open"; continue; }
 		mine "$u" "rm -rf vol; ln -s $t vol"
 		if [ "$mode" = shell ]; then
-			esc_control "~/vol -> $t: root reads through the link what is there" \
+			control "~/vol -> $t: root reads through the link what is there" \
 				test -e "$h/vol/$( [ "$t" = /etc ] && echo hostname || echo canary)"
 		fi
 		refused_link "$mode" "$u" "source ~/vol -> $t" 'cat /tmp/vol/canary; ls /tmp/vol'
@@ -118,11 +118,11 @@ volume "~/data" { target = "~/mnt" }'
 	# a link in the middle of the source: ~/a -> the canary's parent (the
 	# root-only directory, and /root), volume ~/a/<the canary directory>
 	for t in "$ESC_INNER" "$RDIR"; do
-		[ "$t" = "$RDIR" ] && [ -z "$root_closed" ] && { esc_skip 5 "/root is open"; continue; }
+		[ "$t" = "$RDIR" ] && [ -z "$root_closed" ] && { skip_n 5 "/root is open"; continue; }
 		profile "$u" "volume \"~\" {}
 volume \"~/a/${t##*/}\" { target = \"/tmp/vol\" }"
 		mine "$u" "rm -rf a; ln -s ${t%/*} a"
-		[ "$mode" = shell ] && esc_control "~/a -> ${t%/*}: root finds ~/a/${t##*/}/canary through it" \
+		[ "$mode" = shell ] && control "~/a -> ${t%/*}: root finds ~/a/${t##*/}/canary through it" \
 			test -e "$h/a/${t##*/}/canary"
 		refused_link "$mode" "$u" "source ~/a/${t##*/} with ~/a -> ${t%/*}" 'cat /tmp/vol/canary'
 	done
@@ -235,14 +235,14 @@ for m in shell pam; do
 volume "~/vol" { target = "/tmp/vol" }'
 	mine "$u" "rm -rf vol vol.xchg; mkdir vol && echo REAL-VOL > vol/id"
 	racer "$u" "$h/vol" "$ESC_INNER"
-	if esc_control "$m: the racer flips ~/vol between a directory and a link to the canary directory" flips "$h/vol"; then
+	if control "$m: the racer flips ~/vol between a directory and a link to the canary directory" flips "$h/vol"; then
 		printf '%s\n' 'cat /tmp/vol/id; cat /tmp/vol/canary 2>/dev/null; exit 0' > "$ESC_DIR/race-src.sh"
 		chmod 644 "$ESC_DIR/race-src.sh"
 		run_race "$m" "$u" "$n" "sh $ESC_DIR/race-src.sh"
 		race_report "$m: source swapped during $n starts" "$n" \
 			"$(classify "$_state/race.log" '^rc=0 REAL-VOL[|]$')"
 	else
-		esc_skip 3 "the racer does not flip the path"
+		skip_n 3 "the racer does not flip the path"
 	fi
 	stop_racer
 	mine "$u" "rm -rf vol vol.xchg"
@@ -257,7 +257,7 @@ for m in shell pam; do
 volume "~/data" { target = "~/mnt" }'
 	mine "$u" "rm -rf mnt mnt.xchg data; mkdir mnt data && echo USER-DATA > data/f"
 	racer "$u" "$h/mnt" "$TDIR"
-	if esc_control "$m: the racer flips ~/mnt between a directory and a link to $TDIR" flips "$h/mnt"; then
+	if control "$m: the racer flips ~/mnt between a directory and a link to $TDIR" flips "$h/mnt"; then
 		# in the jail: where the volume is mounted. The mount follows the
 		# directory it was made on, wherever the racer has moved it by now
 		# (~/mnt or ~/mnt.xchg); never on the root-owned directory
@@ -272,7 +272,7 @@ EOF
 		race_report "$m: target swapped during $n starts" "$n" \
 			"$(classify "$_state/race.log" "^rc=0 MP=$h/mnt([.]xchg)?[|]HOST-TARGET[|]\$")"
 	else
-		esc_skip 3 "the racer does not flip the path"
+		skip_n 3 "the racer does not flip the path"
 	fi
 	stop_racer
 	mine "$u" "rm -rf mnt mnt.xchg data"

@@ -88,37 +88,37 @@ outcome() {
 
 # --- the environment ------------------------------------------------------------
 clean_root_dir
-esc_control "root running a program that is not setuid with LD_PRELOAD=evil.so loads it (a file appears in the canary directory)" \
+control "root running a program that is not setuid with LD_PRELOAD=evil.so loads it (a file appears in the canary directory)" \
 	eval 'env LD_PRELOAD="$ESC_DIR/evil.so" /bin/true && in_root_dir loaded-true-uid0'
 clean_root_dir
 run "LD_PRELOAD=evil.so" "LD_PRELOAD=$ESC_DIR/evil.so" --
 run "LD_PRELOAD=evil.so (name without a slash, LD_LIBRARY_PATH)" \
 	"LD_PRELOAD=evil.so" "LD_LIBRARY_PATH=$ESC_DIR" --
 
-esc_control "root running a non-setuid copy of jailsh with LD_LIBRARY_PATH loads its libnss_systemd.so.2 (NSS)" \
+control "root running a non-setuid copy of jailsh with LD_LIBRARY_PATH loads its libnss_systemd.so.2 (NSS)" \
 	eval '(cd / && env LD_LIBRARY_PATH="$ESC_DIR/lib" "$ESC_DIR/jailsh-copy" explain "nosuchuser$$") >/dev/null 2>&1; in_root_dir loaded-jailsh-copy-uid0'
 clean_root_dir
 run "LD_LIBRARY_PATH with evil libnss_systemd.so.2" "LD_LIBRARY_PATH=$ESC_DIR/lib" --
 
-esc_control "root running a program with GCONV_PATH loads its gconv module for the charset JT" \
+control "root running a program with GCONV_PATH loads its gconv module for the charset JT" \
 	eval 'env GCONV_PATH="$ESC_DIR/gconv" "$PY" -c "import ctypes; ctypes.CDLL(None).iconv_open(b\"JT//\", b\"UTF-8\")" && in_root_dir loaded-python'
 clean_root_dir
 run "GCONV_PATH, CHARSET=JT, LC_ALL=C.JT" "GCONV_PATH=$ESC_DIR/gconv" CHARSET=JT LC_ALL=C.JT \
 	"LANG=C.JT" --
 
 if [ -d "$ESC_DIR/loc/jt_JT.UTF-8" ]; then
-	esc_control "a program with LOCPATH uses a locale of the caller's (jt_JT.UTF-8, unknown to the system)" \
+	control "a program with LOCPATH uses a locale of the caller's (jt_JT.UTF-8, unknown to the system)" \
 		eval '[ "$(env LOCPATH="$ESC_DIR/loc" LC_ALL=jt_JT.UTF-8 locale charmap 2>/dev/null)" = UTF-8 ] &&
 			! env LC_ALL=jt_JT.UTF-8 locale charmap 2>&1 | grep -qx UTF-8'
 	run "LOCPATH with a locale of the user's" "LOCPATH=$ESC_DIR/loc" LC_ALL=jt_JT.UTF-8 \
 		"LC_MESSAGES=../../../../$ESC_DIR/loc/jt_JT.UTF-8" --
 else
 	skip "no /usr/lib/locale/C.utf8 to build a locale from"
-	esc_skip 3 "no locale to test LOCPATH with"
+	skip_n 3 "no locale to test LOCPATH with"
 fi
 
 if [ -n "$MDEBUG" ]; then
-	esc_control "root running a program with MALLOC_TRACE (libc_malloc_debug preloaded) writes the trace file in the canary directory" \
+	control "root running a program with MALLOC_TRACE (libc_malloc_debug preloaded) writes the trace file in the canary directory" \
 		eval 'env LD_PRELOAD="$MDEBUG" MALLOC_TRACE="$ESC_ROOT/mtrace-ctl" "$ESC_DIR/mtrace" && in_root_dir mtrace-ctl'
 	clean_root_dir
 	run "MALLOC_TRACE into the canary directory, libc_malloc_debug preloaded, MALLOC_CHECK_, MALLOC_PERTURB_" \
@@ -126,7 +126,7 @@ if [ -n "$MDEBUG" ]; then
 		MALLOC_PERTURB_=165 MALLOC_ARENA_MAX=1 --
 else
 	skip "no libc_malloc_debug.so.0"
-	esc_skip 3 "no libc_malloc_debug.so.0"
+	skip_n 3 "no libc_malloc_debug.so.0"
 fi
 
 ALL=("LD_PRELOAD=$ESC_DIR/evil.so" "LD_LIBRARY_PATH=$ESC_DIR/lib:$ESC_DIR"
@@ -138,7 +138,7 @@ ALL=("LD_PRELOAD=$ESC_DIR/evil.so" "LD_LIBRARY_PATH=$ESC_DIR/lib:$ESC_DIR"
 	"JAILSH_CONFIG=$ESC_DIR" "JAILSH_PROFILE=$ESC_DIR" "SSH_ORIGINAL_COMMAND=touch $ESC_ROOT/soc"
 	"ENV=$ESC_DIR/x" "BASH_ENV=$ESC_DIR/x" "IFS=/" "PATH=$ESC_DIR:/usr/bin:/bin")
 capture as_user "$U" env "${ALL[@]}" "$J" -c 'echo "$LANGUAGE|$TZ"; env'
-esc_control "the variables reach jailsh (its shell sees LANGUAGE and TZ; the loader of a setuid program drops its own list)" \
+control "the variables reach jailsh (its shell sees LANGUAGE and TZ; the loader of a setuid program drops its own list)" \
 	test "$(printf '%s\n' "$OUT" | head -n 1)" = "../../../../$ESC_DIR|$ESC_SECRET"
 diag "not in the session's environment: $(for v in "${ALL[@]}"; do
 	printf '%s\n' "$OUT" | grep -q "^${v%%=*}=" || printf '%s ' "${v%%=*}"; done)"
@@ -154,7 +154,7 @@ if [ "$OUT" = "argc=0 argv0len=0 newline=no arg1=-" ]; then
 	outcome "argc == 0"
 else
 	skip "control failed: the kernel does not start a program with argc == 0 (it gives: $OUT)"
-	esc_skip 3 "argc == 0 cannot happen on this kernel"
+	skip_n 3 "argc == 0 cannot happen on this kernel"
 fi
 # what this kernel makes of it: argv = {""}; the shell reads commands from
 # standard input
@@ -166,7 +166,7 @@ if _matches "$OUT" '^argc=1 argv0len=0 '; then
 	ok "  ... the pkexec-style environment junk ran nothing (no /tmp/jt-argc0 on the host)" test ! -e /tmp/jt-argc0
 else
 	skip "this kernel does not turn an empty argv into {\"\"}"
-	esc_skip 4 "no argv = {\"\"} here"
+	skip_n 4 "no argv = {\"\"} here"
 fi
 
 # argv[0] of 64 KiB with newlines and %n, with and without a leading -
@@ -176,7 +176,7 @@ printf -- '-' > "$ESC_DIR/argv0-login"
 cat "$ESC_DIR/argv0" >> "$ESC_DIR/argv0-login"
 chmod 644 "$ESC_DIR"/argv0*
 capture "$ESC_DIR/exec_weird" "argv0:$ESC_DIR/argv0" "$ESC_DIR/argc" x
-esc_control "the kernel hands a 64 KiB argv[0] with newlines to a program ($OUT)" \
+control "the kernel hands a 64 KiB argv[0] with newlines to a program ($OUT)" \
 	_matches "$OUT" '^argc=2 argv0len=6[0-9]{4} newline=yes arg1=x$'
 run "argv[0] of $(wc -c < "$ESC_DIR/argv0") bytes with newlines and %n" -- "$ESC_DIR/exec_weird" "argv0:$ESC_DIR/argv0"
 run "the same with a leading '-' (a login shell's)" -- "$ESC_DIR/exec_weird" "argv0:$ESC_DIR/argv0-login"
@@ -187,11 +187,11 @@ capture as_user "$U" "$ESC_DIR/exec_weird" big:4194304 /bin/true
 ok "control: at the default stack limit the kernel refuses 4 MiB of arguments (exit $RC: $ERR)" \
 	_matches "$ERR" 'Argument list too long'
 capture as_user "$U" prlimit --stack=unlimited "$ESC_DIR/exec_weird" big:4194304 /bin/true
-if esc_control "with an unlimited stack the kernel takes 4 MiB of arguments" test "$RC" = 0; then
+if control "with an unlimited stack the kernel takes 4 MiB of arguments" test "$RC" = 0; then
 	run "4 MiB of arguments, default stack (E2BIG)" -- "$ESC_DIR/exec_weird" big:4194304
 	run "4 MiB of arguments, unlimited stack" -- prlimit --stack=unlimited "$ESC_DIR/exec_weird" big:4194304
 else
-	esc_skip 6 "4 MiB of arguments cannot be passed here"
+	skip_n 6 "4 MiB of arguments cannot be passed here"
 fi
 
 # --- process state -------------------------------------------------------------------
@@ -205,7 +205,7 @@ def st(fd):
         return "closed"
 r = " ".join(st(fd) for fd in (0, 1, 2))
 open(os.environ["F"], "w").write(r)'
-esc_control "the kernel starts a program with fds 0, 1 and 2 closed (it saw: $(cat "$U_H/.jt-fds" 2>/dev/null))" \
+control "the kernel starts a program with fds 0, 1 and 2 closed (it saw: $(cat "$U_H/.jt-fds" 2>/dev/null))" \
 	test "$(cat "$U_H/.jt-fds" 2>/dev/null)" = "closed closed closed"
 rm -f "$U_H/.jt-fds"
 esc_payload "$U"
@@ -223,7 +223,7 @@ capture as_user "$U" "$ESC_DIR/exec_weird" sigs /bin/grep -E '^Sig(Blk|Ign)' /pr
 blk=$(printf '%s\n' "$OUT" | awk '$1 == "SigBlk:" { print $2 }')
 ign=$(printf '%s\n' "$OUT" | awk '$1 == "SigIgn:" { print $2 }')
 # SIGPIPE is 13 (bit 12), SIGCHLD 17 (bit 16), SIGTERM 15 (bit 14)
-esc_control "the kernel keeps the signals blocked and ignored across exec (SigBlk $blk, SigIgn $ign: SIGCHLD, SIGPIPE, SIGTERM among them)" \
+control "the kernel keeps the signals blocked and ignored across exec (SigBlk $blk, SigIgn $ign: SIGCHLD, SIGPIPE, SIGTERM among them)" \
 	test -n "$blk" -a -n "$ign" -a $(( (0x${blk:-0} & 0x${ign:-0} & 0x15000) == 0x15000 )) = 1
 esc_payload "$U"
 capture as_user "$U" "$ESC_DIR/exec_weird" sigs "$J" -c "$PY $ESC_DIR/state.py $ESC_MARK; exit 7"
@@ -231,7 +231,7 @@ is "$RC" 7 "every signal ignored and blocked (SIGCHLD, SIGPIPE too): the shell's
 outcome "every signal ignored and blocked"
 
 capture as_user "$U" "$ESC_DIR/exec_weird" alarm:1000 /bin/sleep 2
-esc_control "an itimer armed before exec fires in the program (exit $RC, SIGALRM)" test "$RC" = 142
+control "an itimer armed before exec fires in the program (exit $RC, SIGALRM)" test "$RC" = 142
 # the moments: spread over twice what a whole start takes here
 t0=$(date +%s%N)
 for i in 1 2 3 4 5 6 7 8 9 10; do jrun "$U" "$ESC_PAYLOAD" >/dev/null 2>&1; done
@@ -256,11 +256,11 @@ ok "  ... nothing of the user is left running" no_live_processes "$U" 5
 esc_no_priv_procs "$U"
 
 capture as_user "$U" prlimit --nofile=4:4 "$PY" -c 'import os; [os.open("/dev/null", 0) for i in range(3)]'
-esc_control "RLIMIT_NOFILE=4 holds across exec (a fifth descriptor fails: $(printf '%s' "$ERR" | tail -n 1))" \
+control "RLIMIT_NOFILE=4 holds across exec (a fifth descriptor fails: $(printf '%s' "$ERR" | tail -n 1))" \
 	_matches "$ERR" 'Too many open files'
 run "RLIMIT_NOFILE=4" -- prlimit --nofile=4:4
 capture as_user "$U" prlimit --fsize=0 sh -c "echo x > $U_H/.jt-fsize"
-esc_control "RLIMIT_FSIZE=0 holds across exec (a write to a file fails, exit $RC)" test "$RC" != 0
+control "RLIMIT_FSIZE=0 holds across exec (a write to a file fails, exit $RC)" test "$RC" != 0
 rm -f "$U_H/.jt-fsize"
 run "RLIMIT_FSIZE=0" -- prlimit --fsize=0
 

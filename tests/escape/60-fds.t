@@ -38,7 +38,7 @@ fdset() { printf '%s\n' "$1" | sed -n 's/^FDS=//p'; }
 # --- control ------------------------------------------------------------------------
 capture spawn "$ESC_DIR/fds.py"
 # (the test's own caller may leak more, above 20)
-esc_control "without jailsh, a program gets every descriptor handed over: $(fdset "$OUT")" \
+control "without jailsh, a program gets every descriptor handed over: $(fdset "$OUT")" \
 	_matches "$(fdset "$OUT")" '^0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20( [0-9]+)* 108( [0-9]+)*$'
 like "$OUT" 'FD=3 / PARENT=' "control: ... fd 3 is the host's / (a directory fd that walks anywhere)"
 
@@ -94,7 +94,7 @@ prun() {
 }
 capture prun "$P" "$FDS"
 WITHOUT=$(fdset "$OUT")
-esc_control "without the module, runuser -l runs fds.py (with fds $WITHOUT)" test -n "$WITHOUT"
+control "without the module, runuser -l runs fds.py (with fds $WITHOUT)" test -n "$WITHOUT"
 esc_pam_append runuser-l
 capture prun "$P" "$FDS"
 is "$RC" 0 "PAM: runuser -l runs fds.py in the jail"

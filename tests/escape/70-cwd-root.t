@@ -61,13 +61,13 @@ val() { printf '%s\n' "$OUT" | sed -n "s/^$1=//p" | head -n 1; }
 
 # --- controls -------------------------------------------------------------------------
 capture in_dir "$D" "$U" cat ./hostfile
-esc_control "outside the jail, from $D, the user reads ./hostfile" test "$OUT" = "$HOSTTEXT"
+control "outside the jail, from $D, the user reads ./hostfile" test "$OUT" = "$HOSTTEXT"
 covered() {
 	(cd "$D" && unshare -m sh -c 'mount --make-rprivate / &&
 		mount -t tmpfs -o ro none /var/tmp &&
 		test ! -e /var/tmp/'"${D##*/}"' && cat ./hostfile /proc/self/cwd/hostfile') 2>/dev/null
 }
-esc_control "a working directory covered by a mount afterwards still reaches the covered file through '.' and /proc/self/cwd" \
+control "a working directory covered by a mount afterwards still reaches the covered file through '.' and /proc/self/cwd" \
 	test "$(covered)" = "$HOSTTEXT
 $HOSTTEXT"
 
@@ -104,7 +104,7 @@ wait "$bg"
 # fchdir to a descriptor of the caller's
 FD7="$PY $U_H/.jt-probes/fdspawn.py 7:dir:$D --"
 capture in_dir / "$U" $FD7 $CWD hostfile 7
-esc_control "without jailsh, fchdir(7) to the handed-over directory reaches the host file ($(val FCHDIR))" \
+control "without jailsh, fchdir(7) to the handed-over directory reaches the host file ($(val FCHDIR))" \
 	_matches "$(val FCHDIR)" '^ok .*hostfile'
 capture in_dir / "$U" $FD7 "$J" -c "$CWD hostfile 7"
 is "$(val FCHDIR)" "Bad file descriptor" "jailsh -c with $D handed over as fd 7: fchdir(7) fails (EBADF: the descriptor was closed)"

@@ -26,12 +26,12 @@
 # itself) and is refused by the filter inside (EPERM).
 #
 # Then the same under the PAM module, for a user with /bin/bash and a
-# profile: pamrun (lib2.sh; what runuser -l does, under a private copy of
+# profile: pamrun (modes.sh; what runuser -l does, under a private copy of
 # Debian's runuser-l stack with the module line at the end) with -c, which
 # like su --session-command keeps the root shell's session, and as an
 # interactive login shell. The control user has no profile, so the module
 # leaves it alone under the same stack.
-. "$(dirname "$0")/lib2.sh"
+. "$(dirname "$0")/modes.sh"
 esc_setup
 command -v su >/dev/null || skip_all "no su"
 [ -x /bin/bash ] || skip_all "no /bin/bash"
@@ -72,7 +72,7 @@ result() { printf '%s\n' "$T" | sed -n "s/^$1: //p" | tail -n 1; }
 
 # probe_cmd LABEL: the probe, with its markers
 probe_cmd() {
-	echo "$PY ~/.p2/tiocsti.py $MARK-$1; ~/.p2/tiocsti32 i386 $MARK-$1; ~/.p2/tiocsti32 x32 $MARK-$1"
+	echo "$PY ~/.probes/tiocsti.py $MARK-$1; ~/.probes/tiocsti32 i386 $MARK-$1; ~/.probes/tiocsti32 x32 $MARK-$1"
 }
 
 # entry KIND USER: the command the root shell types
@@ -155,7 +155,7 @@ esc_profile "$U" ''
 esc_probes "$C"
 esc_probes "$U"
 esc_sanity W "$U"
-[ -x "$P2/tiocsti32" ] || diag "no compiled tiocsti32 (no gcc?): i386 and x32 answer nothing"
+[ -x "$PROBES/tiocsti32" ] || diag "no compiled tiocsti32 (no gcc?): i386 and x32 answer nothing"
 
 for k in su-c su-session su-login; do
 	run_pair "$k" "$C" /bin/bash "$U" "$J" "jailsh"

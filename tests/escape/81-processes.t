@@ -1,6 +1,6 @@
 #!/bin/bash
 # Reaching processes outside the jail (CATALOGUE.md, classes 15 and 32). From
-# inside a jailed session, tests/escape/probes2/procs.py tries, against each
+# inside a jailed session, tests/escape/probes/procs.py tries, against each
 # target, PTRACE_ATTACH, PTRACE_SEIZE, process_vm_readv, /proc/PID/mem,
 # /proc/PID/environ, /proc/PID/root, pidfd_open, kill -0 and kill -TERM:
 #
@@ -22,7 +22,7 @@
 # outside, while the session runs, the user cannot ptrace or read the
 # memory of its own outer jailsh, nor of the jail's init (neither is
 # dumpable: they were setuid root).
-. "$(dirname "$0")/lib2.sh"
+. "$(dirname "$0")/modes.sh"
 esc_setup
 
 TECHS="attach seize vm_readv mem environ root pidfd kill0"
@@ -71,7 +71,7 @@ for M in $MODES; do
 	sleeper US "$U"
 	sleeper US2 "$U"
 	printf 'own %s\nown2 %s sig\n' "$US" "$US2" > "$uh/.ctl"
-	OUT=$(as_user "$U" "$PY" "$P2/procs.py" "$uh/.ctl" 2>&1)
+	OUT=$(as_user "$U" "$PY" "$PROBES/procs.py" "$uh/.ctl" 2>&1)
 	for t in $TECHS; do
 		is "$(res "$OUT" own "$t")" ok "$W: control: outside, the user's $t on a process of its own works"
 	done
@@ -81,7 +81,7 @@ for M in $MODES; do
 
 	# --- the session --------------------------------------------------------
 	rm -f "$uh/.targets"
-	CMD="$PY ~/.p2/procs.py ~/.targets 30"
+	CMD="$PY ~/.probes/procs.py ~/.targets 30"
 	case $M in
 	W) jrun "$U" "$CMD" > "$_state/jail.out" 2>&1 & JOB=$! ;;
 	P) "$PAMRUN" "$ESC_SVC" "$U" -c "$CMD" </dev/null > "$_state/jail.out" 2>&1 & JOB=$! ;;
@@ -101,7 +101,7 @@ for M in $MODES; do
 		test -n "$OUTER" -a -n "$INIT"
 	# from outside, the user against its own outer process and the init
 	printf 'outer %s\ninit %s\n' "$OUTER" "$INIT" > "$uh/.outside"
-	OUTSIDE=$(as_user "$U" "$PY" "$P2/procs.py" "$uh/.outside" 2>&1)
+	OUTSIDE=$(as_user "$U" "$PY" "$PROBES/procs.py" "$uh/.outside" 2>&1)
 	# what the jail is told: host pids, which mean nothing inside
 	{
 		printf 'outer %s sig\nother %s sig\nroot %s sig\nown %s sig\n' \

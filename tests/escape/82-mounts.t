@@ -26,7 +26,7 @@
 # its own: each primitive works on mounts the user made there (tmpfs, bind,
 # remount read-write, mount_setattr, umount uncovering, move_mount, a
 # clone without submounts), and unshare -U works.
-. "$(dirname "$0")/lib2.sh"
+. "$(dirname "$0")/modes.sh"
 esc_setup
 command -v unshare >/dev/null || skip_all "no unshare"
 
@@ -69,10 +69,10 @@ attack_script() {
 n=0
 try() {
 	n=$((n + 1))
-	attack_script "$P2/try-$n.sh" "$5"
+	attack_script "$PROBES/try-$n.sh" "$5"
 	case $3 in
-	direct) jcap "$1" "$2" "sh ~/.p2/try-$n.sh" ;;
-	userns) jcap "$1" "$2" "unshare -Urm sh ~/.p2/try-$n.sh" ;;
+	direct) jcap "$1" "$2" "sh ~/.probes/try-$n.sh" ;;
+	userns) jcap "$1" "$2" "unshare -Urm sh ~/.probes/try-$n.sh" ;;
 	esac
 	_w="$(mode_name "$1"), $3: $4"
 	if [ "$(val RC)" != 0 ] && [ -n "$(val RC)" ]; then
@@ -103,7 +103,7 @@ ctl() {
 		diag "$OUT"
 	fi
 }
-M2="$PY $P2/mounts.py"
+M2="$PY $PROBES/mounts.py"
 ctl "a tmpfs can be mounted" 'mount -t tmpfs none mnt && echo CTL-OK'
 ctl "a bind mount can be made" 'mount --bind a mnt && test -e mnt/below && echo CTL-OK'
 ctl "a read-only bind can be remounted read-write" \
@@ -135,7 +135,7 @@ hide = { \"$HIDE\" }"
 	install -d -o "$U" "$uh/mnt" "$uh/evil"
 	esc_sanity "$M" "$U"
 	: > "$uh/evil/EVIL-$$"
-	P="$PY ~/.p2/mounts.py"
+	P="$PY ~/.probes/mounts.py"
 
 	ok "$W: control: on the host the user can write in the map's source" \
 		as_user "$U" sh -c "touch $MAP/w && rm $MAP/w"

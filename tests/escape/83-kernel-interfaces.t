@@ -41,18 +41,18 @@
 #
 # As the user through jailsh, and under the PAM module (pamrun). The
 # host's mount table is checked after every group.
-. "$(dirname "$0")/lib2.sh"
+. "$(dirname "$0")/modes.sh"
 esc_setup
 
 # --- host side ------------------------------------------------------------
 # the kernel's Landlock ABI (0 without Landlock)
 landlock_abi() {
-	_la=$("$PY" "$P2SRC/pidfd.py" landlock)
+	_la=$("$PY" "$ESC_SRC/pidfd.py" landlock)
 	_la=${_la#ABI=}
 	echo "${_la%% *}"
 }
 ABS=jt-$$
-"$PY" "$P2SRC/abstract.py" serve "$ABS" > "$_state/abs.out" 2>&1 &
+"$PY" "$ESC_SRC/abstract.py" serve "$ABS" > "$_state/abs.out" 2>&1 &
 ABS_PID=$!
 disown $ABS_PID
 at_exit "kill $ABS_PID 2>/dev/null"
@@ -109,11 +109,11 @@ for M in $MODES; do
 	esc_sanity "$M" "$U"
 
 	# --- /proc/sys and /sys -------------------------------------------------
-	write_script > "$P2/writes.sh"
+	write_script > "$PROBES/writes.sh"
 	for how in direct userns; do
 		case $how in
-		direct) jcap "$M" "$U" "sh ~/.p2/writes.sh" ;;
-		userns) jcap "$M" "$U" "unshare -Urm sh ~/.p2/writes.sh" ;;
+		direct) jcap "$M" "$U" "sh ~/.probes/writes.sh" ;;
+		userns) jcap "$M" "$U" "unshare -Urm sh ~/.probes/writes.sh" ;;
 		esac
 		for k in $PROCSYS; do
 			r=$(val "$k")
@@ -136,8 +136,8 @@ for M in $MODES; do
 			as_user "$U" sh -c "echo $KNOB0 > $KNOB"
 		for how in direct userns; do
 			case $how in
-			direct) jcap "$M" "$U" "sh ~/.p2/writes.sh" ;;
-			userns) jcap "$M" "$U" "unshare -Urm sh ~/.p2/writes.sh" ;;
+			direct) jcap "$M" "$U" "sh ~/.probes/writes.sh" ;;
+			userns) jcap "$M" "$U" "unshare -Urm sh ~/.probes/writes.sh" ;;
 			esac
 			is "$(val userknob)" "Read-only file system" "$W, $how: the user's own /sys knob cannot be written inside (EROFS)"
 		done
@@ -222,9 +222,9 @@ for n in (\"jtnull\", \"jttun\", \"jtloop\"):
 	is "$extra" "" "$W: /dev holds only the minimal set"
 
 	# --- keyrings -----------------------------------------------------------
-	OUT=$(as_user "$U" "$PY" "$P2/keyring.py")
+	OUT=$(as_user "$U" "$PY" "$PROBES/keyring.py")
 	like "$(val SES)" '^[0-9]+$' "control: outside, keyctl works for the user (session keyring $(val SES))"
-	jcap "$M" "$U" "$PY ~/.p2/keyring.py"
+	jcap "$M" "$U" "$PY ~/.probes/keyring.py"
 	is "$(val SES)|$(val USES)" "ERR Operation not permitted|ERR Operation not permitted" \
 		"$W: seccomp = default: keyctl fails with EPERM"
 	esc_profile "$U" 'seccomp = "none"'
@@ -236,9 +236,9 @@ for n in (\"jtnull\", \"jttun\", \"jtloop\"):
 	esac
 	OUT=$(keyctl session - sh -c "
 		keyctl add user jt-root-$$ rootsecret-$$ @s >/dev/null
-		echo ROOT-\$($PY $P2/keyring.py | grep ^SES=)
-		echo CTL-\$(setpriv --reuid=$U --regid=$(id -g "$U") --init-groups --reset-env -- $PY $P2/keyring.py jt-root-$$ | grep ^KEY)
-		$start '$PY ~/.p2/keyring.py jt-root-$$' </dev/null" 2>&1)
+		echo ROOT-\$($PY $PROBES/keyring.py | grep ^SES=)
+		echo CTL-\$(setpriv --reuid=$U --regid=$(id -g "$U") --init-groups --reset-env -- $PY $PROBES/keyring.py jt-root-$$ | grep ^KEY)
+		$start '$PY ~/.probes/keyring.py jt-root-$$' </dev/null" 2>&1)
 	rootses=$(val ROOT-SES)
 	like "$(val CTL-KEY\ jt-root-$$)" "rootsecret-$$" \
 		"$W: control: a program of the user started from that root shell, without jailsh, reads root's session key"
@@ -250,8 +250,8 @@ for n in (\"jtnull\", \"jttun\", \"jtloop\"):
 		# the user's own outer session, with a key of its own
 		OUT=$(as_user "$U" keyctl session - sh -c "
 			keyctl add user jt-outer-$$ outersecret-$$ @s >/dev/null
-			$PY $P2/keyring.py jt-outer-$$ | grep -e ^SES= -e ^KEY | sed s/^/OUTER-/
-			$J -c '$PY ~/.p2/keyring.py jt-outer-$$'" 2>&1)
+			$PY $PROBES/keyring.py jt-outer-$$ | grep -e ^SES= -e ^KEY | sed s/^/OUTER-/
+			$J -c '$PY ~/.probes/keyring.py jt-outer-$$'" 2>&1)
 		outerses=$(val OUTER-SES)
 		like "$(val "OUTER-KEY jt-outer-$$")" "outersecret-$$" "$W: control: the outer session reads its own key"
 		ok "$W: seccomp = none: the jail's session keyring ($(val SES)) is not the outer session's ($outerses)" \
@@ -260,16 +260,16 @@ for n in (\"jtnull\", \"jttun\", \"jtloop\"):
 	fi
 
 	# --- io_uring -----------------------------------------------------------------
-	if [ -x "$P2/uring" ]; then
-		CTL=$(as_user "$U" "$P2/uring" native i386 x32)
+	if [ -x "$PROBES/uring" ]; then
+		CTL=$(as_user "$U" "$PROBES/uring" native i386 x32)
 		esc_profile "$U" ''
-		jcap "$M" "$U" "~/.p2/uring native i386 x32"
+		jcap "$M" "$U" "~/.probes/uring native i386 x32"
 		DFLT=$OUT
 		esc_profile "$U" 'io_uring = yes'
-		jcap "$M" "$U" "~/.p2/uring native i386 x32"
+		jcap "$M" "$U" "~/.probes/uring native i386 x32"
 		YES=$OUT
 		esc_profile "$U" 'seccomp = "none"'
-		jcap "$M" "$U" "~/.p2/uring native i386 x32"
+		jcap "$M" "$U" "~/.probes/uring native i386 x32"
 		NONE=$OUT
 		for a in native i386 x32; do
 			OUT=$CTL
@@ -295,12 +295,12 @@ for n in (\"jtnull\", \"jttun\", \"jtloop\"):
 				# argument in the login jail)
 				if [ -z "${RUN_U:-}" ]; then
 					esc_user RUN_U P
-					_p2=$P2
+					_probes=$PROBES
 					esc_probes "$RUN_U"
-					RUN_P2=$P2
-					P2=$_p2
+					RUN_PROBES=$PROBES
+					PROBES=$_probes
 				fi
-				OUT=$(as_user "$RUN_U" "$J" run -- "$RUN_P2/uring" "$a" 2>&1)
+				OUT=$(as_user "$RUN_U" "$J" run -- "$RUN_PROBES/uring" "$a" 2>&1)
 				is "$(val "$a-setup")" "Operation not permitted" \
 					"$W run: io_uring_setup through the $a ABI fails with EPERM (jailsh run's default filter)"
 			fi
@@ -311,13 +311,13 @@ for n in (\"jtnull\", \"jttun\", \"jtloop\"):
 	fi
 
 	# --- an abstract socket of a host service ---------------------------------
-	OUT=$(as_user "$U" "$PY" "$P2/abstract.py" connect "$ABS")
+	OUT=$(as_user "$U" "$PY" "$PROBES/abstract.py" connect "$ABS")
 	is "$(val CONNECT)" "HELLO-$ABS" "$W: control: outside, the user reaches root's abstract socket @$ABS"
 	esc_profile "$U" 'network = "none"'
-	jcap "$M" "$U" "$PY ~/.p2/abstract.py connect $ABS"
+	jcap "$M" "$U" "$PY ~/.probes/abstract.py connect $ABS"
 	is "$(val CONNECT)" "ERR Connection refused" "$W: network = none: root's abstract socket is unreachable (ECONNREFUSED)"
 	esc_profile "$U" 'network = "host"'
-	jcap "$M" "$U" "$PY ~/.p2/abstract.py connect $ABS"
+	jcap "$M" "$U" "$PY ~/.probes/abstract.py connect $ABS"
 	if [ "$(landlock_abi)" -ge 6 ]; then
 		is "$(val CONNECT)" "ERR Operation not permitted" "$W: network = host: it is unreachable too (Landlock scoping, ABI $(landlock_abi))"
 	else

@@ -22,7 +22,7 @@
 #                   loopback.
 #
 # As the user through jailsh, and under the PAM module (pamrun).
-. "$(dirname "$0")/lib2.sh"
+. "$(dirname "$0")/modes.sh"
 esc_setup
 command -v ipcmk >/dev/null || skip_all "no ipcmk (util-linux)"
 IP=/usr/sbin/ip
@@ -41,8 +41,8 @@ MSGKEY=$(ipcs -q | awk -v id="$MSQID" '$2 == id { print $1 }')
 SEMKEY=$(ipcs -s | awk -v id="$SEMID" '$2 == id { print $1 }')
 diag "root's System V objects: shm $SHMID ($SHMKEY), msg $MSQID ($MSGKEY), sem $SEMID ($SEMKEY)"
 MQ=/jt-mq-$$
-"$PY" "$P2SRC/ipc.py" mq-create "$MQ" >/dev/null
-at_exit "$PY $P2SRC/ipc.py mq-unlink $MQ >/dev/null"
+"$PY" "$ESC_SRC/ipc.py" mq-create "$MQ" >/dev/null
+at_exit "$PY $ESC_SRC/ipc.py mq-unlink $MQ >/dev/null"
 
 # TCP listeners of root's on loopback
 "$PY" -c '
@@ -83,7 +83,7 @@ for M in $MODES; do
 	esc_user U "$M"
 	esc_profile "$U" ''
 	esc_probes "$U"
-	install -m 644 "$_state/conn.py" "$P2/conn.py"
+	install -m 644 "$_state/conn.py" "$PROBES/conn.py"
 	uh=$(home "$U")
 	esc_sanity "$M" "$U"
 
@@ -104,12 +104,12 @@ for M in $MODES; do
 	ok "  ... nothing was written there" test ! -e /var/tmp/jt-in-$$
 
 	# --- System V IPC and POSIX message queues ----------------------------
-	OUT=$(as_user "$U" sh -c "ipcs -m -q -s; $PY $P2/ipc.py sysv $SHMID $MSQID $SEMID $SHMKEY $MSGKEY $SEMKEY; $PY $P2/ipc.py mq $MQ")
+	OUT=$(as_user "$U" sh -c "ipcs -m -q -s; $PY $PROBES/ipc.py sysv $SHMID $MSQID $SEMID $SHMKEY $MSGKEY $SEMKEY; $PY $PROBES/ipc.py mq $MQ")
 	like "$OUT" "$SHMKEY +$SHMID " "$W: control: outside, ipcs lists root's segment"
 	for k in shmat shmget msgget semget msgctl semctl mq_open; do
 		is "$(val "$k")" ok "$W: control: outside, $k of root's object works"
 	done
-	jcap "$M" "$U" "ipcs -m -q -s; ls /dev/mqueue 2>&1; $PY ~/.p2/ipc.py sysv $SHMID $MSQID $SEMID $SHMKEY $MSGKEY $SEMKEY; $PY ~/.p2/ipc.py mq $MQ"
+	jcap "$M" "$U" "ipcs -m -q -s; ls /dev/mqueue 2>&1; $PY ~/.probes/ipc.py sysv $SHMID $MSQID $SEMID $SHMKEY $MSGKEY $SEMKEY; $PY ~/.probes/ipc.py mq $MQ"
 	unlike "$OUT" "$SHMKEY|$MSGKEY|$SEMKEY" "$W: inside, ipcs lists none of root's objects"
 	for k in shmat shmget msgget semget msgctl semctl; do
 		r=$(val "$k")
@@ -121,21 +121,21 @@ for M in $MODES; do
 	rm -f "$uh/.a-ready" "$uh/.b-done"
 	jin "$M" "$U" "
 		echo a > /tmp/jt-a; echo a > /dev/shm/jt-a
-		$PY ~/.p2/ipc.py shm-create 0x4a540001 > ~/.a-shm
-		$PY ~/.p2/ipc.py mq-create /jt-a > /dev/null
+		$PY ~/.probes/ipc.py shm-create 0x4a540001 > ~/.a-shm
+		$PY ~/.probes/ipc.py mq-create /jt-a > /dev/null
 		touch ~/.a-ready
 		i=0; while [ ! -e ~/.b-done ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i+1)); done
 		test -e /tmp/jt-b && echo A-SEES-B-TMP=yes || echo A-SEES-B-TMP=no
 		test -e /dev/shm/jt-b && echo A-SEES-B-SHM=yes || echo A-SEES-B-SHM=no
-		$PY ~/.p2/ipc.py mq /jt-b | sed s/^/A-/" > "$_state/a.out" 2>&1 &
+		$PY ~/.probes/ipc.py mq /jt-b | sed s/^/A-/" > "$_state/a.out" 2>&1 &
 	A=$!
 	wait_for 10 test -e "$uh/.a-ready"
 	jcap "$M" "$U" "
 		test -e /tmp/jt-a && echo B-SEES-A-TMP=yes || echo B-SEES-A-TMP=no
 		test -e /dev/shm/jt-a && echo B-SEES-A-SHM=yes || echo B-SEES-A-SHM=no
 		$PY -c 'import ctypes, os; l = ctypes.CDLL(None, use_errno=True); print(\"B-SHMGET=\" + (\"ok\" if l.shmget(0x4a540001, 0, 0) >= 0 else os.strerror(ctypes.get_errno())))'
-		$PY ~/.p2/ipc.py mq /jt-a | sed s/^/B-/
-		echo b > /tmp/jt-b; echo b > /dev/shm/jt-b; $PY ~/.p2/ipc.py mq-create /jt-b > /dev/null
+		$PY ~/.probes/ipc.py mq /jt-a | sed s/^/B-/
+		echo b > /tmp/jt-b; echo b > /dev/shm/jt-b; $PY ~/.probes/ipc.py mq-create /jt-b > /dev/null
 		touch ~/.b-done"
 	wait "$A"
 	B=$OUT
@@ -153,14 +153,14 @@ for M in $MODES; do
 	unlike "$(ipcs -m)" '0x4a540001' "$W: two sessions: the host has no segment of theirs"
 
 	# --- network = none -------------------------------------------------------
-	OUT=$(as_user "$U" "$PY" "$P2/conn.py" 127.0.0.1 "$PORT4")
+	OUT=$(as_user "$U" "$PY" "$PROBES/conn.py" 127.0.0.1 "$PORT4")
 	is "$(val CONNECT)" HELLO "$W: control: outside, the user connects to root's listener on 127.0.0.1:$PORT4"
 	if [ -n "$PORT6" ]; then
-		OUT=$(as_user "$U" "$PY" "$P2/conn.py" ::1 "$PORT6")
+		OUT=$(as_user "$U" "$PY" "$PROBES/conn.py" ::1 "$PORT6")
 		is "$(val CONNECT)" HELLO "$W: control: outside, the user connects to root's listener on [::1]:$PORT6"
 	fi
 	esc_profile "$U" 'network = "host"'
-	jcap "$M" "$U" "$PY ~/.p2/conn.py 127.0.0.1 $PORT4"
+	jcap "$M" "$U" "$PY ~/.probes/conn.py 127.0.0.1 $PORT4"
 	is "$(val CONNECT)" HELLO "$W: control: network = host: the jail connects to it"
 	esc_profile "$U" 'network = "none"'
 	jcap "$M" "$U" "
@@ -168,8 +168,8 @@ for M in $MODES; do
 		echo NETDEV=\$(awk -F: 'NR > 2 { gsub(/ /, \"\", \$1); print \$1 }' /proc/net/dev | tr '\n' ' ')
 		echo ROUTE4=\$($IP -4 route | wc -l); echo ROUTE6=\$($IP -6 route | wc -l)
 		echo SYSNET=\$(ls /sys/class/net | tr '\n' ' ')
-		$PY ~/.p2/conn.py 127.0.0.1 $PORT4 | sed s/^/V4-/
-		${PORT6:+$PY ~/.p2/conn.py ::1 $PORT6 | sed s/^/V6-/}"
+		$PY ~/.probes/conn.py 127.0.0.1 $PORT4 | sed s/^/V4-/
+		${PORT6:+$PY ~/.probes/conn.py ::1 $PORT6 | sed s/^/V6-/}"
 	is "$(val LINKS)" "lo" "$W: network = none: ip link shows lo only"
 	is "$(val NETDEV)" "lo" "$W: network = none: /proc/net/dev shows lo only"
 	is "$(val ROUTE4) $(val ROUTE6)" "0 0" "$W: network = none: no route (ip route and ip -6 route are empty)"
@@ -185,5 +185,5 @@ for M in $MODES; do
 	ok "$W: nothing of the user is left running" no_live_processes "$U"
 done
 ok "root's System V objects and POSIX queue are still there" \
-	sh -c "ipcs -m -i $SHMID >/dev/null && ipcs -q -i $MSQID >/dev/null && ipcs -s -i $SEMID >/dev/null && $PY $P2SRC/ipc.py mq $MQ | grep -q =ok"
+	sh -c "ipcs -m -i $SHMID >/dev/null && ipcs -q -i $MSQID >/dev/null && ipcs -s -i $SEMID >/dev/null && $PY $ESC_SRC/ipc.py mq $MQ | grep -q =ok"
 done_testing

@@ -26,7 +26,7 @@
 #           default profile instead of the one the administrator wrote
 #       Control: the same installation with DIR owned by root applies the
 #       profile (its hostname, its network = none).
-. "$(dirname "$0")/lib2.sh"
+. "$(dirname "$0")/modes.sh"
 esc_setup
 
 CMD='echo RAN-MARKER; hostname; touch ~/ran'

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Killing or stopping the setuid jailsh while it builds the jail (CATALOGUE.md,
-# class 30). probes2/killstorm.py starts "jailsh -c 'sleep 1'" as the user
+# class 30). probes/killstorm.py starts "jailsh -c 'sleep 1'" as the user
 # 1000 times, and 0-5 ms after each exec (at random: a whole start takes
 # a few milliseconds, so this covers the set-up from the first instruction
 # to the shell) sends the outer jailsh SIGKILL, or SIGSTOP, then SIGCONT
@@ -23,7 +23,7 @@
 # exec, by root: the jail the module was building, or had built, ends with
 # it. The profile has a hide, a tmpfs, network = none and limits, so that
 # there is something to build. Timings are printed as diagnostics.
-. "$(dirname "$0")/lib2.sh"
+. "$(dirname "$0")/modes.sh"
 esc_setup
 
 N=${JT_KILL_N:-1000}
@@ -57,7 +57,7 @@ diag "a whole jailsh -c true (start, jail, exit) takes $(( (t1 - t0) / 20000 / 1
 before=$(stale)
 SEED=${JT_KILL_SEED:-$$}
 diag "seed $SEED (JT_KILL_SEED=$SEED repeats the same delays)"
-OUT=$("$PY" "$P2SRC/killstorm.py" "$U" "$N" "$SEED" "$J" -c 'sleep 1')
+OUT=$("$PY" "$ESC_SRC/killstorm.py" "$U" "$N" "$SEED" "$J" -c 'sleep 1')
 RC=$?
 diag "jailsh: $OUT"
 is "$RC" 0 "jailsh: $N starts killed or stopped during set-up: nothing left behind"
@@ -89,7 +89,7 @@ if esc_pam; then
 	esc_probes "$P"
 	esc_sanity P "$P"
 	before=$(stale)
-	OUT=$("$PY" "$P2SRC/killstorm.py" --root "$P" "$NP" "$SEED" "$PAMRUN" "$ESC_SVC" "$P" -c 'sleep 1')
+	OUT=$("$PY" "$ESC_SRC/killstorm.py" --root "$P" "$NP" "$SEED" "$PAMRUN" "$ESC_SVC" "$P" -c 'sleep 1')
 	RC=$?
 	diag "PAM: $OUT"
 	is "$RC" 0 "PAM: $NP sessions whose service was killed or stopped while the module built the jail: nothing left behind"

@@ -33,7 +33,7 @@
 # file checks are skipped (the kernel's WCOREDUMP report is still checked).
 # As the user through jailsh, and (limits, fork bomb, core = 0) under the
 # PAM module (pamrun).
-. "$(dirname "$0")/lib2.sh"
+. "$(dirname "$0")/modes.sh"
 esc_setup
 
 PATTERN=$(cat /proc/sys/kernel/core_pattern)
@@ -59,16 +59,16 @@ for M in $MODES; do
 	esc_profile "$U" 'rlimit { nproc = 100  as = "512M"  core = 0 }'
 	esc_probes "$U"
 	esc_sanity "$M" "$U"
-	B="$PY ~/.p2/bound.py"
+	B="$PY ~/.probes/bound.py"
 
 	# --- nproc, as ------------------------------------------------------------
-	OUT=$(as_user "$U" "$PY" "$P2/bound.py" forks 300)
+	OUT=$(as_user "$U" "$PY" "$PROBES/bound.py" forks 300)
 	is "$(val FORKS)" 300 "$W: control: outside, the user forks 300 processes"
 	jcap "$M" "$U" "$B forks 300"
 	ok "$W: rlimit nproc = 100: the jail forks fewer than 100 ($(val FORKS))" \
 		test -n "$(val FORKS)" -a "$(val FORKS)" -lt 100 2>/dev/null
 	is "$(val FORKERR)" "Resource temporarily unavailable" "  ... and then fork fails with EAGAIN"
-	OUT=$(as_user "$U" "$PY" "$P2/bound.py" mem 1024)
+	OUT=$(as_user "$U" "$PY" "$PROBES/bound.py" mem 1024)
 	is "$(val MEM)" 1024 "$W: control: outside, the user allocates 1024 MiB"
 	jcap "$M" "$U" "$B mem 1024"
 	ok "$W: rlimit as = 512M: the jail holds less than 512 MiB ($(val MEM) MiB)" \
@@ -135,7 +135,7 @@ done
 esc_profile "$U" ''
 [ "$(mode_name "$M")" = jailsh ] || { esc_user U W; esc_profile "$U" ''; uh=$(home "$U"); }
 SEED=${JT_CRASH_SEED:-$$}
-OUT=$("$PY" "$P2SRC/crash.py" "$U" 20 "$SEED" SEGV,ABRT,STOP /bin/sleep 1)
+OUT=$("$PY" "$ESC_SRC/crash.py" "$U" 20 "$SEED" SEGV,ABRT,STOP /bin/sleep 1)
 diag "control, /bin/sleep: $OUT"
 js() { printf '%s' "$OUT" | "$PY" -c "import json, sys; d = json.load(sys.stdin); print($1)" 2>/dev/null; }
 ctl_dumped=$(js 'd["dumped"]')
@@ -147,7 +147,7 @@ like "$(js 'd["stopped_proc_owner"]')" "owner $(id -u "$U"), ruid $(id -u "$U")"
 	"control: and its core files appear in the home directory, the user's"
 rm -f "$uh"/core*
 
-OUT=$("$PY" "$P2SRC/crash.py" "$U" 200 "$SEED" SEGV,ABRT,QUIT,BUS,STOP "$J" -c 'sleep 1')
+OUT=$("$PY" "$ESC_SRC/crash.py" "$U" 200 "$SEED" SEGV,ABRT,QUIT,BUS,STOP "$J" -c 'sleep 1')
 diag "jailsh: $OUT"
 is "$(js 'd["n"]')" 200 "jailsh: 200 starts killed 0-5 ms after the exec (SIGSEGV, SIGABRT, SIGQUIT, SIGBUS) or stopped"
 is "$(js 'd["dumped"]')" 0 "jailsh: the kernel never reports a core dump of it"

@@ -290,7 +290,7 @@ attempt() {
 
 # the positive control every attack leans on: the setuid probe does give
 # euid 0 outside any jail
-esc_control "outside any jail, the setuid-root probe gives the user euid 0" \
+control "outside any jail, the setuid-root probe gives the user euid 0" \
 	eval '[ -n "$(as_user nobody "$ESC_DIR/suid-root" "$CTL/m" 2>/dev/null | grep "marker=written")" ]' ||
 	skip_all "setuid does not work here (nosuid?): nothing to protect"
 rm -f "$CTL/m"
@@ -304,10 +304,10 @@ install -d -m 755 "$A/scratch"
 start_jail P "$U" "$_state/a.out" \
 	"exec $J run --name jtreuse$$ -- sh -c 'echo ready; exec sleep 120'"
 capture je "$U" "$P" -- id -u
-esc_control "(a) the user enters its own jail by the sleep's pid $P" [ "$RC/$OUT" = "0/$U_UID" ]
+control "(a) the user enters its own jail by the sleep's pid $P" [ "$RC/$OUT" = "0/$U_UID" ]
 kill -KILL "$P"
 wait_for 5 eval "[ ! -e /proc/$P ]"
-esc_control "(a) the jail's sleep is gone ($P)" [ ! -e "/proc/$P" ]
+control "(a) the jail's sleep is gone ($P)" [ ! -e "/proc/$P" ]
 capture je "$U" "$P" -- sh -c "$PAYLOAD"
 is "$(outcome "$U" 1)" refused "(a) its pid, now free: refused"
 
@@ -342,7 +342,7 @@ claim() {
 root_of() { [ "$(field Uid "$(cat "/proc/$1/status" 2>/dev/null)")" = "0 0 0 0" ]; }
 
 if claim "$P" 0 sleep 300; then
-	esc_control "(a) root's sleep now has the pid $P" root_of "$P"
+	control "(a) root's sleep now has the pid $P" root_of "$P"
 	capture je "$U" "$P" -- sh -c "$PAYLOAD"
 	is "$(outcome "$U" 1)" refused "(a) the pid reused by a root sleep: refused"
 	own_kill "$P"
@@ -357,7 +357,7 @@ if claim "$P" 1 unshare -p -m -u -i --fork --kill-child \
 	setpriv --no-new-privs "$ESC_DIR/fk/jailsh" 300; then
 	wait_for 2 eval '[ "$(cat /proc/$P/comm 2>/dev/null)" = jailsh ]'
 	st=$(cat "/proc/$P/status" 2>/dev/null)
-	esc_control "(a) a root process that looks jailed (jailsh, NSpid x 1, no_new_privs) now has the pid $P" \
+	control "(a) a root process that looks jailed (jailsh, NSpid x 1, no_new_privs) now has the pid $P" \
 		eval '[ "$(field Uid "$st")" = "0 0 0 0" ] && [ "$(field NoNewPrivs "$st")" = 1 ] &&
 			_matches "$(field NSpid "$st")" "^$P 1\$" && [ "$(cat /proc/$P/comm)" = jailsh ]'
 	capture je "$U" "$P" -- sh -c "$PAYLOAD"
@@ -401,7 +401,7 @@ try $i: $o" ;;
 	own_kill "$CLAIMED"
 done
 diag "(a) race: $n_ref refused, $n_ran ran in the user's jail (or were killed with it); root took the pid $n_claimed times"
-esc_control "(a) race: root took the freed pid at least once" [ "$n_claimed" -gt 0 ]
+control "(a) race: root took the freed pid at least once" [ "$n_claimed" -gt 0 ]
 is "$bad" "" "(a) race, 40 tries: every enter refused, or ran sealed (or was killed) in the user's own jail"
 
 # =============================================================================
@@ -436,10 +436,10 @@ fake() {
 }
 fake_controls() { # LABEL USER PID MODE
 	_fc=$(as_user "$2" nsenter -t "$3" -U -m --preserve-credentials head -n 1 /etc/passwd 2>&1)
-	esc_control "$1: inside the fake, without jailsh, /etc/passwd is the fake's (root::0:0)" \
+	control "$1: inside the fake, without jailsh, /etc/passwd is the fake's (root::0:0)" \
 		[ "$_fc" = "root::0:0:root:/root:/bin/sh" ]
 	_fc=$(cat "/proc/$3/status") _fc_p=$3
-	esc_control "$1: it looks like a jail: called jailsh, no_new_privs, its own pid and mount namespaces" \
+	control "$1: it looks like a jail: called jailsh, no_new_privs, its own pid and mount namespaces" \
 		eval '[ "$(cat /proc/$_fc_p/comm)" = jailsh ] && [ "$(field NoNewPrivs "$_fc")" = 1 ] &&
 			[ "$(readlink /proc/$_fc_p/ns/mnt)" != "$(readlink /proc/$$/ns/mnt)" ] &&
 			[ "$(readlink /proc/$_fc_p/ns/pid)" != "$(readlink /proc/$$/ns/pid)" ]'
@@ -485,7 +485,7 @@ start_jail AP "$U" "$_state/c-a.out" \
 'echo secret-a-$$ > $A/scratch/file; echo ready; exec sleep 120'"
 AINIT=$(awk '/^PPid:/ { print $2 }' "/proc/$AP/status" 2>/dev/null)
 capture je "$U" "jtshared$$" -- cat "$A/scratch/file"
-esc_control "(c) A enters its own jail by name and reads its file" [ "$OUT" = "secret-a-$$" ]
+control "(c) A enters its own jail by name and reads its file" [ "$OUT" = "secret-a-$$" ]
 for t in "$AP" "$AINIT" "jtshared$$"; do
 	capture je "$B" "$t" -- sh -c "echo jt-ran; cat $A/scratch/file; $PAYLOAD"
 	refused "(c) B enters A's jail by $t"
@@ -499,7 +499,7 @@ capture je "$U" "jtshared$$" -- uname -n
 is "$OUT" jt-a "  ... and A's to A's"
 if fake BF "$B" self "jtbonly$$"; then
 	capture je "$B" "jtbonly$$" -- uname -n
-	esc_control "(c) B's fake jail named jtbonly$$ is B's to enter" [ "$OUT" = jt-fake ]
+	control "(c) B's fake jail named jtbonly$$ is B's to enter" [ "$OUT" = jt-fake ]
 	capture je "$U" "jtbonly$$" -- sh -c "echo jt-ran; $PAYLOAD"
 	refused "(c) A enters jtbonly$$, a name only B's fake has"
 	capture je "$U" "$BF" -- sh -c "echo jt-ran; $PAYLOAD"
@@ -515,7 +515,7 @@ volume "~" {}'
 start_jail LAP "$LA" "$_state/c-la.out" \
 	"exec $J -c 'echo login-$$ > /tmp/jt-la; echo ready; exec sleep 120'"
 capture je "$LA" "$LAP" -- cat /tmp/jt-la
-esc_control "(c) the owner enters its login session by pid" [ "$OUT" = "login-$$" ]
+control "(c) the owner enters its login session by pid" [ "$OUT" = "login-$$" ]
 capture je "$B" "$LAP" -- sh -c "echo jt-ran; cat /tmp/jt-la; $PAYLOAD"
 refused "(c) B enters another user's login session by pid"
 unlike "$OUT$ERR" "login-$$" "  ... and never sees its /tmp"
@@ -561,7 +561,7 @@ disown $!
 wait_file 10 "$_state/flip1" '^ready$'
 wait_for 5 eval '[ -n "$(live_pids "$U" jt-flip)" ]'
 FP=$(live_pids "$U" jt-flip | head -n 1)
-if esc_control "(d) a flipping target of the user's on the host ($FP) changes mount namespace" \
+if control "(d) a flipping target of the user's on the host ($FP) changes mount namespace" \
 	eval '[ -n "$FP" ] && [ "$(samples "$FP")" -gt 1 ]'; then
 	race_enter "(d) flipping target on the host" "$U" 100 'echo $FP'
 	ok "(d) ... and it still runs" kill -0 "$FP"
@@ -573,7 +573,7 @@ disown $!
 wait_file 10 "$_state/flip2" '^ready$'
 wait_for 5 eval '[ -n "$(live_pids "$U" jt-flip)" ]'
 FP=$(live_pids "$U" jt-flip | head -n 1)
-if esc_control "(d) a flipping target in a jailsh run jail ($FP) changes mount namespace" \
+if control "(d) a flipping target in a jailsh run jail ($FP) changes mount namespace" \
 	eval '[ -n "$FP" ] && [ "$(samples "$FP")" -gt 1 ]'; then
 	race_enter "(d) flipping target in a jailsh run jail" "$U" 100 'echo $FP'
 fi
@@ -596,7 +596,7 @@ for i in $(seq 1000); do
 	[ "$in_own_userns" -gt 0 ] && [ "$in_session" -gt 0 ] && break
 	sleep 0.01
 done
-if esc_control "(d) in a login session, children that leave its namespaces are seen in both states ($in_session in the session's, $in_own_userns in their own)" \
+if control "(d) in a login session, children that leave its namespaces are seen in both states ($in_session in the session's, $in_own_userns in their own)" \
 	[ "$in_own_userns" -gt 0 -a "$in_session" -gt 0 ]; then
 	race_enter "(d) children leaving a login session (a jail root made)" "$LF" 100 \
 		'pgrep -n -u "$LF" -x jt-flipc'
@@ -631,7 +631,7 @@ disown $RJ
 RJC=
 wait_for 5 eval 'RJC=$(pgrep -P $RJ); [ -n "$RJC" ]'
 st=$(cat "/proc/$RJC/status" 2>/dev/null)
-esc_control "(e) a root process that looks jailed ($RJC: jailsh, pid 1 of its namespace, no_new_privs)" \
+control "(e) a root process that looks jailed ($RJC: jailsh, pid 1 of its namespace, no_new_privs)" \
 	eval '[ "$(field NoNewPrivs "$st")" = 1 ] && _matches "$(field NSpid "$st")" " 1\$"'
 capture je "$U" "$RJC" -- sh -c "echo jt-ran; $PAYLOAD"
 refused "(e) the jailed-looking root process"

@@ -67,12 +67,12 @@ refused_why() { refused "$1"; diag "  $ERR"; }
 # the host pid of USER's command "sleep ARG"
 sleep_pid() { pgrep -u "$1" -x -f "sleep $2" | head -n 1; }
 
-esc_control "outside any jail, a command of the caller's runs in the caller's cgroup" \
+control "outside any jail, a command of the caller's runs in the caller's cgroup" \
 	eval '[ "$(in_cg "$CALLER" "$U" cat /proc/self/cgroup | grep "^0::")" = "0::${CALLER#"$(cg2_mount)"}" ]'
 
 start_jail S "$U" "$_state/s.out" "exec $J -c 'echo ready; exec sleep 300'"
 SESS=$(proc_cg "$S")
-esc_control "the session's sleep ($S) is in a session cgroup: ${SESS#"$CG_T"/}" \
+control "the session's sleep ($S) is in a session cgroup: ${SESS#"$CG_T"/}" \
 	_matches "$SESS" "^$(ere "$CG_T")/user-$U_UID/session-[^/]+\$" ||
 	skip_all "the session has no cgroup"
 
@@ -135,7 +135,7 @@ refused_why "(b) jailsh.conf sets no cgroup_parent, and the session has a cgroup
 
 jconf "cgroup_parent = \"$CG_T\""
 capture jec "$U" "$S" -- sh -c 'echo jt-ran; grep "^0::" /proc/self/cgroup'
-esc_control "(b) with everything put back, enter works again" \
+control "(b) with everything put back, enter works again" \
 	eval '[ "$RC" = 0 ] && _matches "$OUT" "^jt-ran\n0::/\$"'
 
 # a session without a cgroup
@@ -144,7 +144,7 @@ wait_for 5 eval '[ -z "$(jailed_pids "$U" sleep)" ]'
 no_jconf
 start_jail N "$U" "$_state/n.out" "exec $J -c 'echo ready; exec sleep 300'"
 capture jec "$U" "$N" -- sh -c 'echo jt-ran'
-esc_control "(b) a session started without cgroup_parent ($N) is entered while jailsh.conf sets none" \
+control "(b) a session started without cgroup_parent ($N) is entered while jailsh.conf sets none" \
 	[ "$RC/$OUT" = "0/jt-ran" ]
 jconf "cgroup_parent = \"$CG_T\""
 capture jec "$U" "$N" -- sh -c 'echo jt-ran'
@@ -157,7 +157,7 @@ wait_for 5 eval '[ -z "$(jailed_pids "$U" sleep)" ]'
 # =============================================================================
 pam_setup
 PAMRUN=$ESC_DIR/pamrun
-if gcc -O2 -Wall -o "$PAMRUN" "$TOP/tests/escape/probes2/pamrun.c" -lpam 2>"$_state/gcc"; then
+if gcc -O2 -Wall -o "$PAMRUN" "$TOP/tests/escape/probes/pamrun.c" -lpam 2>"$_state/gcc"; then
 	pam_service "jt-enter-$$" "auth sufficient pam_rootok.so
 session required pam_unix.so
 $PAM_LINE"
@@ -168,7 +168,7 @@ $PAM_LINE"
 	wait_for 5 eval 'PP=$(jailed_pids "$U" sleep | head -n 1); [ -n "$PP" ]'
 	PS=$(proc_cg "$PP")
 fi
-if esc_control "(c) a PAM-jailed session's sleep (${PP:-none}) is in a session cgroup: ${PS#"$CG_T"/}" \
+if control "(c) a PAM-jailed session's sleep (${PP:-none}) is in a session cgroup: ${PS#"$CG_T"/}" \
 	_matches "${PS:-}" "^$(ere "$CG_T")/user-$U_UID/session-[^/]+\$"; then
 	capture jec "$U" "$PP" -- sh -c 'grep "^0::" /proc/self/cgroup'
 	is "$RC/$OUT" "0/0::/" "(c) entered into it, /proc/self/cgroup reads 0::/"
@@ -182,7 +182,7 @@ if esc_control "(c) a PAM-jailed session's sleep (${PP:-none}) is in a session c
 	wait "$EJ"
 else
 	diag "$(cat "$_state/gcc" "$_state/p.out" 2>/dev/null)"
-	esc_skip 2 "no PAM-jailed session with a cgroup"
+	skip_n 2 "no PAM-jailed session with a cgroup"
 fi
 kill -KILL "$PP" 2>/dev/null
 wait_for 5 eval '[ -z "$(jailed_pids "$U" sleep)" ]'
@@ -199,7 +199,7 @@ jec "$U" "$T" -- sh -c "exec sleep $TAG2" > /dev/null 2>&1 &
 EJ=$!
 EP=
 wait_for 5 eval 'EP=$(sleep_pid "$U" "$TAG2"); [ -n "$EP" ]'
-esc_control "(d) a command is entered into a session with max_time = 3 ($EP)" [ -n "$EP" ]
+control "(d) a command is entered into a session with max_time = 3 ($EP)" [ -n "$EP" ]
 # SIGTERM at 3 s, SIGKILL 5 s later (init.c, MAX_TIME_GRACE_MS)
 ok "(d) it ends with the session, within 10 s" wait_for 10 eval '[ -z "$(sleep_pid "$U" "$TAG2")" ]'
 diag "(d) gone after $(since "$t0") s"

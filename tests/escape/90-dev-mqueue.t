@@ -38,22 +38,8 @@ if [ "${JT_MQ_NS:-}" != inside ] && [ "$(id -u)" = 0 ] &&
 	[ -n "$_mq_made" ] && rmdir /dev/mqueue
 	exit "$_mq_rc"
 fi
-. "$(dirname "$0")/lib2.sh"
+. "$(dirname "$0")/modes.sh"
 esc_setup
-# control DESC CMD...: a positive control (as esc_control in lib.sh): pass
-# when CMD succeeds, else skip with DESC as the reason, and return 1
-control() {
-	_ct=$1
-	shift
-	if "$@"; then pass "control: $_ct"; return 0; fi
-	skip "control failed, so this cannot be tested on this host: $_ct"
-	return 1
-}
-esc_skip() {
-	_es_n=$1
-	shift
-	while [ "$_es_n" -gt 0 ]; do skip "$*"; _es_n=$((_es_n - 1)); done
-}
 if [ "${JT_MQ_NS:-}" = inside ]; then
 	mount -t mqueue -o nosuid,nodev,noexec mqueue /dev/mqueue ||
 		skip_all "cannot mount the host's mqueue on /dev/mqueue"
@@ -62,7 +48,7 @@ findmnt -n -t mqueue /dev/mqueue > /dev/null ||
 	skip_all "no mqueue file system on /dev/mqueue"
 
 HQ=jt-host-$$
-"$PY" "$P2SRC/ipc.py" mq-create "/$HQ" > /dev/null
+"$PY" "$ESC_SRC/ipc.py" mq-create "/$HQ" > /dev/null
 at_exit "rm -f /dev/mqueue/$HQ /dev/mqueue/jt-*-$$"
 ok "control: root's queue /$HQ is on the host's /dev/mqueue" test -e "/dev/mqueue/$HQ"
 
@@ -76,17 +62,17 @@ for M in $MODES; do
 	esc_sanity "$M" "$U"
 
 	# --- the host's queues ------------------------------------------------
-	OUT=$(as_user "$U" sh -c "ls /dev/mqueue; $PY $P2/ipc.py mq /$HQ; cat /dev/mqueue/$HQ > /dev/null && echo PATH=ok")
+	OUT=$(as_user "$U" sh -c "ls /dev/mqueue; $PY $PROBES/ipc.py mq /$HQ; cat /dev/mqueue/$HQ > /dev/null && echo PATH=ok")
 	if control "$W: outside, the user lists root's queue and opens it (mq_open, by path)" \
 		eval '_matches "$OUT" "(^|\n)$HQ\n" && [ "$(val mq_open)/$(val PATH)" = ok/ok ]'; then
 		jcap "$M" "$U" "echo LS=\$(ls /dev/mqueue | tr '\n' ' ')
-			$PY ~/.p2/ipc.py mq /$HQ
+			$PY ~/.probes/ipc.py mq /$HQ
 			e=\$(cat /dev/mqueue/$HQ 2>&1 > /dev/null) && echo PATH=ok || echo \"PATH=\${e##*: }\""
 		unlike "$(val LS)" "$HQ" "$W: devices = host: root's queue is not listed in the jail's /dev/mqueue"
 		is "$(val mq_open)" "No such file or directory" "$W: devices = host: mq_open of root's queue fails (ENOENT)"
 		is "$(val PATH)" "No such file or directory" "$W: devices = host: root's queue cannot be opened by path"
 	else
-		esc_skip 3 "the user cannot reach root's queue outside either"
+		skip_n 3 "the user cannot reach root's queue outside either"
 	fi
 
 	# --- the session's queues ------------------------------------------------
@@ -94,7 +80,7 @@ for M in $MODES; do
 	rm -f "$uh/.a-ready" "$uh/.a-go"
 	jin "$M" "$U" "
 		e=\$( { : > /dev/mqueue/$PQ; } 2>&1) && echo MADE-PATH=ok || echo \"MADE-PATH=\${e##*: }\"
-		$PY ~/.p2/ipc.py mq-create /$MQ
+		$PY ~/.probes/ipc.py mq-create /$MQ
 		echo LS=\$(ls /dev/mqueue | tr '\n' ' ')
 		echo FSTYPE=\$(stat -f -c %T /dev/mqueue)
 		touch ~/.a-ready
@@ -111,34 +97,34 @@ for M in $MODES; do
 		is "$(val FSTYPE)" mqueue "  ... and is an mqueue file system"
 		ok "$W: while the session runs, the host's /dev/mqueue has neither queue" \
 			test ! -e "/dev/mqueue/$PQ" -a ! -e "/dev/mqueue/$MQ"
-		jcap "$M" "$U" "echo LS=\$(ls /dev/mqueue | tr '\n' ' '); $PY ~/.p2/ipc.py mq /$MQ"
+		jcap "$M" "$U" "echo LS=\$(ls /dev/mqueue | tr '\n' ' '); $PY ~/.probes/ipc.py mq /$MQ"
 		unlike "$(val LS)" "$PQ|$MQ" "$W: a second session's /dev/mqueue lists neither"
 		is "$(val mq_open)" "No such file or directory" "  ... nor does it open the first's queue"
 	else
 		diag "$OUT"
-		esc_skip 5 "the session could not make its queues"
+		skip_n 5 "the session could not make its queues"
 	fi
 	touch "$uh/.a-go"
 	wait "$A"
 	if [ "$made" = ok/ok ]; then
 		ok "$W: after the session, the host's /dev/mqueue has neither queue" \
 			test ! -e "/dev/mqueue/$PQ" -a ! -e "/dev/mqueue/$MQ"
-		jcap "$M" "$U" "echo LS=\$(ls /dev/mqueue | tr '\n' ' '); $PY ~/.p2/ipc.py mq /$MQ"
+		jcap "$M" "$U" "echo LS=\$(ls /dev/mqueue | tr '\n' ' '); $PY ~/.probes/ipc.py mq /$MQ"
 		unlike "$(val LS)" "$PQ|$MQ" "$W: a later session's /dev/mqueue lists neither"
 		is "$(val mq_open)" "No such file or directory" "  ... nor does it open the queue"
 	else
-		esc_skip 3 "the session could not make its queues"
+		skip_n 3 "the session could not make its queues"
 	fi
 
 	# --- devices = minimal ------------------------------------------------------
 	esc_profile "$U" ''
 	NQ=jt-min-$M-$$
 	jcap "$M" "$U" "test -e /dev/mqueue && echo DEVMQ=yes || echo DEVMQ=no
-		$PY ~/.p2/ipc.py mq-create /$NQ; $PY ~/.p2/ipc.py mq /$NQ"
+		$PY ~/.probes/ipc.py mq-create /$NQ; $PY ~/.probes/ipc.py mq /$NQ"
 	is "$(val DEVMQ)" no "$W: devices = minimal: no /dev/mqueue in the jail"
 	is "$(val mq_create)/$(val mq_open)" ok/ok "  ... mq_open makes and opens a queue there"
 	ok "  ... which is not on the host" test ! -e "/dev/mqueue/$NQ"
-	jcap "$M" "$U" "$PY ~/.p2/ipc.py mq /$NQ"
+	jcap "$M" "$U" "$PY ~/.probes/ipc.py mq /$NQ"
 	is "$(val mq_open)" "No such file or directory" "  ... nor in a later session"
 
 	host_same "$W"

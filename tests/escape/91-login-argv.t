@@ -145,7 +145,7 @@ start() {
 # --- positive controls ----------------------------------------------------------
 capture as_user "$V" timeout 60 "$J" run --hostname jt-ctl --vol /proc /mnt -- "$PROBE"
 _sv_t=$OUT
-esc_control "V (login shell bash) runs jailsh run here: its hostname, the host's processes at /mnt (user namespaces work)" \
+control "V (login shell bash) runs jailsh run here: its hostname, the host's processes at /mnt (user namespaces work)" \
 	test "$(_sv_get HOSTNAME)" = jt-ctl -a "$(_sv_get HOSTPROC)" = seen
 userns=$?
 capture timeout 60 su "$V" -- -c "$J run --hostname jt-ctl -- $PROBE" </dev/null
@@ -203,7 +203,7 @@ as_user "$U" "$JC" run --name jt-e$$ -- sleep 60 \
 adhoc=$!
 wait_for 10 pgrep -u "$U" -x sleep >/dev/null
 capture as_user "$U" timeout 60 "$JC" enter jt-e$$ /bin/true
-if esc_control "an ad-hoc jail of U's named jt-e$$ can be entered (user namespaces work)" \
+if control "an ad-hoc jail of U's named jt-e$$ can be entered (user namespaces work)" \
 	test "$RC" = 0; then
 	start "su U -- enter NAME PROBE (NAME an ad-hoc jail of U's)" \
 		su "$U" -- enter jt-e$$ "$PROBE"
@@ -260,7 +260,7 @@ if [ -n "$have_sshd" ]; then
 		"$JC" run --vol /proc /mnt -- "$PROBE"
 	ok "  ... which ran (nested in the profile's jail)" _matches "$OUT" '(^|\n)Uid='
 else
-	esc_skip 3 "no sshd or ssh client here"
+	skip_n 3 "no sshd or ssh client here"
 fi
 
 esc_host_unchanged "after all of it"

@@ -162,7 +162,7 @@ mark
 capture uas "$U" "$J" --status-fd 99 -c 'echo jt-ran'
 sync_log
 have_log=0
-esc_control "the listener records jailsh's refusal (--status-fd 99)" \
+control "the listener records jailsh's refusal (--status-fd 99)" \
 	eval 'records "--status-fd 99: not a descriptor open for writing" | grep -q "\"clean\": true"' &&
 	have_log=1
 capture uas "$U" "$J" -c 'echo jt-ran'
@@ -269,7 +269,7 @@ if command -v pamtester >/dev/null; then
 		skip "the listener gets nothing from jailsh here"
 	fi
 else
-	esc_skip 5 "no pamtester"
+	skip_n 5 "no pamtester"
 fi
 
 done_testing

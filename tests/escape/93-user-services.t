@@ -50,7 +50,7 @@
 #                 (W and P, on a pseudo-terminal), SIGTERM and SIGHUP to
 #                 the jailsh outside reach the shell, jailsh enter into a
 #                 session's jail can still signal its processes.
-. "$(dirname "$0")/lib2.sh"
+. "$(dirname "$0")/modes.sh"
 esc_setup
 esc_pam || skip_all "PAM cannot be used here: $ESC_PAM_WHY"
 command -v setpriv >/dev/null || skip_all "no setpriv"
@@ -129,25 +129,25 @@ sleeper() {
 }
 
 HOSTMNT=$(host_ns mnt)
-bg_user SVCP "$_state/svc.out" "$PY" "$P2/svc.py" serve "$R/systemd/private" "$R/bus"
+bg_user SVCP "$_state/svc.out" "$PY" "$PROBES/svc.py" serve "$R/systemd/private" "$R/bus"
 ok "the stand-in service of U listens on $R/systemd/private and $R/bus" \
 	wait_for 5 grep -q LISTENING "$_state/svc.out"
 ABS=jt-abs-$$
-bg_user ABSP "$_state/abs.out" "$PY" "$P2/abstract.py" serve "$ABS"
+bg_user ABSP "$_state/abs.out" "$PY" "$PROBES/abstract.py" serve "$ABS"
 wait_for 5 grep -q LISTENING "$_state/abs.out"
-bg_user PFDP "$_state/pidfd.out" "$PY" "$P2/pidfd.py" serve "$UH/.jt-pidfd"
+bg_user PFDP "$_state/pidfd.out" "$PY" "$PROBES/pidfd.py" serve "$UH/.jt-pidfd"
 wait_for 5 grep -q LISTENING "$_state/pidfd.out"
-ABI=$("$PY" "$P2SRC/pidfd.py" landlock)
+ABI=$("$PY" "$ESC_SRC/pidfd.py" landlock)
 ABI=${ABI#ABI=}
 diag "Landlock on this kernel: ABI ${ABI}"
 SCOPED=
 [ "${ABI%% *}" -ge 6 ] 2>/dev/null && SCOPED=1
 
 # --- controls, outside --------------------------------------------------------
-OUT=$(as_user "$U" "$PY" "$P2/svc.py" connect "$R/systemd/private" "echo out > ~/.svc-out")
+OUT=$(as_user "$U" "$PY" "$PROBES/svc.py" connect "$R/systemd/private" "echo out > ~/.svc-out")
 is "$OUT" "CONNECT=RAN $HOSTMNT" "control: outside, the stand-in runs what U sends to $R/systemd/private"
 ok "  ... it ran: ~/.svc-out is there" test -e "$UH/.svc-out"
-OUT=$(as_user "$U" "$PY" "$P2/svc.py" connect "$R/bus" "true")
+OUT=$(as_user "$U" "$PY" "$PROBES/svc.py" connect "$R/bus" "true")
 is "$OUT" "CONNECT=RAN $HOSTMNT" "control: outside, and what U sends to $R/bus"
 
 HAVE_SCREEN=
@@ -156,11 +156,11 @@ if command -v screen >/dev/null; then
 	as_user "$U" screen -dmS "$SCR" sh
 	wait_for 5 eval 'as_user "$U" screen -ls | grep -q "$SCR"'
 	OUT=$(as_user "$U" screen -ls 2>&1)
-	esc_control "outside, screen -ls lists U's session $SCR" \
+	control "outside, screen -ls lists U's session $SCR" \
 		_matches "$OUT" "\\.$SCR\\s" && HAVE_SCREEN=1
 	if [ -n "$HAVE_SCREEN" ]; then
 		as_user "$U" screen -S "$SCR" -X stuff "$(printf 'echo scr > ~/.scr-out\r')"
-		esc_control "outside, screen -X stuff types into it (~/.scr-out written by its shell)" \
+		control "outside, screen -X stuff types into it (~/.scr-out written by its shell)" \
 			wait_for 5 test -e "$UH/.scr-out" || HAVE_SCREEN=
 	fi
 else
@@ -171,22 +171,22 @@ if command -v tmux >/dev/null; then
 	TMX=jt-tmux-$$
 	as_user "$U" env TERM=xterm tmux -f /dev/null new-session -d -s "$TMX" sh
 	OUT=$(as_user "$U" tmux ls 2>&1)
-	esc_control "outside, tmux ls lists U's session $TMX (socket in /tmp/tmux-$UID_U)" \
+	control "outside, tmux ls lists U's session $TMX (socket in /tmp/tmux-$UID_U)" \
 		_matches "$OUT" "^$TMX:" && HAVE_TMUX=1
 	if [ -n "$HAVE_TMUX" ]; then
 		as_user "$U" tmux send-keys -t "$TMX" 'echo tm > ~/.tm-out' Enter
-		esc_control "outside, tmux send-keys types into it (~/.tm-out)" \
+		control "outside, tmux send-keys types into it (~/.tm-out)" \
 			wait_for 5 test -e "$UH/.tm-out" || HAVE_TMUX=
 	fi
 else
 	skip "no tmux here (Debian's tmux package)"
 fi
-OUT=$(as_user "$U" "$PY" "$P2/abstract.py" connect "$ABS")
-esc_control "outside, U reaches its own abstract socket @$ABS" \
+OUT=$(as_user "$U" "$PY" "$PROBES/abstract.py" connect "$ABS")
+control "outside, U reaches its own abstract socket @$ABS" \
 	test "$OUT" = "CONNECT=HELLO-$ABS"
 sleeper V0
-OUT=$(as_user "$U" "$PY" "$P2/pidfd.py" kill "$UH/.jt-pidfd" "$V0")
-esc_control "outside, a pidfd of U's process, handed over the socket, kills it" \
+OUT=$(as_user "$U" "$PY" "$PROBES/pidfd.py" kill "$UH/.jt-pidfd" "$V0")
+control "outside, a pidfd of U's process, handed over the socket, kills it" \
 	test "$OUT" = "KILL=ok"
 wait_for 2 eval "! alive $V0"
 
@@ -201,8 +201,8 @@ echo "STAT=\$(stat -c '%U %a %F' $R 2>&1)"
 echo "FS=\$(stat -f -c %T $R 2>&1)"
 echo "RUNUSER=\$(ls -A /run/user 2>&1 | tr '\n' ' ')"
 touch $R/f 2>/dev/null && mkdir $R/d 2>/dev/null && echo WRITE=ok
-$PY ~/.p2/svc.py connect $R/systemd/private 'echo $1 > ~/.svc-$1' | sed s/^/P-/
-$PY ~/.p2/svc.py connect \${XDG_RUNTIME_DIR:-$R}/bus 'echo $1 > ~/.svcbus-$1' | sed s/^/B-/
+$PY ~/.probes/svc.py connect $R/systemd/private 'echo $1 > ~/.svc-$1' | sed s/^/P-/
+$PY ~/.probes/svc.py connect \${XDG_RUNTIME_DIR:-$R}/bus 'echo $1 > ~/.svcbus-$1' | sed s/^/B-/
 EOF
 }
 
@@ -256,7 +256,7 @@ for M in W P S; do
 		is "$(val SCRDIR)" "" "$N: /run/screen is empty in the jail"
 		is "$(val INNER)" 1 "$N: screen works in the jail (a session of its own, listed)"
 	else
-		esc_skip 5 "screen: no working control here"
+		skip_n 5 "screen: no working control here"
 	fi
 	if [ -n "$HAVE_TMUX" ]; then
 		rm -f "$UH/.tm-in"
@@ -269,22 +269,22 @@ for M in W P S; do
 		ok "  ... nothing was typed into it (no ~/.tm-in)" test ! -e "$UH/.tm-in"
 		is "$(val TSOCK)" no "$N: the jail's /tmp has no /tmp/tmux-$UID_U/default"
 	else
-		esc_skip 4 "tmux: no working control here"
+		skip_n 4 "tmux: no working control here"
 	fi
 
 	# --- abstract sockets and signals, network = host ------------------------------
 	esc_profile "$U" 'network = "host"'
 	sleeper V1
-	jx "$M" "$PY ~/.p2/abstract.py connect $ABS | sed s/^/OUT-/
-		$PY ~/.p2/abstract.py serve jt-in-$M >/dev/null & sleep 0.5
-		$PY ~/.p2/abstract.py connect jt-in-$M | sed s/^/IN-/; kill \$!
-		$PY ~/.p2/pidfd.py kill ~/.jt-pidfd $V1
+	jx "$M" "$PY ~/.probes/abstract.py connect $ABS | sed s/^/OUT-/
+		$PY ~/.probes/abstract.py serve jt-in-$M >/dev/null & sleep 0.5
+		$PY ~/.probes/abstract.py connect jt-in-$M | sed s/^/IN-/; kill \$!
+		$PY ~/.probes/pidfd.py kill ~/.jt-pidfd $V1
 		sleep 60 & kill \$!; wait \$!; echo OWNKILL=\$?
 		kill -0 1 2>/dev/null; echo INIT=\$?"
 	if [ -n "$SCOPED" ]; then
 		is "$(val OUT-CONNECT)" "ERR Operation not permitted" "$N: network = host: U's abstract socket outside cannot be reached (Landlock)"
 	else
-		esc_skip 1 "the kernel's Landlock ABI is ${ABI}: abstract socket scoping needs 6 (Linux 6.12)"
+		skip_n 1 "the kernel's Landlock ABI is ${ABI}: abstract socket scoping needs 6 (Linux 6.12)"
 	fi
 	ok "$N: a pidfd of U's process outside, handed in, cannot signal it ($(val KILL))" \
 		test -n "$(val KILL)" -a "$(val KILL)" != ok
@@ -296,7 +296,7 @@ for M in W P S; do
 	elif [ -n "$SCOPED" ]; then
 		is "$(val INIT)" 1 "$N: the init that holds the jail, outside the session's Landlock domain, cannot be signalled (kill -0 1)"
 	else
-		esc_skip 1 "the kernel's Landlock ABI is ${ABI}: signal scoping needs 6"
+		skip_n 1 "the kernel's Landlock ABI is ${ABI}: signal scoping needs 6"
 	fi
 
 	# a process of U's in the jail's pid namespace but started from
@@ -339,7 +339,7 @@ for M in W P S; do
 		is "$(cat "$UH/.sig-result")" 1 "$N: the session cannot signal it (Landlock: it is outside the session's domain)"
 		ok "  ... it is still alive" alive "$EP"
 	else
-		esc_skip 2 "the kernel's Landlock ABI is ${ABI}: signal scoping needs 6"
+		skip_n 2 "the kernel's Landlock ABI is ${ABI}: signal scoping needs 6"
 	fi
 	[ -n "$EP" ] && as_user "$U" kill -TERM "$EP"
 	ok "$N: control: outside, U signals it" wait_for 2 eval "! alive $EP"

@@ -24,8 +24,7 @@
 # It needs the real thing: on a host where systemd is not the init, or
 # where a login starts no user manager, it skips; tests/vm/run runs it in
 # a Debian 12 guest where it does.
-. "$(dirname "$0")/../pam/lib.sh"
-. "$(dirname "$0")/control.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 [ -d /run/systemd/system ] ||
 	skip_all "systemd is not the init here; tests/vm/run runs this in a guest where it is"
 pam_setup
@@ -64,7 +63,7 @@ like "$OUT" "org.freedesktop.DBus" "control: an unjailed login's busctl --user l
 # --- U, jailed ----------------------------------------------------------------
 jssh "$U" 'sleep 8' >/dev/null 2>&1 &
 BG=$!
-esc_control "while U is logged in, user@$UID_U.service runs on the host" \
+control "while U is logged in, user@$UID_U.service runs on the host" \
 	wait_for 10 eval "[ \"\$(systemctl is-active user@$UID_U.service)\" = active ]"
 ok "  ... with its private socket and the session bus in /run/user/$UID_U" \
 	wait_for 10 test -S "/run/user/$UID_U/systemd/private" -a -S "/run/user/$UID_U/bus"

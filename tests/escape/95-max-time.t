@@ -20,7 +20,7 @@
 # second). Positive controls: the stop took (init's state is T), the
 # terminal's output was stopped and the pipe full (the report could not be
 # written: the terminal shows no report line, the pipe got no JSON).
-. "$(dirname "$0")/lib2.sh"
+. "$(dirname "$0")/modes.sh"
 esc_setup
 esc_modes
 

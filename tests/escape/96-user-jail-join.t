@@ -21,7 +21,7 @@
 #     jail's pid namespace until it is the user).
 # Positive controls: the forged warden is reached (the login got its
 # answer), the registry works when it is as it should be.
-. "$(dirname "$0")/lib2.sh"
+. "$(dirname "$0")/modes.sh"
 esc_setup
 esc_modes
 RUN=$JAILSH_TEST_ROOT/run

@@ -1,6 +1,7 @@
-# tests/escape/lib.sh: shared helpers of the escape suite (tests/escape/*.t),
-# on top of tests/pam/lib.sh (which brings tests/lib/harness.sh,
-# integration.sh, capture.sh and the PAM helpers). Source it instead of
+# tests/escape/lib.sh: shared helpers of the escape suite (tests/escape/*.t
+# but those that run in modes, which use modes.sh), on top of
+# tests/lib/pam.sh (which brings tests/lib/harness.sh, integration.sh,
+# capture.sh, ssh.sh and the PAM helpers). Source it instead of
 # harness.sh; then call esc_setup once.
 #
 # Every helper is additive: a test may use any subset. What they create on
@@ -32,8 +33,7 @@
 #                             a throwaway user (integration.sh's user) with
 #                             a profile (default: volume "~" {}); VAR_H,
 #                             VAR_UID, VAR_GID are set too
-#   esc_control DESC CMD...   a positive control, and esc_skip N REASON:
-#                             see control.sh
+#   (positive controls: control and skip_n, in harness.sh)
 #   esc_state_violations USER TEXT
 #                             prints, one a line, how TEXT (state.py's
 #                             output) differs from a jailed process of USER:
@@ -66,7 +66,7 @@
 #   esc_no_root_marker DESC   ESC_ROOT is empty
 #   esc_no_priv_procs USER    no process with USER's real uid and effective
 #                             uid 0 is left
-#   esc_pam_append SERVICE    pam_append (tests/pam/lib.sh) of a system
+#   esc_pam_append SERVICE    pam_append (tests/lib/pam.sh) of a system
 #                             service, under a lock shared by the escape
 #                             tests (/run/jailsh-escape-pam.lock), after
 #                             waiting for any other test's line to go
@@ -75,7 +75,7 @@
 #   esc_pam_own               a PAM service of the test's own instead:
 #                             /etc/pam.d/jt-own-PID (Debian's runuser-l
 #                             stack and PAM_LINE, removed at exit) and
-#                             probes2/pamrun built in the test's state
+#                             probes/pamrun built in the test's state
 #                             directory; then "$ESC_PAMRUN $ESC_SVC USER -c
 #                             CMD" does what runuser -l does. The system's
 #                             runuser-l is never touched, so tests/pam/
@@ -109,8 +109,7 @@
 #                             throwaway group, before the at_exit that
 #                             removes the group (so that it runs after).
 
-. "$(dirname "$0")/../pam/lib.sh"
-. "$(dirname "$0")/control.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 
 PY=/usr/bin/python3
 ESC_SRC=$TOP/tests/escape/probes
@@ -318,7 +317,7 @@ esc_pam_own() {
 	ESC_PAM_WHY=
 	[ -f /etc/pam.d/runuser-l ] || { ESC_PAM_WHY="no /etc/pam.d/runuser-l"; return 1; }
 	ESC_PAMRUN=$_state/pamrun
-	gcc -O2 -Wall -o "$ESC_PAMRUN" "$TOP/tests/escape/probes2/pamrun.c" \
+	gcc -O2 -Wall -o "$ESC_PAMRUN" "$TOP/tests/escape/probes/pamrun.c" \
 		-lpam 2>"$_state/pamrun.err" ||
 		{ ESC_PAM_WHY="cannot build pamrun: $(head -n 1 "$_state/pamrun.err")"; return 1; }
 	pam_setup
@@ -404,7 +403,7 @@ esc_inject() {
 		return
 	fi
 	_esc_inject_run "$_ij_u" "$_ij_s" "error=$_ij_e:when=1"
-	esc_control "strace injects $_ij_e into $_ij_s on this host ($_ij_how, $_ij_k calls in one process)" \
+	control "strace injects $_ij_e into $_ij_s on this host ($_ij_how, $_ij_k calls in one process)" \
 		grep -q "INJECTED" "$_ij_log" || return
 	_ij_bad= _ij_ref= _ij_jail=
 	for _ij_n in $(seq "$_ij_k"); do

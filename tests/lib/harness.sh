@@ -46,7 +46,35 @@ unlike() {
 		pass "$3"; fi
 }
 skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP $*"; }
+# skip_n N REASON: N skips with REASON
+skip_n() {
+	_sn_n=$1; shift
+	while [ "$_sn_n" -gt 0 ]; do
+		skip "$*"
+		_sn_n=$((_sn_n - 1))
+	done
+}
 done_testing() { echo "1..$_tap_n"; }
+
+# --- positive controls ------------------------------------------------------
+# A check that something is refused proves nothing unless the same thing
+# works where it is not refused: each attack has a positive control, run
+# first. When the control fails, what depended on it is skipped, with the
+# reason, never passed; tests/run counts those skips (a reason that says
+# "control").
+#
+# control DESC CMD...: pass "control: DESC" when CMD succeeds; otherwise
+# skip, with DESC as the reason, and return 1 (the caller then skips what
+# depended on it).
+control() {
+	_ct_d=$1; shift
+	if "$@"; then
+		pass "control: $_ct_d"
+		return 0
+	fi
+	skip "control failed, so this cannot be tested on this host: $_ct_d"
+	return 1
+}
 
 # --- setup ----------------------------------------------------------------
 require_root() {

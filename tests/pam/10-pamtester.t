@@ -26,7 +26,7 @@
 #     (the session does not start: the probe never runs), the reason is
 #     shown through the conversation and logged to syslog, and nothing of
 #     the user is left.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 
 pam_setup
 command -v pamtester >/dev/null || skip_all "no pamtester"

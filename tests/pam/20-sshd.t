@@ -1,6 +1,6 @@
 #!/bin/bash
 # pam_jailsh.so behind Debian's real sshd: the private sshd of
-# tests/ssh/lib.sh runs under a PAM service of its own, Debian's sshd stack
+# tests/lib/ssh.sh runs under a PAM service of its own, Debian's sshd stack
 # with the README's line (setup-pam) at the end. User U has /bin/bash as
 # the login shell and the profile
 #
@@ -20,12 +20,12 @@
 #   - fail closed: a user whose profile names a volume that does not
 #     exist gets no command and no sftp, and is told why;
 #   - ssh HOST COMMAND: stdout and stderr apart, exit statuses, 1 MiB both
-#     ways (tests/ssh/paths.sh);
+#     ways (tests/lib/ssh-paths.sh);
 #   - scp (the SFTP protocol, so internal-sftp, and the legacy one), sftp
 #     with internal-sftp (put in the home works, put to /var/tmp fails,
 #     /tmp is the jail's), then the same with a second sshd whose sftp
 #     subsystem is /usr/lib/openssh/sftp-server; rsync into the home, and
-#     to /var/tmp failing (paths.sh);
+#     to /var/tmp failing (ssh-paths.sh);
 #   - ssh -L, -W and -R to a python3 server on the host's 127.0.0.1: they
 #     never reach it under network = none, while they do for C;
 #   - agent forwarding: ssh-add -l inside lists the test agent's key (sshd
@@ -37,8 +37,8 @@
 #     was;
 #   - 50 concurrent sessions all work, each in a jail of its own, and
 #     leave nothing behind.
-. "$(dirname "$0")/lib.sh"
-. "$TOP/tests/ssh/paths.sh"
+. "$(dirname "$0")/../lib/pam.sh"
+. "$TOP/tests/lib/ssh-paths.sh"
 
 pam_setup
 for c in scp sftp rsync ssh-agent ssh-add utmpdump lastlog; do
@@ -90,7 +90,7 @@ printf '%s\n' "PS1='JT-PROMPT> '" > "$UH/.bash_profile"
 chown "$U:" "$UH/.bash_profile"
 wtmp_count() { utmpdump /var/log/wtmp 2>/dev/null | grep -cF "[$1"; }
 w0=$(wtmp_count "$U")
-_cp_u=$U	# for paths.sh's _cp_drive
+_cp_u=$U	# for ssh-paths.sh's _cp_drive
 _cp_drive "interactive" <<EOF
 expect JT-PROMPT> \$ 20
 send tty; echo T-\$((6*7))\\n
@@ -168,7 +168,7 @@ ok "  ... sftp (internal-sftp) fails as well (exit $RC)" test "$RC" != 0
 ok "  ... nothing of the user runs" no_live_processes "$B"
 
 # --- commands, scp, sftp (internal-sftp), rsync ---
-# tests/ssh/paths.sh's parts that hold for any jailed bash; its
+# tests/lib/ssh-paths.sh's parts that hold for any jailed bash; its
 # check_paths does not fit: it wants the shell to be pid 2 (here sshd's
 # own child is, in the jail) and sshd's agent socket on the host (here sshd
 # makes it in the jail's /tmp)----------------------------------

@@ -24,7 +24,7 @@
 # jailsh), and JU runs only one jailsh, that init. Control, once the PAM
 # line is gone: the same command gets jailsh's own jail, in a mount
 # namespace that is not runuser's, under an outer jailsh.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 
 pam_setup
 command -v runuser >/dev/null || skip_all "no runuser"

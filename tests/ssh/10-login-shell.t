@@ -1,13 +1,13 @@
 #!/bin/bash
 # jailsh as the login shell, deployed as README.md says ("Deploying with
 # sshd", snippets sshd-jailed and setup-login-shell, with the names
-# replaced), behind Debian's real sshd: every way in (tests/ssh/paths.sh:
+# replaced), behind Debian's real sshd: every way in (tests/lib/ssh-paths.sh:
 # ssh -tt, ssh CMD, scp, scp -O, sftp, rsync, git, agent forwarding) works
 # in the home volume, fails on the read-only host tree, and runs in the
 # jail; the sessions' pid namespace is not the host's; afterwards the
 # host's mount table is as it was and nothing of the user runs.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/paths.sh"
+. "$(dirname "$0")/../lib/ssh.sh"
+. "$TOP/tests/lib/ssh-paths.sh"
 
 g=jtg$$
 ssh_setup "$(readme_snippet sshd-jailed jailed "$g")"

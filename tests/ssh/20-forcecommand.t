@@ -2,15 +2,15 @@
 # jailsh as sshd's ForceCommand for a user whose login shell stays /bin/sh,
 # deployed as README.md says (snippets sshd-jailed, sshd-forcecommand and
 # setup-forcecommand, with the names replaced), behind Debian's real sshd:
-# every way in (tests/ssh/paths.sh) works in the home volume, fails on the
+# every way in (tests/lib/ssh-paths.sh) works in the home volume, fails on the
 # read-only host tree and runs in the jail, through "sh -c jailsh" and
 # SSH_ORIGINAL_COMMAND. The forced command is used once: it is not in the
 # jail's environment, and "ssh HOST jailsh" runs a jailsh in the jail that
 # starts a login shell instead of running itself again and again. The
 # sessions' pid namespace is not the host's; afterwards the host's mount
 # table is as it was and nothing of the user runs.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/paths.sh"
+. "$(dirname "$0")/../lib/ssh.sh"
+. "$TOP/tests/lib/ssh-paths.sh"
 
 require_root
 # the private installation now (ssh_setup would make it), for the path in

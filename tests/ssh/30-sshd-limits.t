@@ -19,7 +19,7 @@
 # session, and scp (both protocols); L's bash reads its startup files only
 # inside the jail, where /var/tmp is read-only. For FB the ~/.bashrc
 # marker appears, for C the ~/.ssh/rc one.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/ssh.sh"
 . "$(dirname "$0")/../lib/integration.sh"
 . "$(dirname "$0")/../lib/capture.sh"
 

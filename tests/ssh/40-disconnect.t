@@ -17,7 +17,7 @@
 # for the host's pid 1 do not count) and the host's mount table is as it
 # was. An ordinary "ssh host 'sleep 0.2; echo done'" prints done and leaves
 # nothing either. The time each took is printed as a diagnostic.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/ssh.sh"
 . "$(dirname "$0")/../lib/integration.sh"
 ssh_setup
 [ -x /bin/bash ] || skip_all "no /bin/bash"

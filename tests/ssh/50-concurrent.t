@@ -11,7 +11,7 @@
 # 50 mount namespaces are all different from each other and from the
 # host's. Afterwards nothing of the user runs and the host's mount table
 # is as it was.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/ssh.sh"
 . "$(dirname "$0")/../lib/integration.sh"
 ssh_setup
 [ -x /bin/bash ] || skip_all "no /bin/bash"

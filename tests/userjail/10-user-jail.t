@@ -24,7 +24,7 @@
 #   - with a cgroup_parent: each login has a cgroup of its own in the
 #     jail's, which goes when the jail does.
 . "$(dirname "$0")/../limits/lib.sh"
-. "$(dirname "$0")/../escape/lib2.sh"
+. "$(dirname "$0")/../escape/modes.sh"
 esc_setup
 esc_modes
 RUN=$JAILSH_TEST_ROOT/run

@@ -8,7 +8,7 @@
 #   - `nohup sleep &` over ssh, logout, a new ssh login sees it running;
 #     after the linger it is gone, with the jail;
 # (Through sshd's PAM stack: 30-ssh-pam.t.)
-. "$(dirname "$0")/../ssh/lib.sh"
+. "$(dirname "$0")/../lib/ssh.sh"
 . "$TOP/tests/lib/integration.sh"
 . "$TOP/tests/lib/capture.sh"
 ssh_setup

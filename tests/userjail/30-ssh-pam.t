@@ -3,7 +3,7 @@
 # sshd's own service, a user whose login shell is bash: two ssh logins are
 # in one pid namespace that is not the host's, the second finds the
 # first's job, and the jail goes after the linger.
-. "$(dirname "$0")/../pam/lib.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 sshd_with_pam
 RUN=$JAILSH_TEST_ROOT/run
 jail_gone() {

@@ -1,4 +1,5 @@
-# tests/ssh/lib.sh: a private sshd for the tests in tests/ssh/.
+# tests/lib/ssh.sh: a private sshd, for the tests in tests/ssh/ (and,
+# through pam.sh, tests/pam/ and tests/escape/).
 #
 # Debian's own OpenSSH server, on 127.0.0.1 and a free port, with its own
 # host key, configuration, pid file and log, in a fresh directory; a client

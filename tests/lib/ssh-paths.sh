@@ -1,12 +1,12 @@
-# tests/ssh/paths.sh: every way into a jailed account through sshd, for
-# one user, as TAP. Sourced by tests/ssh/*.t after lib.sh (ssh_setup done,
-# the user made and configured).
+# tests/lib/ssh-paths.sh: every way into a jailed account through sshd, for
+# one user, as TAP. Sourced by tests/ssh/*.t and tests/pam/20-sshd.t after
+# ssh.sh (ssh_setup or sshd_with_pam done, the user made and configured).
 #
 #   check_paths USER LABEL
 #
 # USER's profile must have the line "ssh_agent = yes" and make the home a
 # volume, with /bin/bash as the shell; LABEL starts every test's name. It
-# checks, through the private sshd of lib.sh:
+# checks, through the private sshd of ssh.sh:
 #
 #   - an interactive login on a terminal (ssh -tt under tests/lib/pty-drive):
 #     a prompt, tty, pid 2, window size, job control, "exit 3";

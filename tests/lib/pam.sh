@@ -1,5 +1,7 @@
-# tests/pam/lib.sh: pam_jailsh.so, the PAM module of the private
-# installation, under real PAM services, for the tests in tests/pam/.
+# tests/lib/pam.sh: pam_jailsh.so, the PAM module of the private
+# installation, under real PAM services, for the tests in tests/pam/ and
+# tests/escape/. Sources ssh.sh (and so harness.sh), integration.sh and
+# capture.sh.
 #
 # Everything the helpers write outside the test's own directories (files
 # in /etc/pam.d, a line appended to a service of the system, a /dev/log
@@ -19,7 +21,7 @@
 #                             (as TAP) that each is byte for byte, mode and
 #                             owner, what it was
 #   sshd_with_pam [CONFIG-LINES]  (re)starts the private sshd of
-#                             tests/ssh/lib.sh under a PAM service of its
+#                             tests/lib/ssh.sh under a PAM service of its
 #                             own, sshd-jt$$: Debian's /etc/pam.d/sshd plus
 #                             the README's line; a second call stops the
 #                             first sshd and starts another, with the new
@@ -38,7 +40,7 @@
 #   host_ns NAME              the host's namespace NAME (mnt, pid, net...)
 #   in_jail_mnt PID           PID's mount namespace is not the host's
 
-. "$(dirname "$0")/../ssh/lib.sh"
+. "$(dirname "$0")/../lib/ssh.sh"
 . "$TOP/tests/lib/integration.sh"
 . "$TOP/tests/lib/capture.sh"
 
@@ -111,7 +113,7 @@ pam_restore_check() {
 	done
 }
 
-# sshd_with_pam [CONFIG-LINES]: like ssh_setup (tests/ssh/lib.sh), but
+# sshd_with_pam [CONFIG-LINES]: like ssh_setup (tests/lib/ssh.sh), but
 # sshd runs as $SSHD_DIR/sshd-jt$$, a symbolic link to /usr/sbin/sshd:
 # OpenSSH 9.2 takes its program name as the PAM service, so its sessions
 # go through /etc/pam.d/sshd-jt$$ (SSHD_SERVICE) and nothing else.

@@ -1,16 +1,21 @@
-# tests/escape/lib2.sh: helpers for the escape tests 80..87 (terminal,
-# processes, mounts, kernel interfaces, IPC/network/tmp, profiles,
-# kill/stop, resources), on top of tests/pam/lib.sh (which brings
-# harness.sh, integration.sh, capture.sh and the PAM helpers).
+# tests/escape/modes.sh: the escape tests that run each technique in two
+# modes (80..87, 90, 93, 95: terminal, processes, mounts, kernel
+# interfaces, IPC/network/tmp, profiles, kill/stop, resources, mqueue, user
+# services, max_time): W, as a user whose login shell is jailsh, and P, in
+# a session the PAM module jailed, under a PAM service of the test's own.
+# On top of tests/lib/pam.sh (which brings harness.sh, integration.sh,
+# capture.sh, ssh.sh and the PAM helpers). Source it instead of lib.sh
+# (the two are not used together: each has its own esc_setup and
+# esc_user).
 #
 # Every test runs each technique as a real throwaway user against the
 # private setuid installation ($J, $CONF) and, where it applies, in a
-# PAM-jailed session too. Every attack is paired with a positive control:
-# the same primitive, without the jail, working on this kernel; when a
-# control does not work, the attack is skipped with the reason, never
-# passed.
+# PAM-jailed session too. Every attack is paired with a positive control
+# (control, in harness.sh): the same primitive, without the jail, working
+# on this kernel; when a control does not work, the attack is skipped with
+# the reason, never passed.
 #
-# PAM-jailed sessions: probes2/pamrun.c does what "runuser -l USER -c CMD"
+# PAM-jailed sessions: probes/pamrun.c does what "runuser -l USER -c CMD"
 # does (pam_setcred, pam_open_session as root, then the user's login
 # shell in a child), under a PAM service of the test's own: /etc/pam.d/
 # jt-esc-PID, which is Debian's runuser-l stack (its includes written out,
@@ -21,16 +26,16 @@
 # installation is gone, which breaks runuser for everybody.
 #
 #   esc_setup               setup (harness.sh); HOST0 = the host's mount
-#                           table; P2SRC = tests/escape/probes2; builds
-#                           the C probes
+#                           table; ESC_SRC = tests/escape/probes; builds
+#                           the C probes of this file (ESC_MODE_C)
 #   esc_user VAR MODE       a throwaway user for MODE: W (login shell $J)
 #                           or P (login shell /bin/bash, for the module)
 #   esc_profile USER TEXT   USER's profile: TEXT, plus the real shell
 #                           (/bin/bash) and, unless TEXT has a volume
 #                           line, a writable home
-#   esc_probes USER         the probes (and the compiled ones) in
-#                           ~USER/.p2 (root's, read-only for the user); P2
-#                           is that directory
+#   esc_probes USER         the Python probes and the compiled ones in
+#                           ~USER/.probes (root's, read-only for the
+#                           user); PROBES is that directory
 #   esc_pam                 the private PAM service (ESC_SVC) and pamrun
 #                           (PAMRUN); false, with why in ESC_PAM_WHY, when
 #                           PAM cannot be used here
@@ -48,12 +53,12 @@
 #   val KEY                 the value of "KEY=..." (or "KEY: ...") in OUT
 #   todo DESCRIPTION REASON TAP "not ok ... # TODO REASON": a known gap,
 #                           reported on every run, not a failure
-#   esc_control, esc_skip   positive controls (control.sh)
 
-. "$(dirname "$0")/../pam/lib.sh"
-. "$TOP/tests/escape/control.sh"
+. "$(dirname "$0")/../lib/pam.sh"
 
-P2SRC=$TOP/tests/escape/probes2
+ESC_SRC=$TOP/tests/escape/probes
+# the C probes these tests run (the others are lib.sh's, built by esc_cc)
+ESC_MODE_C="pamrun tiocsti32 uring"
 PY=/usr/bin/python3
 
 esc_setup() {
@@ -61,13 +66,13 @@ esc_setup() {
 	[ -x "$PY" ] || skip_all "no $PY"
 	command -v setpriv >/dev/null || skip_all "no setpriv"
 	HOST0=$(host_mounts)
-	# compiled probes, built once per test, copied into each user's .p2
-	_esc_bin=$_state/p2bin
+	# compiled probes, built once per test, copied into each user's
+	# .probes
+	_esc_bin=$_state/probes-bin
 	mkdir -p "$_esc_bin"
 	command -v gcc >/dev/null 2>&1 || return 0
-	for _c in "$P2SRC"/*.c; do
-		[ -f "$_c" ] || continue
-		_b=$(basename "$_c" .c)
+	for _b in $ESC_MODE_C; do
+		_c=$ESC_SRC/$_b.c
 		if grep -q 'security/pam_appl.h' "$_c"; then
 			gcc -O2 -Wall -o "$_esc_bin/$_b" "$_c" -lpam \
 				2>"$_state/gcc.$_b"
@@ -102,14 +107,14 @@ $_ep"
 
 esc_probes() {
 	_eh=$(home "$1")
-	P2=$_eh/.p2
-	install -d -m 755 -o root -g root "$P2"
-	for _f in "$P2SRC"/*.py; do
-		[ -f "$_f" ] && install -m 644 -o root -g root "$_f" "$P2/"
+	PROBES=$_eh/.probes
+	install -d -m 755 -o root -g root "$PROBES"
+	for _f in "$ESC_SRC"/*.py; do
+		[ -f "$_f" ] && install -m 644 -o root -g root "$_f" "$PROBES/"
 	done
 	for _f in "$_esc_bin"/*; do
 		[ -f "$_f" ] && [ "$(basename "$_f")" != pamrun ] &&
-			install -m 755 -o root -g root "$_f" "$P2/"
+			install -m 755 -o root -g root "$_f" "$PROBES/"
 	done
 	return 0
 }
