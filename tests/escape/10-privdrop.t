@@ -67,7 +67,7 @@ if control "a caller of $U can start with group 0 among its groups" \
 	capture with_groups "0,$U_GID" "$J" -c "cat /proc/1/status"
 	is "$(esc_creds_violations "$U" "$OUT")" "" "  ... and so has its init"
 else
-	skip_n 2 "the caller cannot bring group 0"
+	skip_n 2 "control failed: the caller cannot bring group 0"
 fi
 
 # the jailsh left outside, seen by root on the host during the session
@@ -116,7 +116,7 @@ if control "su -s /bin/sh - $Z runs a root shell that can write in the root-only
 		test ! -e "$ESC_ROOT/uid0" -a ! -e "$ESC_MARK"
 	unlike "$OUT" 'Uid=0' "  ... and nothing ran with uid 0"
 else
-	skip_n 4 "no root session through $Z"
+	skip_n 4 "control failed: no root session through $Z"
 fi
 rm -f "$ESC_ROOT/uid0-ctl"
 capture env -i "$J" -c "touch $ESC_ROOT/uid0"
@@ -182,7 +182,7 @@ session required pam_exec.so stdout /bin/echo REACHED"
 		unlike "$OUT" REACHED "  ... and nothing after the module ran"
 		like "$ERR" "uid 4294967295 or gid 4294967295 not allowed" "  ... the module says why"
 	else
-		skip_n 3 "pamtester does not reach pam_exec for $M1"
+		skip_n 3 "control failed: pamtester does not reach pam_exec for $M1"
 	fi
 	esc_passwd_add "$M2:x:4294967294:4294967295::/nonexistent:$J"
 	capture pamtester -v "jt-esc-$$-edge" "$M2" open_session
@@ -216,7 +216,7 @@ if control "strace injects EPERM into the first prctl of each process, libcap's 
 	ok "  ... CapBnd in the jail is 0 if it ran ($(sed -n 's/^CapBnd=//p' "$ESC_MARK" 2>/dev/null))" \
 		eval '[ ! -s "$ESC_MARK" ] || grep -qx "CapBnd=0000000000000000" "$ESC_MARK"'
 else
-	skip_n 2 "no fault injected"
+	skip_n 2 "control failed: no fault injected"
 fi
 for s in setgroups setresgid setresuid capset mount_setattr open_tree \
 	move_mount fsmount clone; do

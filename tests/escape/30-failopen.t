@@ -180,7 +180,7 @@ for INJ in error=EIO retval=0; do
 		grep -q INJECTED "$_state/read.log"; then
 		refused shell "$U" "shell mode: $what reading the profile" "$(ere "$PU")"
 	else
-		skip_n 2 "no fault injected"
+		skip_n 2 "control failed: no fault injected"
 	fi
 	FILE=$PP
 	esc_payload "$P"
@@ -190,7 +190,7 @@ for INJ in error=EIO retval=0; do
 		grep -q INJECTED "$_state/read.log"; then
 		refused pam "$P" "PAM: $what reading the profile" "$(ere "$PP")"
 	else
-		skip_n 2 "no fault injected"
+		skip_n 2 "control failed: no fault injected"
 	fi
 done
 
@@ -216,7 +216,7 @@ for INJ in error=EIO retval=0; do
 			test "$o" = refused -o "$o" = jailed
 		[ "$o" = refused ] || [ "$o" = jailed ] || diag "exit $RC: $o"
 	else
-		skip "no fault injected"
+		skip "control failed: no fault injected"
 	fi
 done
 rm -f "$CONF/jailsh.conf"

@@ -119,7 +119,7 @@ sweep() {
 	k=$(esc_inject_calls read "$LOG")
 	o=$(applied "$who")
 	control "$m: a clean start under strace gets G's profile ($k reads of /etc/group in one process)" \
-		test "$k" -gt 0 -a "$o" = group || { diag "$o"; skip "no sweep"; return; }
+		test "$k" -gt 0 -a "$o" = group || { diag "$o"; skip "control failed: no sweep"; return; }
 	for n in $(seq "$k"); do
 		if [ "$1" = shell ]; then shell $(trace /etc/group read error=EIO:when=$n) -u "$U"
 		else pam $(trace /etc/group read error=EIO:when=$n); fi
@@ -188,20 +188,20 @@ for f in read:error=EIO read:error=ENOMEM openat:error=EIO openat:error=EMFILE; 
 		ok "  ... and fails (exit $RC)" test "$RC" != 0
 		like "$ERR" "group database" "  ... saying the group database failed"
 	else
-		skip_n 3 "no fault injected"
+		skip_n 3 "control failed: no fault injected"
 	fi
 	shell $(trace /etc/group "$sc" "$how") -u "$U"
 	if control "strace injects $what (jailsh -c)" injected; then
 		refused shell "$what" "group database"
 	else
-		skip_n 3 "no fault injected"
+		skip_n 3 "control failed: no fault injected"
 	fi
 	default_off
 	pam $(trace /etc/group "$sc" "$how")
 	if control "strace injects $what (PAM)" injected; then
 		refused pam "PAM: $what" "jailsh: .*group database"
 	else
-		skip_n 2 "no fault injected"
+		skip_n 2 "control failed: no fault injected"
 	fi
 done
 
@@ -212,21 +212,21 @@ shell $(trace "$CONF/groups" getdents64 error=EIO) -u "$U"
 if control "strace injects EIO into reading $CONF/groups (jailsh -c)" injected; then
 	refused shell "EIO reading groups/" "$(ere "$CONF/groups")"
 else
-	skip_n 3 "no fault injected"
+	skip_n 3 "control failed: no fault injected"
 fi
 capture $(trace "$CONF/groups" getdents64 error=EIO) "$J" check
 if control "strace injects EIO into reading $CONF/groups (jailsh check)" injected; then
 	ok "jailsh check: exit 1 (got $RC)" test "$RC" = 1
 	like "$OUT" "$(ere "$CONF/groups").*Input/output error" "  ... naming groups/ and the error"
 else
-	skip_n 2 "no fault injected"
+	skip_n 2 "control failed: no fault injected"
 fi
 default_off
 pam $(trace "$CONF/groups" getdents64 error=EIO)
 if control "strace injects EIO into reading $CONF/groups (PAM)" injected; then
 	refused pam "PAM: EIO reading groups/" "jailsh: .*$(ere "$CONF/groups")"
 else
-	skip_n 2 "no fault injected"
+	skip_n 2 "control failed: no fault injected"
 fi
 
 # --- a profile for a group that does not exist ------------------------------------------

@@ -223,7 +223,7 @@ EOF
 	if [ "$ran" -gt 0 ] && [ "$refused" -gt 0 ]; then
 		pass "  ... both happened (the race was real: $ran, $refused)"
 	else
-		skip "the race went one way only in $2 starts ($ran, $refused): not exercised on this run"
+		skip "control failed: the race went one way only in $2 starts ($ran, $refused): not exercised on this run"
 	fi
 }
 
@@ -242,7 +242,7 @@ volume "~/vol" { target = "/tmp/vol" }'
 		race_report "$m: source swapped during $n starts" "$n" \
 			"$(classify "$_state/race.log" '^rc=0 REAL-VOL[|]$')"
 	else
-		skip_n 3 "the racer does not flip the path"
+		skip_n 3 "control failed: the racer does not flip the path"
 	fi
 	stop_racer
 	mine "$u" "rm -rf vol vol.xchg"
@@ -272,7 +272,7 @@ EOF
 		race_report "$m: target swapped during $n starts" "$n" \
 			"$(classify "$_state/race.log" "^rc=0 MP=$h/mnt([.]xchg)?[|]HOST-TARGET[|]\$")"
 	else
-		skip_n 3 "the racer does not flip the path"
+		skip_n 3 "control failed: the racer does not flip the path"
 	fi
 	stop_racer
 	mine "$u" "rm -rf mnt mnt.xchg data"

@@ -154,7 +154,7 @@ if [ "$OUT" = "argc=0 argv0len=0 newline=no arg1=-" ]; then
 	outcome "argc == 0"
 else
 	skip "control failed: the kernel does not start a program with argc == 0 (it gives: $OUT)"
-	skip_n 3 "argc == 0 cannot happen on this kernel"
+	skip_n 3 "control failed: argc == 0 cannot happen on this kernel"
 fi
 # what this kernel makes of it: argv = {""}; the shell reads commands from
 # standard input
@@ -191,7 +191,7 @@ if control "with an unlimited stack the kernel takes 4 MiB of arguments" test "$
 	run "4 MiB of arguments, default stack (E2BIG)" -- "$ESC_DIR/exec_weird" big:4194304
 	run "4 MiB of arguments, unlimited stack" -- prlimit --stack=unlimited "$ESC_DIR/exec_weird" big:4194304
 else
-	skip_n 6 "4 MiB of arguments cannot be passed here"
+	skip_n 6 "control failed: 4 MiB of arguments cannot be passed here"
 fi
 
 # --- process state -------------------------------------------------------------------

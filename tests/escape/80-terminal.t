@@ -117,9 +117,9 @@ run_pair() {
 				test ! -e "$MARK-$_k-jail-$t"
 			is "$(result "$t")" "Operation not permitted" "  ... the jail's ioctl fails with EPERM"
 		else
-			_why="the same probe does not inject outside the jail either (${CTL[$t]:-no answer})"
+			_why="control failed: the same probe does not inject outside the jail either (${CTL[$t]:-no answer})"
 			case $_k/$t in
-			su-c/*) _why="su -c runs the command in a new session, so TIOCSTI is refused outside the jail too (${CTL[$t]:-no answer})" ;;
+			su-c/*) _why="control failed: su -c runs the command in a new session, so TIOCSTI is refused outside the jail too (${CTL[$t]:-no answer})" ;;
 			*/x32) _why="this kernel has no x32 ABI (${CTL[$t]:-no answer})" ;;
 			esac
 			[ "$legacy" = 0 ] && _why="dev.tty.legacy_tiocsti = 0: the kernel refuses TIOCSTI to users already"
@@ -134,10 +134,10 @@ run_pair() {
 		pass "control: $_k, TIOCLINUX paste injects outside the jail"
 		is "$(result tioclinux)" "setsel Operation not permitted" "$_what: $_k, TIOCLINUX paste is refused (EPERM)"
 	else
-		skip "$_what: $_k, TIOCLINUX paste: cannot inject outside the jail either on this terminal and kernel (${CTL[tioclinux]:-no answer})"
+		skip "$_what: $_k, TIOCLINUX paste: control failed: cannot inject outside the jail either on this terminal and kernel (${CTL[tioclinux]:-no answer})"
 		case ${CTL[tioclinux]} in
 		"setsel Operation not permitted" | "")
-			skip "$_what: $_k: TIOCLINUX: the kernel itself answers EPERM outside, so the filter's EPERM cannot be told apart" ;;
+			skip "$_what: $_k: TIOCLINUX: control failed: the kernel itself answers EPERM outside, so the filter's EPERM cannot be told apart" ;;
 		*)
 			is "$(result tioclinux)" "setsel Operation not permitted" \
 				"$_what: $_k: TIOCLINUX reaches the kernel outside (${CTL[tioclinux]}), the filter refuses it inside (EPERM)" ;;

@@ -275,7 +275,7 @@ for n in (\"jtnull\", \"jttun\", \"jtloop\"):
 			OUT=$CTL
 			if [ "$(val "$a-setup")" != ok ]; then
 				for i in 1 2 3 4 5 6 $([ "$M" = W ] && echo 7); do
-					skip "$W: io_uring through the $a ABI does not work outside either ($a-setup=$(val "$a-setup")): nothing to refuse"
+					skip "$W: control failed: io_uring through the $a ABI does not work outside either ($a-setup=$(val "$a-setup")): nothing to refuse"
 				done
 				continue
 			fi

@@ -118,10 +118,10 @@ for M in $MODES; do
 				is "$(val LIMIT)" 0 "$W: rlimit core = 0: ulimit -c unlimited fails, the limit stays 0"
 				is "$(val CORES)" 0 "$W: rlimit core = 0: the crashes (SIGSEGV, abort) leave no core file"
 			else
-				skip "$W: core = 0: in the jail without a limit no core appears either (limit $(val LIMIT)): nothing to compare"
+				skip "$W: core = 0: control failed: in the jail without a limit no core appears either (limit $(val LIMIT)): nothing to compare"
 			fi
 		else
-			skip "$W: core = 0: no core appears outside the jail either (ulimit -c: $(val LIMIT))"
+			skip "$W: core = 0: control failed: no core appears outside the jail either (ulimit -c: $(val LIMIT))"
 		fi
 		rm -f "$uh"/core*
 	else

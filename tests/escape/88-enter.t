@@ -348,8 +348,8 @@ if claim "$P" 0 sleep 300; then
 	own_kill "$P"
 	wait_for 5 eval "[ ! -e /proc/$P ]"
 else
-	skip "(a) could not put a root process on pid $P"
-	skip "(a) could not put a root process on pid $P"
+	skip "(a) control failed: could not put a root process on pid $P"
+	skip "(a) control failed: could not put a root process on pid $P"
 fi
 # a root process that looks jailed: pid 1 of its own pid namespace, its
 # own mount namespace, no_new_privs, called jailsh
@@ -365,8 +365,8 @@ if claim "$P" 1 unshare -p -m -u -i --fork --kill-child \
 	own_kill "$CLAIMED"
 	wait_for 5 eval "[ ! -e /proc/$P ]"
 else
-	skip "(a) could not put a jailed-looking root process on pid $P"
-	skip "(a) could not put a jailed-looking root process on pid $P"
+	skip "(a) control failed: could not put a jailed-looking root process on pid $P"
+	skip "(a) control failed: could not put a jailed-looking root process on pid $P"
 fi
 # the user's own process outside any jail
 if claim "$P" 0 setpriv --reuid="$U" --regid="$U_GID" --init-groups sleep 300; then
@@ -374,7 +374,7 @@ if claim "$P" 0 setpriv --reuid="$U" --regid="$U_GID" --init-groups sleep 300; t
 	is "$(outcome "$U" 1)" refused "(a) the pid reused by the user's own process outside any jail: refused"
 	own_kill "$P"
 else
-	skip "(a) could not put a process of the user's on pid $P"
+	skip "(a) control failed: could not put a process of the user's on pid $P"
 fi
 
 # the race: enter started, then the jail killed and root on its pid
@@ -458,7 +458,7 @@ for mode in self root; do
 			"$U" "$self" "$F_PARENT"
 		kill -KILL "$F" "$F_PARENT" 2>/dev/null
 	else
-		skip "(b) the fake jail ($mode) could not be made here"
+		skip "(b) control failed: the fake jail ($mode) could not be made here"
 	fi
 done
 
@@ -473,7 +473,7 @@ if fake F "$L" self "jtfakel$$" login; then
 	attempt "(b) a fake jail made in a login session: enter by its pid 1" "$L" 1 "$F"
 	attempt "(b) a fake jail made in a login session: enter by its name" "$L" 1 "jtfakel$$"
 else
-	skip "(b) the fake jail could not be made in a login session"
+	skip "(b) control failed: the fake jail could not be made in a login session"
 fi
 
 # =============================================================================
@@ -505,7 +505,7 @@ if fake BF "$B" self "jtbonly$$"; then
 	capture je "$U" "$BF" -- sh -c "echo jt-ran; $PAYLOAD"
 	refused "(c) A enters B's fake by its pid"
 else
-	skip "(c) B's fake jail could not be made"
+	skip "(c) control failed: B's fake jail could not be made"
 fi
 # A's login session (started with jailsh -c; bash as the login shell, as
 # for L)

@@ -182,7 +182,7 @@ if control "(c) a PAM-jailed session's sleep (${PP:-none}) is in a session cgrou
 	wait "$EJ"
 else
 	diag "$(cat "$_state/gcc" "$_state/p.out" 2>/dev/null)"
-	skip_n 2 "no PAM-jailed session with a cgroup"
+	skip_n 2 "control failed: no PAM-jailed session with a cgroup"
 fi
 kill -KILL "$PP" 2>/dev/null
 wait_for 5 eval '[ -z "$(jailed_pids "$U" sleep)" ]'

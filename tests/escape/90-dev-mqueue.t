@@ -72,7 +72,7 @@ for M in $MODES; do
 		is "$(val mq_open)" "No such file or directory" "$W: devices = host: mq_open of root's queue fails (ENOENT)"
 		is "$(val PATH)" "No such file or directory" "$W: devices = host: root's queue cannot be opened by path"
 	else
-		skip_n 3 "the user cannot reach root's queue outside either"
+		skip_n 3 "control failed: the user cannot reach root's queue outside either"
 	fi
 
 	# --- the session's queues ------------------------------------------------
@@ -102,7 +102,7 @@ for M in $MODES; do
 		is "$(val mq_open)" "No such file or directory" "  ... nor does it open the first's queue"
 	else
 		diag "$OUT"
-		skip_n 5 "the session could not make its queues"
+		skip_n 5 "control failed: the session could not make its queues"
 	fi
 	touch "$uh/.a-go"
 	wait "$A"
@@ -113,7 +113,7 @@ for M in $MODES; do
 		unlike "$(val LS)" "$PQ|$MQ" "$W: a later session's /dev/mqueue lists neither"
 		is "$(val mq_open)" "No such file or directory" "  ... nor does it open the queue"
 	else
-		skip_n 3 "the session could not make its queues"
+		skip_n 3 "control failed: the session could not make its queues"
 	fi
 
 	# --- devices = minimal ------------------------------------------------------

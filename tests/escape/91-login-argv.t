@@ -153,7 +153,7 @@ _sv_t=$OUT
 if [ "$userns" = 0 ]; then
 	is "$(_sv_get HOSTNAME)" jt-ctl "su V (login shell bash) -- -c 'jailsh run ...': V still gets the ad-hoc jail"
 else
-	skip "user namespaces do not work here"
+	skip "control failed: user namespaces do not work here"
 fi
 capture timeout 60 su "$U" -- -c "$PROBE" </dev/null
 is "$(outcome)" profile "su U -- -c PROBE: the probe runs in the profile's jail, whose effects show"
@@ -193,7 +193,7 @@ if [ "$userns" = 0 ]; then
 	ok "control: su V (login shell bash) -- -c 'jailsh build --rootfs DIR' makes DIR/proc" \
 		test -d "$RFSV/proc"
 else
-	skip "user namespaces do not work here"
+	skip "control failed: user namespaces do not work here"
 fi
 
 # enter: an ad-hoc jail of U's, made with the copy (not U's login shell:

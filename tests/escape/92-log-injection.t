@@ -171,7 +171,7 @@ is "$RC:$OUT" 0:jt-ran "control: with the private /dev, a session runs"
 # log_check DESC: log_clean, or a skip when the listener does not work
 log_check() {
 	if [ "$have_log" = 1 ]; then log_clean "$1"; else
-		skip "the listener gets nothing from jailsh here"; fi
+		skip "control failed: the listener gets nothing from jailsh here"; fi
 }
 
 # --- --status-fd: the forged line ------------------------------------------------------
@@ -186,7 +186,7 @@ if [ "$have_log" = 1 ]; then
 	ok "  ... syslog has the refusal, escaped" \
 		eval 'records "--status-fd 9\\\\nMar  3 00:00:00 host sshd[1]" | grep -q "\"clean\": true"'
 else
-	skip "the listener gets nothing from jailsh here"
+	skip "control failed: the listener gets nothing from jailsh here"
 fi
 
 # --- jailsh run: paths, names, options -----------------------------------------------
@@ -266,7 +266,7 @@ if command -v pamtester >/dev/null; then
 		ok "  ... syslog has the refusal, escaped" \
 			eval 'records "refusing the session of jt\\\\nMar  3" | grep -q "\"clean\": true"'
 	else
-		skip "the listener gets nothing from jailsh here"
+		skip "control failed: the listener gets nothing from jailsh here"
 	fi
 else
 	skip_n 5 "no pamtester"
