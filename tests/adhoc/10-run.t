@@ -143,17 +143,6 @@ w" "  ... DIR is an empty tmpfs (the host's file is not seen), and writable"
 is "$(ls -A "$A/tdir")" hostfile "  ... and on the host DIR has its own file only"
 
 # --- the network --------------------------------------------------------------
-cat > "$A/loopback.py" <<'EOF'
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(1)
-c = socket.create_connection(s.getsockname(), timeout=3)
-a, _ = s.accept()
-a.sendall(b"lo-ok")
-print(c.recv(10).decode())
-EOF
-chmod 644 "$A/loopback.py"
 adhoc_listener
 is "$(as_user "$U" "$PY" "$A/connect.py" "$PORT")" "$LTXT" \
 	"control: outside, the user reaches a port listening on the host's 127.0.0.1"
@@ -174,7 +163,7 @@ else
 fi
 capture jr "$U" -- sh -c "$IFACES"
 is "$OUT" "$host_ifaces" "  ... while by default the jail has the host's ($host_ifaces)"
-capture jr "$U" --net none -- "$PY" "$A/loopback.py"
+capture jr "$U" --net none -- "$PY" "$A/jtnet.py" loopback lo-ok
 is "$OUT" lo-ok "  ... and lo is up: a connection to the jail's own 127.0.0.1 works"
 hn0=$(uname -n)
 capture jr "$U" --net none -- readlink /proc/self/ns/net

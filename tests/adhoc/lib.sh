@@ -46,9 +46,10 @@
 #                       true once FILE has a line matching PATTERN (grep -E)
 #   adhoc_listener      a root process listening on the host's 127.0.0.1,
 #                       port PORT, that answers each connection with LTXT
-#                       (killed at exit); $A/connect.py PORT connects and
-#                       prints the answer (exit 0) or "connect: ERROR"
-#                       (exit 1)
+#                       (greeter, killed at exit); $A/connect.py PORT
+#                       connects and prints the answer (exit 0) or
+#                       "connect: ERROR" (exit 1); $A/jtnet.py is there
+#                       too (its loopback, for instance)
 #   jailed_pids USER COMM   host pids of USER's processes called COMM in a
 #                       pid namespace other than the host's
 #   start_jail VAR USER OUT CMD
@@ -174,36 +175,16 @@ wait_file() {
 }
 
 adhoc_listener() {
-	cat > "$A/listen.py" <<'EOF'
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0))
-s.listen(64)
-print(s.getsockname()[1], flush=True)
-while True:
-    c, _ = s.accept()
-    c.sendall(sys.argv[1].encode() + b"\n")
-    c.close()
-EOF
+	jtnet_in "$A"
 	cat > "$A/connect.py" <<'EOF'
-import socket, sys
-try:
-    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
-    print(s.recv(100).decode().strip())
-except OSError as e:
-    print("connect: %s" % (e.strerror or e))
-    sys.exit(1)
+import sys, jtnet
+sys.exit(jtnet.main(["fetch", "--timeout", "3", "--fail", "connect: %s",
+                     "127.0.0.1:" + sys.argv[1]]))
 EOF
-	chmod 644 "$A/listen.py" "$A/connect.py"
+	chmod 644 "$A/connect.py"
 	LTXT=jt-listener-$$
-	"$PY" "$A/listen.py" "$LTXT" > "$A/port" 2>/dev/null &
-	_al_p=$!
-	disown "$_al_p"
-	at_exit "kill $_al_p 2>/dev/null"
-	wait_for 5 test -s "$A/port" ||
-		{ echo "Bail out! the listener did not start"; exit 1; }
-	PORT=$(cat "$A/port")
+	greeter "$LTXT" 127.0.0.1:0
+	PORT=$GREETER_PORT
 }
 
 IFACES='awk "NR > 2 { sub(\":\", \"\", \$1); print \$1 }" /proc/net/dev | sort | paste -sd, -'

@@ -37,28 +37,9 @@ chmod 644 "$W/small"
 
 # a listener on the host: TCP on 127.0.0.1, and a Unix socket in /tmp
 SOCK=/tmp/jt-audit-sock.$$
-python3 -c '
-import os, socket, sys, threading
-def serve(s):
-    while True:
-        c, _ = s.accept()
-        c.sendall(b"HELLO\n")
-        c.close()
-t = socket.socket()
-t.bind(("127.0.0.1", 0))
-t.listen(16)
-u = socket.socket(socket.AF_UNIX)
-u.bind(sys.argv[1])
-os.chmod(sys.argv[1], 0o666)
-u.listen(16)
-threading.Thread(target=serve, args=(u,), daemon=True).start()
-print(t.getsockname()[1], flush=True)
-serve(t)
-' "$SOCK" > "$W/lport" &
-LPID=$!
-at_exit "kill $LPID 2>/dev/null; rm -f '$SOCK'"
-wait_for 5 test -s "$W/lport" || { echo "Bail out! no listener"; exit 1; }
-LPORT=$(cat "$W/lport")
+at_exit "rm -f '$SOCK'"
+greeter HELLO 127.0.0.1:0 "unix:$SOCK"
+LPORT=$GREETER_PORT
 
 # --- the real ways -------------------------------------------------------
 
@@ -105,15 +86,8 @@ fwd_unix() {
 	ssh $FWD_OPTS -p "$SSHD_PORT" -N -L "127.0.0.1:$lp:$SOCK" \
 		"$1@127.0.0.1" </dev/null 2>"$W/fwd.err" &
 	pid=$!
-	wait_for 10 python3 -c "import socket; socket.create_connection(('127.0.0.1', $lp), 1)" 2>/dev/null
-	out=$(python3 -c "
-import socket
-c = socket.create_connection(('127.0.0.1', $lp), 5)
-c.settimeout(5)
-try:
-    print(c.recv(100).decode())
-except Exception as e:
-    print('nothing', e)" 2>&1)
+	wait_for 10 listening "$lp"
+	out=$(python3 "$TOP/tests/lib/jtnet.py" fetch --fail "nothing %s" "127.0.0.1:$lp" 2>&1)
 	sleep 0.3
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null

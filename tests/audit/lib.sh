@@ -130,22 +130,8 @@ aud_sshd() {
 	fi
 	_aud_n=$((_aud_n + 1))
 	SSHD_LOG=$SSHD_DIR/sshd.$_aud_n.log
-	if [ -z "$_aud_keep" ]; then
-		SSHD_PORT=$(_free_port)
-		{ _sshd_base_config; printf '%s\n' "${1:-}"; } > "$W/sshd_config"
-	fi
-	in_ns /usr/sbin/sshd -t ||
-		{ echo "Bail out! sshd -t rejects the configuration"; exit 1; }
-	nsenter -t "$NS" -m -- /usr/sbin/sshd -D -e 2>"$SSHD_LOG" &
-	SSHD_PID=$!
-	at_exit "kill $SSHD_PID 2>/dev/null"
-	for _i in $(seq 50); do
-		python3 -c "import socket; socket.create_connection(('127.0.0.1', $SSHD_PORT), 1)" \
-			2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "Bail out! sshd did not start:"; sed 's/^/# /' "$SSHD_LOG"
-	exit 1
+	[ -n "$_aud_keep" ] || _sshd_config "$W/sshd_config" "${1:-}"
+	_sshd_run nsenter -t "$NS" -m -- /usr/sbin/sshd
 }
 
 aud_user() {

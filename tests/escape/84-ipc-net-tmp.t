@@ -44,38 +44,13 @@ MQ=/jt-mq-$$
 "$PY" "$ESC_SRC/ipc.py" mq-create "$MQ" >/dev/null
 at_exit "$PY $ESC_SRC/ipc.py mq-unlink $MQ >/dev/null"
 
-# TCP listeners of root's on loopback
-"$PY" -c '
-import socket, sys
-out = []
-for fam, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
-    try:
-        s = socket.socket(fam, socket.SOCK_STREAM)
-        s.bind((addr, 0)); s.listen(64)
-        out.append(s); print(addr, s.getsockname()[1], flush=True)
-    except OSError:
-        pass
-sys.stdout.close()
-import select
-while True:
-    for s in select.select(out, [], [])[0]:
-        c, _ = s.accept(); c.sendall(b"HELLO\n"); c.close()
-' > "$_state/listen" 2>/dev/null &
-LPID=$!
-disown $LPID
-at_exit "kill $LPID 2>/dev/null"
-wait_for 5 test -s "$_state/listen"
-sleep 0.2
-PORT4=$(awk '$1 == "127.0.0.1" { print $2 }' "$_state/listen")
-PORT6=$(awk '$1 == "::1" { print $2 }' "$_state/listen")
-# connect HOST PORT: CONNECT=HELLO or CONNECT=<error>
-conn="import socket, sys
-try:
-    s = socket.create_connection((sys.argv[1], int(sys.argv[2])), 3)
-    print('CONNECT=' + s.recv(10).decode().strip())
-except OSError as e:
-    print('CONNECT=' + (e.strerror or str(e)))"
-printf '%s\n' "$conn" > "$_state/conn.py"
+# TCP listeners of root's on loopback (::1 where the host has IPv6)
+greeter --optional HELLO 127.0.0.1:0 ::1:0
+PORT4=$GREETER_PORT
+PORT6=$GREETER_PORT6
+# jtnet.py $CONN HOST:PORT (the probes' copy): CONNECT=HELLO or
+# CONNECT=<error>
+CONN="fetch --timeout 3 --ok CONNECT=%s --fail CONNECT=%s"
 
 esc_modes
 for M in $MODES; do
@@ -83,7 +58,6 @@ for M in $MODES; do
 	esc_user U "$M"
 	esc_profile "$U" ''
 	esc_probes "$U"
-	install -m 644 "$_state/conn.py" "$PROBES/conn.py"
 	uh=$(home "$U")
 	esc_sanity "$M" "$U"
 
@@ -153,14 +127,14 @@ for M in $MODES; do
 	unlike "$(ipcs -m)" '0x4a540001' "$W: two sessions: the host has no segment of theirs"
 
 	# --- network = none -------------------------------------------------------
-	OUT=$(as_user "$U" "$PY" "$PROBES/conn.py" 127.0.0.1 "$PORT4")
+	OUT=$(as_user "$U" "$PY" "$PROBES/jtnet.py" $CONN "127.0.0.1:$PORT4")
 	is "$(val CONNECT)" HELLO "$W: control: outside, the user connects to root's listener on 127.0.0.1:$PORT4"
 	if [ -n "$PORT6" ]; then
-		OUT=$(as_user "$U" "$PY" "$PROBES/conn.py" ::1 "$PORT6")
+		OUT=$(as_user "$U" "$PY" "$PROBES/jtnet.py" $CONN "::1:$PORT6")
 		is "$(val CONNECT)" HELLO "$W: control: outside, the user connects to root's listener on [::1]:$PORT6"
 	fi
 	esc_profile "$U" 'network = "host"'
-	jcap "$M" "$U" "$PY ~/.probes/conn.py 127.0.0.1 $PORT4"
+	jcap "$M" "$U" "$PY ~/.probes/jtnet.py $CONN 127.0.0.1:$PORT4"
 	is "$(val CONNECT)" HELLO "$W: control: network = host: the jail connects to it"
 	esc_profile "$U" 'network = "none"'
 	jcap "$M" "$U" "
@@ -168,8 +142,8 @@ for M in $MODES; do
 		echo NETDEV=\$(awk -F: 'NR > 2 { gsub(/ /, \"\", \$1); print \$1 }' /proc/net/dev | tr '\n' ' ')
 		echo ROUTE4=\$($IP -4 route | wc -l); echo ROUTE6=\$($IP -6 route | wc -l)
 		echo SYSNET=\$(ls /sys/class/net | tr '\n' ' ')
-		$PY ~/.probes/conn.py 127.0.0.1 $PORT4 | sed s/^/V4-/
-		${PORT6:+$PY ~/.probes/conn.py ::1 $PORT6 | sed s/^/V6-/}"
+		$PY ~/.probes/jtnet.py $CONN 127.0.0.1:$PORT4 | sed s/^/V4-/
+		${PORT6:+$PY ~/.probes/jtnet.py $CONN ::1:$PORT6 | sed s/^/V6-/}"
 	is "$(val LINKS)" "lo" "$W: network = none: ip link shows lo only"
 	is "$(val NETDEV)" "lo" "$W: network = none: /proc/net/dev shows lo only"
 	is "$(val ROUTE4) $(val ROUTE6)" "0 0" "$W: network = none: no route (ip route and ip -6 route are empty)"

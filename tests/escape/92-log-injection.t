@@ -47,23 +47,7 @@ chmod 755 "$LOGDIR"
 at_exit "rm -rf '$LOGDIR'"
 SYSLOG=$_state/syslog.jsonl
 : > "$SYSLOG"
-"$PY" -c '
-import json, os, re, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-os.chmod(sys.argv[1], 0o666)
-f = open(sys.argv[2], "a", buffering=1)
-bad = re.compile(rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]")
-while True:
-    d = s.recv(65536).rstrip(b"\0")
-    try:
-        d.decode("utf-8")
-        clean = not bad.search(d)
-    except UnicodeDecodeError:
-        clean = False
-    f.write(json.dumps({"clean": clean,
-                        "text": d.decode("utf-8", "backslashreplace")}) + "\n")
-' "$LOGDIR/log" "$SYSLOG" &
+"$PY" "$TOP/tests/lib/jtnet.py" log --json "$LOGDIR/log" "$SYSLOG" &
 _lpid=$!
 at_exit "kill $_lpid 2>/dev/null; wait $_lpid 2>/dev/null"
 wait_for 5 test -S "$LOGDIR/log" || { echo "Bail out! the listener did not start"; exit 1; }

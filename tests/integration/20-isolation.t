@@ -8,8 +8,6 @@ setup
 
 user u
 uh=$(home "$u")
-T=$(mktemp -d /tmp/jt-iso.XXXXXX)
-at_exit "rm -rf '$T'"
 PY=/usr/bin/python3
 
 # --- /tmp -----------------------------------------------------------------
@@ -95,46 +93,14 @@ is "$(jrun "$u" "ipcs -m | $seg; ipcs -m | grep -c '^0x'")" 0 \
 	"  ... in the jail it is not there, nor any other segment"
 
 # --- network = "none" -----------------------------------------------------
-cat > "$T/server.py" <<'EOF'
-import os, socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0))
-s.listen(16)
-with open(sys.argv[1] + ".new", "w") as f:
-    f.write(str(s.getsockname()[1]))
-os.rename(sys.argv[1] + ".new", sys.argv[1])
-while True:
-    c, _ = s.accept()
-    c.sendall(b"pong\n")
-    c.close()
-EOF
-cat > "$uh/client.py" <<'EOF'
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-print(s.recv(16).decode().strip())
-EOF
-cat > "$uh/loopback.py" <<'EOF'
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(1)
-c = socket.create_connection(s.getsockname(), timeout=5)
-a, _ = s.accept()
-a.sendall(b"lo-up")
-print(c.recv(16).decode())
-EOF
-chown "$u" "$uh/client.py" "$uh/loopback.py"
-$PY "$T/server.py" "$T/port" &
-srv=$!
-at_exit "kill $srv 2>/dev/null"
-wait_for 10 test -s "$T/port"
-port=$(cat "$T/port")
+jtnet_in "$uh"
+greeter pong 127.0.0.1:0
+port=$GREETER_PORT
 like "$port" '^[0-9]+$' "a test server listens on 127.0.0.1:$port on the host"
 
-is "$(as_user "$u" $PY "$uh/client.py" "$port" 2>&1)" pong \
+is "$(as_user "$u" $PY "$uh/jtnet.py" fetch "127.0.0.1:$port" 2>&1)" pong \
 	"control: outside the jail the user connects to it"
-is "$(jrun "$u" "$PY \$HOME/client.py $port" 2>&1)" pong \
+is "$(jrun "$u" "$PY \$HOME/jtnet.py fetch 127.0.0.1:$port" 2>&1)" pong \
 	"control: in a jail with the host's network the user connects to it"
 host_ifs=$(awk -F: 'NR > 2 { gsub(/ /, "", $1); print $1 }' /proc/net/dev | sort | tr '\n' ' ')
 like "$host_ifs" '[^ ]+ [^ ]+ ' "control: the host has interfaces besides lo ($host_ifs)"
@@ -143,18 +109,17 @@ profile "$u" 'volume "~" {}
 network = "none"'
 is "$(jrun "$u" "awk -F: 'NR > 2 { gsub(/ /, \"\", \$1); print \$1 }' /proc/net/dev" 2>&1)" \
 	lo 'with network = "none", /proc/net/dev lists only lo'
-out=$(jrun "$u" "$PY \$HOME/client.py $port" 2>&1); rc=$?
+out=$(jrun "$u" "$PY \$HOME/jtnet.py fetch 127.0.0.1:$port" 2>&1); rc=$?
 ok "  ... and connecting to the host's 127.0.0.1:$port fails (exit $rc)" [ "$rc" -ne 0 ]
 unlike "$out" pong "  ... nothing comes back from the host's server"
-like "$out" "ConnectionRefused|Network is unreachable" "  ... ($(printf '%s' "$out" | tail -1))"
-is "$(jrun "$u" "$PY \$HOME/loopback.py" 2>&1)" lo-up \
+like "$out" "Connection refused|Network is unreachable" "  ... ($(printf '%s' "$out" | tail -1))"
+is "$(jrun "$u" "$PY \$HOME/jtnet.py loopback lo-up" 2>&1)" lo-up \
 	"  ... while the jail's own loopback is up and works"
 ok "  ... the network namespace is not the host's" \
 	[ "$(jrun "$u" 'readlink /proc/self/ns/net' 2>&1)" != "$host_net" ]
-is "$(as_user "$u" $PY "$uh/client.py" "$port" 2>&1)" pong \
+is "$(as_user "$u" $PY "$uh/jtnet.py" fetch "127.0.0.1:$port" 2>&1)" pong \
 	"  ... and the host's server still answers outside"
-kill "$srv"
-wait "$srv" 2>/dev/null
+kill "$GREETER_PID"
 rm -f "$CONF/users/$u.conf"
 
 # --- a minimal /dev -------------------------------------------------------

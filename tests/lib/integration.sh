@@ -68,6 +68,59 @@ outer_jailsh() {
 	done
 }
 
+# greeter [--log FILE] [--optional] TEXT ADDR...: a server of root's that
+# answers each connection with TEXT and a newline (tests/lib/jtnet.py
+# serve), on each ADDR (127.0.0.1:0 and ::1:0 take a free port,
+# unix:PATH, @NAME), stopped when the test ends. GREETER_PORT and
+# GREETER_PORT6: its ports on 127.0.0.1 and ::1 (empty when it has none);
+# GREETER_PID. --log FILE: a line for each connection (its kind: tcp,
+# unix, abstract), written before the answer; --optional: an ADDR that
+# cannot be bound (::1 without IPv6) is left out.
+greeter() {
+	_gr_f=$(mktemp /tmp/jt-greeter.XXXXXX) || { echo "Bail out! mktemp"; exit 1; }
+	/usr/bin/python3 "$TOP/tests/lib/jtnet.py" serve --ports "$_gr_f" "$@" &
+	GREETER_PID=$!
+	disown "$GREETER_PID"
+	at_exit "kill $GREETER_PID 2>/dev/null; rm -f '$_gr_f'"
+	wait_for 10 test -s "$_gr_f" ||
+		{ echo "Bail out! the greeter (jtnet.py serve) did not start"; exit 1; }
+	GREETER_PORT=$(awk '$1 == "127.0.0.1" { print $2 }' "$_gr_f")
+	GREETER_PORT6=$(awk '$1 == "::1" { print $2 }' "$_gr_f")
+}
+
+# host_ns NAME: the host's namespace NAME (mnt, pid, net...), as the test
+# itself has it (the host's pid 1 may not let even root read its
+# /proc/1/ns here)
+host_ns() { readlink "/proc/$$/ns/$1"; }
+
+# in_jail_mnt PID: PID's mount namespace is not the host's
+in_jail_mnt() {
+	_ij=$(readlink "/proc/$1/ns/mnt" 2>/dev/null) &&
+		[ "$_ij" != "$(host_ns mnt)" ]
+}
+
+# now_ms: the wall clock in milliseconds
+now_ms() { date +%s%3N; }
+
+# gone_within USER MS: true once nothing of USER runs (live_pids), polling
+# every 20 ms for at most MS; sets took, the milliseconds since $t0
+gone_within() {
+	_gw_end=$(($(now_ms) + $2))
+	while [ -n "$(live_pids "$1")" ]; do
+		[ "$(now_ms)" -lt "$_gw_end" ] || break
+		sleep 0.02
+	done
+	took=$(($(now_ms) - t0))
+	[ -z "$(live_pids "$1")" ]
+}
+
+# listening PORT: something listens on TCP PORT (of this network namespace)
+listening() { [ -n "$(ss -Hltn "sport = :$1")" ]; }
+
+# jtnet_in DIR: a copy of tests/lib/jtnet.py in DIR (root's, 0644), for the
+# test users (and the probes there) to run
+jtnet_in() { install -m 644 "$TOP/tests/lib/jtnet.py" "$1/jtnet.py"; }
+
 # wait_for SECONDS COMMAND...: true once COMMAND succeeds, polling every
 # 0.1s for at most SECONDS.
 wait_for() {

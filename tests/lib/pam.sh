@@ -37,8 +37,7 @@
 #                             pam_jailsh line: for a service of a test's
 #                             own (pam_service) that is a system one plus
 #                             PAM_LINE, touching nothing of the system's
-#   host_ns NAME              the host's namespace NAME (mnt, pid, net...)
-#   in_jail_mnt PID           PID's mount namespace is not the host's
+#   (host_ns and in_jail_mnt are integration.sh's)
 
 . "$(dirname "$0")/../lib/ssh.sh"
 . "$TOP/tests/lib/integration.sh"
@@ -128,16 +127,7 @@ sshd_with_pam() {
 		SSHD_PID=
 	fi
 	if [ -z "${SSHD_DIR:-}" ]; then
-		SSHD_DIR=$(mktemp -d /tmp/jailsh-sshd.XXXXXX)
-		chmod 755 "$SSHD_DIR"
-		at_exit "rm -rf '$SSHD_DIR'"
-		SSH_KEY=$SSHD_DIR/client
-		ssh-keygen -q -t ed25519 -N '' -f "$SSHD_DIR/host_ed25519" -C host
-		ssh-keygen -q -t ed25519 -N '' -f "$SSH_KEY" -C jailsh-test
-		if [ ! -d /run/sshd ]; then
-			install -d -m 755 /run/sshd
-			at_exit "rmdir /run/sshd 2>/dev/null"
-		fi
+		_sshd_dir
 		SSHD_SERVICE=sshd-jt$$
 		ln -s /usr/sbin/sshd "$SSHD_DIR/$SSHD_SERVICE"
 		pam_service "$SSHD_SERVICE" "$(cat /etc/pam.d/sshd)"
@@ -149,21 +139,8 @@ sshd_with_pam() {
 	fi
 	_sshd_n=$((_sshd_n + 1))
 	SSHD_LOG=$SSHD_DIR/sshd.$_sshd_n.log
-	SSHD_PORT=$(_free_port)
-	{ _sshd_base_config; printf '%s\n' "${1:-}"; } > "$SSHD_DIR/sshd_config"
-	"$SSHD_DIR/$SSHD_SERVICE" -t -f "$SSHD_DIR/sshd_config" ||
-		{ echo "Bail out! sshd -t rejects the configuration"; exit 1; }
-	# an absolute path: sshd re-executes itself, under the same name
-	"$SSHD_DIR/$SSHD_SERVICE" -D -e -f "$SSHD_DIR/sshd_config" 2>"$SSHD_LOG" &
-	SSHD_PID=$!
-	at_exit "kill $SSHD_PID 2>/dev/null; wait $SSHD_PID 2>/dev/null"
-	for _i in $(seq 50); do
-		python3 -c "import socket; socket.create_connection(('127.0.0.1', $SSHD_PORT), 1)" \
-			2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "Bail out! sshd did not start:"; sed 's/^/# /' "$SSHD_LOG"
-	exit 1
+	_sshd_config "$SSHD_DIR/sshd_config" "${1:-}"
+	_sshd_run "$SSHD_DIR/$SSHD_SERVICE" -f "$SSHD_DIR/sshd_config"
 }
 
 syslog_listen() {
@@ -172,15 +149,7 @@ syslog_listen() {
 	[ -e /dev/log ] || [ -L /dev/log ] && return 1
 	SYSLOG=$_state/syslog
 	: > "$SYSLOG"
-	python3 -c '
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind("/dev/log")
-os.chmod("/dev/log", 0o666)
-f = open(sys.argv[1], "ab", buffering=0)
-while True:
-    f.write(s.recv(65536).rstrip(b"\0\n") + b"\n")
-' "$SYSLOG" &
+	python3 "$TOP/tests/lib/jtnet.py" log /dev/log "$SYSLOG" &
 	_sl_pid=$!
 	at_exit "kill $_sl_pid 2>/dev/null; wait $_sl_pid 2>/dev/null; rm -f /dev/log"
 	wait_for 5 test -S /dev/log ||
@@ -206,15 +175,4 @@ pam_stack() {
 			printf '%s\n' "$_l"
 		fi
 	done
-}
-
-# host_ns NAME: the host's namespace NAME (mnt, pid, net...), as the test
-# itself has it (the host's pid 1 may not let even root read its
-# /proc/1/ns here)
-host_ns() { readlink "/proc/$$/ns/$1"; }
-
-# in_jail_mnt PID: PID's mount namespace is not the host's
-in_jail_mnt() {
-	_ij=$(readlink "/proc/$1/ns/mnt" 2>/dev/null) &&
-		[ "$_ij" != "$(host_ns mnt)" ]
 }

@@ -14,9 +14,14 @@
 #   ssh_user VAR [SHELL] [GROUP]  a throwaway user who may log in with the
 #                             client key, name in $VAR
 #   jssh USER [SSH-ARGS...]   the ssh client, as root, to USER@127.0.0.1
+#   ssh_opts                  jssh's options, for scp, sftp, rsync, git
+#   ssh_disconnect USER NAME SLEEPS INPUT SSH-ARGS...
+#                             TAP: killing the ssh client ends the session
+#                             (see below)
 #   SSHD_PORT, SSHD_DIR, SSHD_LOG, SSH_KEY
 
 . "$(dirname "$0")/../lib/harness.sh"
+. "$TOP/tests/lib/integration.sh"
 
 _sshd_base_config() {
 	cat <<EOT
@@ -44,37 +49,52 @@ _free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-ssh_setup() {
-	setup
-	command -v /usr/sbin/sshd >/dev/null 2>&1 ||
-		skip_all "openssh-server is not installed"
+# _sshd_dir: SSHD_DIR, a fresh directory (removed at exit) with a host key
+# and the client key (SSH_KEY); and sshd's privilege separation
+# directory, which ssh.service makes
+_sshd_dir() {
 	SSHD_DIR=$(mktemp -d /tmp/jailsh-sshd.XXXXXX)
 	chmod 755 "$SSHD_DIR"
 	at_exit "rm -rf '$SSHD_DIR'"
-	SSHD_LOG=$SSHD_DIR/sshd.log
 	SSH_KEY=$SSHD_DIR/client
 	ssh-keygen -q -t ed25519 -N '' -f "$SSHD_DIR/host_ed25519" -C host
 	ssh-keygen -q -t ed25519 -N '' -f "$SSH_KEY" -C jailsh-test
-	# sshd's privilege separation directory, made by ssh.service
 	if [ ! -d /run/sshd ]; then
 		install -d -m 755 /run/sshd
 		at_exit "rmdir /run/sshd 2>/dev/null"
 	fi
+}
+
+# _sshd_config FILE [CONFIG-LINES]: a free port in SSHD_PORT, and FILE the
+# base configuration for it with CONFIG-LINES at the end
+_sshd_config() {
 	SSHD_PORT=$(_free_port)
-	{ _sshd_base_config; printf '%s\n' "${1:-}"; } > "$SSHD_DIR/sshd_config"
-	/usr/sbin/sshd -t -f "$SSHD_DIR/sshd_config" ||
-		{ echo "Bail out! sshd -t rejects the configuration"; exit 1; }
-	# an absolute path: sshd re-executes itself
-	/usr/sbin/sshd -D -e -f "$SSHD_DIR/sshd_config" 2>"$SSHD_LOG" &
+	{ _sshd_base_config; printf '%s\n' "${2:-}"; } > "$1"
+}
+
+# _sshd_run SSHD [ARGS...]: checks the configuration (-t), then runs SSHD
+# ARGS -D -e in the background, its log in SSHD_LOG, its pid in SSHD_PID
+# (stopped at exit); returns once it listens on SSHD_PORT. SSHD is an
+# absolute path (sshd re-executes itself, under the same name), or a
+# command that runs one (nsenter ...).
+_sshd_run() {
+	"$@" -t || { echo "Bail out! sshd -t rejects the configuration"; exit 1; }
+	"$@" -D -e 2>"$SSHD_LOG" &
 	SSHD_PID=$!
 	at_exit "kill $SSHD_PID 2>/dev/null; wait $SSHD_PID 2>/dev/null"
-	for i in $(seq 50); do
-		python3 -c "import socket; socket.create_connection(('127.0.0.1', $SSHD_PORT), 1)" \
-			2>/dev/null && return 0
-		sleep 0.1
-	done
+	wait_for 10 listening "$SSHD_PORT" && return 0
 	echo "Bail out! sshd did not start:"; sed 's/^/# /' "$SSHD_LOG"
 	exit 1
+}
+
+ssh_setup() {
+	setup
+	command -v /usr/sbin/sshd >/dev/null 2>&1 ||
+		skip_all "openssh-server is not installed"
+	_sshd_dir
+	SSHD_LOG=$SSHD_DIR/sshd.log
+	_sshd_config "$SSHD_DIR/sshd_config" "${1:-}"
+	_sshd_run /usr/sbin/sshd -f "$SSHD_DIR/sshd_config"
 }
 
 # ssh_user VAR [SHELL] [GROUP]
@@ -97,6 +117,50 @@ jssh() {
 		-o BatchMode=yes -o StrictHostKeyChecking=no \
 		-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
 		-o ConnectTimeout=10 "$_js_user@127.0.0.1" "$@"
+}
+
+# ssh_disconnect USER NAME SLEEPS INPUT SSH-ARGS...: TAP: a lost connection
+# ends the session. The ssh client runs in the background (its standard
+# input a fifo that INPUT is written to and that stays open); once USER
+# runs SLEEPS sleep processes in a jail (its pid and mount namespaces),
+# the client is killed with SIGKILL: within 2 s nothing of USER may run,
+# and the host's mount table must be as it was. It starts once nothing of
+# USER runs: a jail's init that was killed stays, exiting (state S, no
+# memory), until the sshd child of its session, a zombie that sshd's
+# monitor left to the host's pid 1, is reaped, which on some hosts takes
+# seconds: the 2 s are this session's. Whatever is left is killed after.
+ssh_disconnect() {
+	_sd_u=$1 _sd_n=$2 _sd_want=$3 _sd_in=$4; shift 4
+	no_live_processes "$_sd_u" 10 ||
+		diag "$_sd_n: still running before the start: $(ps -o pid=,stat=,args= -u "$_sd_u" | tr '\n' ';')"
+	_sd_before=$(host_mounts)
+	rm -f "$SSHD_DIR/in"; mkfifo "$SSHD_DIR/in"
+	ssh $(ssh_opts) -p "$SSHD_PORT" -o ConnectTimeout=10 "$@" \
+		<"$SSHD_DIR/in" >"$SSHD_DIR/out" 2>&1 &
+	_sd_client=$!
+	exec 7>"$SSHD_DIR/in"
+	printf "$_sd_in" >&7
+	ok "$_sd_n: the session runs ($_sd_want sleep processes in its jail)" \
+		wait_for 20 eval '[ "$(live_pids "$_sd_u" sleep | wc -l)" -ge "$_sd_want" ]'
+	is "$(cat "/proc/$_sd_client/comm" 2>/dev/null)" ssh "  ... \$! is the ssh client itself"
+	_sd_p=$(live_pids "$_sd_u" sleep | head -n 1)
+	is "$(awk '/^NSpid:/ { print NF - 1 }' "/proc/$_sd_p/status" 2>/dev/null)" 2 \
+		"  ... the sleep is in the jail's pid namespace"
+	ok "  ... and in the jail's mount namespace" in_jail_mnt "$_sd_p"
+	t0=$(now_ms)
+	kill -KILL "$_sd_client"
+	wait "$_sd_client" 2>/dev/null
+	exec 7>&-
+	if gone_within "$_sd_u" 5000 && [ "$took" -le 2000 ]; then
+		pass "  ... after a SIGKILL to the client nothing of $_sd_u runs within 2 s ($took ms)"
+	else
+		fail "  ... after a SIGKILL to the client nothing of $_sd_u runs within 2 s ($took ms)"
+		diag "left: $(ps -o pid=,stat=,args= -u "$_sd_u" | tr '\n' ';')"
+	fi
+	diag "$_sd_n: ${took} ms from the SIGKILL to the client until nothing of $_sd_u ran"
+	is "$(host_mounts)" "$_sd_before" "  ... and the host's mount table is unchanged"
+	for _sd_p in $(pgrep -u "$_sd_u"); do kill -KILL "$_sd_p" 2>/dev/null; done
+	no_live_processes "$_sd_u"
 }
 
 # The options of jssh, for scp, sftp, rsync and git, which take them raw.

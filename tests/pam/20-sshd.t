@@ -194,53 +194,14 @@ _cp_scp scp
 _cp_sftp
 
 # --- forwarding to the host's network ---------------------------------------------------
-cat > "$W/server.py" <<'EOF'
-import socket, sys
-log = open(sys.argv[1], "a", buffering=1)
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0))
-s.listen(64)
-with open(sys.argv[2] + ".new", "w") as f:
-    print(s.getsockname()[1], file=f)
-import os
-os.rename(sys.argv[2] + ".new", sys.argv[2])
-while True:
-    c, _ = s.accept()
-    print("conn", file=log)
-    try:
-        c.sendall(b"hello-from-host\n")
-    except OSError:
-        pass
-    c.close()
-EOF
-cat > "$W/client.py" <<'EOF'
-import socket, sys
-try:
-    h, p = sys.argv[1].rsplit(":", 1)
-    s = socket.create_connection((h, int(p)), 5)
-    s.settimeout(5)
-    data = b""
-    while True:
-        d = s.recv(100)
-        if not d:
-            break
-        data += d
-    print(data.decode().strip() or "EMPTY")
-except Exception as e:
-    print("ERR:", e)
-EOF
 SRV_LOG=$W/server.log
 : > "$SRV_LOG"
-"$PY" "$W/server.py" "$SRV_LOG" "$W/server.port" &
-SRV_PID=$!
-at_exit "kill $SRV_PID 2>/dev/null; wait $SRV_PID 2>/dev/null"
-wait_for 10 test -s "$W/server.port" ||
-	{ echo "Bail out! the python server did not start"; exit 1; }
-SRV_PORT=$(cat "$W/server.port")
+greeter --log "$SRV_LOG" hello-from-host 127.0.0.1:0
+SRV_PORT=$GREETER_PORT
 conns() { wc -l < "$SRV_LOG" | tr -d ' '; }
-probe() { "$PY" "$W/client.py" "$1"; }
-listening() { [ -n "$(ss -Hltn "sport = :$1")" ]; }
+# probe HOST:PORT: what a connection there receives (EMPTY if it is
+# closed without a word, ERR: ... if it cannot be made)
+probe() { "$PY" "$TOP/tests/lib/jtnet.py" fetch --fail "ERR: %s" "$1"; }
 is "$(probe "127.0.0.1:$SRV_PORT") $(conns)" "hello-from-host 1" \
 	"control: the server on the host's 127.0.0.1:$SRV_PORT answers"
 SSH="ssh $(ssh_opts) -p $SSHD_PORT -o ConnectTimeout=10 -o ExitOnForwardFailure=yes"
@@ -348,58 +309,10 @@ ok "  ... and left nothing on the host" test ! -e "$MARK-$U"
 rm -f "$UH/.ssh/rc" "$(home "$C")/.ssh/rc"
 
 # --- a lost connection ---------------------------------------------------------------------
-now_ms() { date +%s%3N; }
-sleeps() { live_pids "$U" sleep | wc -l | tr -d ' '; }
-at_least() { [ "$(sleeps)" -ge "$1" ]; }
-gone_within() {
-	_end=$(($(now_ms) + $1))
-	while [ -n "$(live_pids "$U")" ]; do
-		[ "$(now_ms)" -lt "$_end" ] || break
-		sleep 0.02
-	done
-	took=$(($(now_ms) - t0))
-	[ -z "$(live_pids "$U")" ]
-}
-# disconnect NAME SLEEPS INPUT SSH-ARGS...: the ssh client in the
-# background (its standard input a fifo that INPUT is written to and that
-# stays open); once U runs SLEEPS sleep processes, the client is killed
-# with SIGKILL. It starts once nothing of U runs: a jail's init that
-# was killed stays, exiting (state S, no memory), until the sshd child of
-# its session, a zombie that sshd's monitor left to the host's pid 1, is
-# reaped, which on some hosts takes seconds: the 2 s are this session's.
-disconnect() {
-	_n=$1 _want=$2 _in=$3; shift 3
-	no_live_processes "$U" 10 ||
-		diag "$_n: still running before the start: $(ps -o pid=,stat=,args= -u "$U" | tr '\n' ';')"
-	b=$(host_mounts)
-	rm -f "$W/in"; mkfifo "$W/in"
-	ssh $(ssh_opts) -p "$SSHD_PORT" -o ConnectTimeout=10 "$@" \
-		<"$W/in" >"$W/out" 2>&1 &
-	client=$!
-	exec 7>"$W/in"
-	printf "$_in" >&7
-	ok "$_n: the session runs ($_want sleep processes)" wait_for 20 at_least "$_want"
-	is "$(cat "/proc/$client/comm" 2>/dev/null)" ssh "  ... \$! is the ssh client itself"
-	p=$(live_pids "$U" sleep | head -n 1)
-	ok "  ... the sleep is in the jail's mount namespace" in_jail_mnt "$p"
-	t0=$(now_ms)
-	kill -KILL "$client"
-	wait "$client" 2>/dev/null
-	exec 7>&-
-	if gone_within 5000 && [ "$took" -le 2000 ]; then
-		pass "  ... after a SIGKILL to the client nothing of U runs within 2 s ($took ms)"
-	else
-		fail "  ... after a SIGKILL to the client nothing of U runs within 2 s ($took ms)"
-		diag "left: $(ps -o pid=,stat=,args= -u "$U" | tr '\n' ';')"
-	fi
-	is "$(host_mounts)" "$b" "  ... and the host's mount table is unchanged"
-	for p in $(pgrep -u "$U"); do kill -KILL "$p" 2>/dev/null; done
-	no_live_processes "$U"
-}
-disconnect "ssh host sleep 1000 (no terminal)" 1 '' "$U@127.0.0.1" 'sleep 1000'
-disconnect "ssh host, nothing heeds SIGHUP" 2 '' "$U@127.0.0.1" \
+ssh_disconnect "$U" "ssh host sleep 1000 (no terminal)" 1 '' "$U@127.0.0.1" 'sleep 1000'
+ssh_disconnect "$U" "ssh host, nothing heeds SIGHUP" 2 '' "$U@127.0.0.1" \
 	'trap "" HUP; sleep 1000 & sleep 1000'
-disconnect "ssh -tt, an interactive shell with nohup sleep &" 2 \
+ssh_disconnect "$U" "ssh -tt, an interactive shell with nohup sleep &" 2 \
 	'trap "" HUP\nnohup sleep 1000 >/dev/null 2>&1 &\nsleep 1000\n' \
 	-tt "$U@127.0.0.1"
 

@@ -60,65 +60,15 @@ is "$(getent passwd "$F" | cut -d: -f7) $(id -nG "$F" | grep -wo "$GF")" \
 	"/bin/sh $GF" "setup-forcecommand: F's login shell is /bin/sh, F is in the group"
 
 # --- the server on the host -------------------------------------------------
-cat > "$T/server.py" <<'EOF'
-import os, select, socket, sys
-log = open(sys.argv[1], "a", buffering=1)
-tcp = socket.socket()
-tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-tcp.bind(("127.0.0.1", 0))
-tcp.listen(64)
-unix = socket.socket(socket.AF_UNIX)
-unix.bind(sys.argv[2])
-os.chmod(sys.argv[2], 0o666)
-unix.listen(64)
-with open(sys.argv[3] + ".new", "w") as f:
-    print(tcp.getsockname()[1], file=f)
-os.rename(sys.argv[3] + ".new", sys.argv[3])
-while True:
-    for s in select.select([tcp, unix], [], [])[0]:
-        c, _ = s.accept()
-        print("tcp" if s is tcp else "unix", file=log)
-        try:
-            c.sendall(b"hello-from-host\n")
-        except OSError:
-            pass
-        c.close()
-EOF
-# client.py tcp HOST:PORT | unix PATH: what a connection there receives
-# (EMPTY if it is closed without a word, ERR: ... if it cannot be made)
-cat > "$T/client.py" <<'EOF'
-import socket, sys
-try:
-    if sys.argv[1] == "tcp":
-        h, p = sys.argv[2].rsplit(":", 1)
-        s = socket.create_connection((h, int(p)), 5)
-    else:
-        s = socket.socket(socket.AF_UNIX)
-        s.settimeout(5)
-        s.connect(sys.argv[2])
-    s.settimeout(5)
-    data = b""
-    while True:
-        d = s.recv(100)
-        if not d:
-            break
-        data += d
-    print(data.decode().strip() or "EMPTY")
-except Exception as e:
-    print("ERR:", e)
-EOF
 SRV_LOG=$T/server.log SRV_SOCK=$T/host.sock
 : > "$SRV_LOG"
-"$PY" "$T/server.py" "$SRV_LOG" "$SRV_SOCK" "$T/server.port" &
-SRV_PID=$!
-at_exit "kill $SRV_PID 2>/dev/null; wait $SRV_PID 2>/dev/null"
-wait_for 10 test -s "$T/server.port" ||
-	{ echo "Bail out! the python server did not start"; exit 1; }
-SRV_PORT=$(cat "$T/server.port")
+greeter --log "$SRV_LOG" hello-from-host 127.0.0.1:0 "unix:$SRV_SOCK"
+SRV_PORT=$GREETER_PORT
 conns() { wc -l < "$SRV_LOG" | tr -d ' '; }
-probe() { "$PY" "$T/client.py" "$@"; }
-listening() { [ -n "$(ss -Hltn "sport = :$1")" ]; }
-is "$(probe tcp "127.0.0.1:$SRV_PORT") $(probe unix "$SRV_SOCK") $(conns)" \
+# probe HOST:PORT | unix:PATH: what a connection there receives (EMPTY if
+# it is closed without a word, ERR: ... if it cannot be made)
+probe() { "$PY" "$TOP/tests/lib/jtnet.py" fetch --fail "ERR: %s" "$1"; }
+is "$(probe "127.0.0.1:$SRV_PORT") $(probe "unix:$SRV_SOCK") $(conns)" \
 	"hello-from-host hello-from-host 2" \
 	"control: the server on 127.0.0.1:$SRV_PORT and $SRV_SOCK answers"
 : > "$SRV_LOG"
@@ -151,7 +101,7 @@ forwarding() {
 		</dev/null >/dev/null 2>"$T/err" &
 	pid=$!
 	wait_for 10 listening "$lport"
-	got=$(probe tcp "127.0.0.1:$lport")
+	got=$(probe "127.0.0.1:$lport")
 	stop "$pid"
 	if [ "$_want" = works ]; then
 		is "$got" hello-from-host "$_n: ssh -L to 127.0.0.1:PORT reaches the host's server"
@@ -178,7 +128,7 @@ forwarding() {
 			</dev/null >/dev/null 2>"$T/err" &
 		pid=$!
 		wait_for 10 listening "$rport"
-		got=$(probe tcp "127.0.0.1:$rport")
+		got=$(probe "127.0.0.1:$rport")
 		stop "$pid"
 		is "$got" hello-from-host "$_n: ssh -R: sshd listens on the host, and it reaches the server"
 	else
@@ -197,7 +147,7 @@ forwarding() {
 		</dev/null >/dev/null 2>"$T/err" &
 	pid=$!
 	wait_for 10 test -S "$lsock"
-	got=$(probe unix "$lsock")
+	got=$(probe "unix:$lsock")
 	stop "$pid"
 	if [ "$_want" = works ]; then
 		is "$got" hello-from-host "$_n: ssh -L LOCAL-SOCKET:HOST-SOCKET reaches the host's socket"
@@ -214,7 +164,7 @@ forwarding() {
 			</dev/null >/dev/null 2>"$T/err" &
 		pid=$!
 		wait_for 10 test -S "$rsock"
-		got=$(probe unix "$rsock")
+		got=$(probe "unix:$rsock")
 		stop "$pid"
 		is "$got" hello-from-host "$_n: ssh -R SOCKET: sshd makes it on the host, and it reaches the server"
 	else

@@ -9,43 +9,39 @@ reads one line, runs it with sh -c where the service runs, and answers
 "RAN <mount namespace of the service>". Prints LISTENING once all listen.
 
 connect: sends COMMAND to the service on SOCKET and prints
-"CONNECT=RAN mnt:[...]" when it ran it, or "CONNECT=ERR <error>"."""
-import os, selectors, socket, subprocess, sys
+"CONNECT=RAN mnt:[...]" when it ran it, or "CONNECT=ERR <error>".
+The sockets are jtnet.py's."""
+import os
+import subprocess
+import sys
+
+import jtnet
 
 what = sys.argv[1]
 if what == "serve":
-    sel = selectors.DefaultSelector()
+    listeners = []
     for path in sys.argv[2:]:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         try:
             os.unlink(path)
         except FileNotFoundError:
             pass
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.bind(path)
-        s.listen(16)
-        sel.register(s, selectors.EVENT_READ)
+        listeners.append(jtnet.listen("unix:" + path, 16, mode=None))
     print("LISTENING", flush=True)
     me = os.readlink("/proc/self/ns/mnt")
-    while True:
-        for key, _ in sel.select():
-            c, _ = key.fileobj.accept()
-            c.settimeout(5)
-            try:
-                line = c.makefile("rb").readline().decode().strip()
-                subprocess.run(["sh", "-c", line], timeout=10,
-                               stdin=subprocess.DEVNULL)
-                c.sendall(("RAN " + me + "\n").encode())
-            except Exception as e:
-                c.sendall(("FAILED " + str(e) + "\n").encode())
-            c.close()
+
+    def run(c):
+        c.settimeout(5)
+        try:
+            line = c.makefile("rb").readline().decode().strip()
+            subprocess.run(["sh", "-c", line], timeout=10,
+                           stdin=subprocess.DEVNULL)
+            return ("RAN " + me + "\n").encode()
+        except Exception as e:
+            return ("FAILED " + str(e) + "\n").encode()
+
+    jtnet.serve(listeners, run)
 else:
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(10)
-    try:
-        s.connect(sys.argv[2])
-        s.sendall((sys.argv[3] + "\n").encode())
-        print("CONNECT=" + s.makefile("rb").readline().decode().strip(),
-              flush=True)
-    except OSError as e:
-        print("CONNECT=ERR " + (e.strerror or str(e)), flush=True)
+    jtnet.main(["fetch", "--timeout", "10", "--send", sys.argv[3],
+                "--ok", "CONNECT=%s", "--fail", "CONNECT=ERR %s",
+                "unix:" + sys.argv[2]])
