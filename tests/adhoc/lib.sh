@@ -160,15 +160,7 @@ refused() {
 	unlike "$OUT" 'jt-ran' "  ... and the command does not run"
 }
 
-host_same() {
-	_hs=$(host_mounts)
-	if [ "$_hs" = "$M0" ]; then
-		pass "$1: the host's mount table is as it was"
-	else
-		fail "$1: the host's mount table is as it was"
-		diag "$(diff <(printf '%s\n' "$M0") <(printf '%s\n' "$_hs"))"
-	fi
-}
+host_same() { mounts_as "$M0" "$1: the host's mount table is as it was"; }
 
 wait_file() {
 	wait_for "$1" grep -Eq "$3" "$2" 2>/dev/null

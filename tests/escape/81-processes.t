@@ -31,16 +31,6 @@ TECHS="attach seize vm_readv mem environ root pidfd kill0"
 tries() { printf '%s\n' "$1" | awk -v n="$2" '$1 == n { $1 = ""; sub(/^ /, ""); t = $1; $1 = ""; sub(/^ /, ""); printf "%s=%s; ", t, $0 }'; }
 res() { printf '%s\n' "$1" | awk -v n="$2" -v t="$3" '$1 == n && $2 == t { $1 = $2 = ""; sub(/^  /, ""); print }'; }
 
-# sleeper VAR USER: a "sleep 600" of USER outside the jail, its pid (the
-# sleep's own, not as_user's subshell's) in VAR
-sleeper() {
-	_sf=$_state/sleeper.$RANDOM
-	as_user "$2" sh -c 'echo $$; exec sleep 600' > "$_sf" 2>/dev/null &
-	disown $!
-	wait_for 5 test -s "$_sf"
-	eval "$1=\$(cat "\$_sf")"
-	at_exit "kill ${!1} 2>/dev/null"
-}
 # jail_init USER: the host pid of USER's jail's init: a jailsh of USER
 # that is pid 1 of a pid namespace of its own (NSpid: HOSTPID 1)
 jail_init() {
@@ -60,12 +50,7 @@ alive() { kill -0 "$1" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/d
 
 esc_modes
 for M in $MODES; do
-	W=$(mode_name "$M")
-	esc_user U "$M"
-	esc_profile "$U" ''
-	esc_probes "$U"
-	uh=$(home "$U")
-	esc_sanity "$M" "$U"
+	esc_mode_user "$M"
 
 	# --- control: the user, outside, against a process of its own --------
 	sleeper US "$U"

@@ -101,12 +101,7 @@ EOF
 
 esc_modes
 for M in $MODES; do
-	W=$(mode_name "$M")
-	esc_user U "$M"
-	esc_profile "$U" ''
-	esc_probes "$U"
-	uh=$(home "$U")
-	esc_sanity "$M" "$U"
+	esc_mode_user "$M"
 
 	# --- /proc/sys and /sys -------------------------------------------------
 	write_script > "$PROBES/writes.sh"

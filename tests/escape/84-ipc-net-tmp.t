@@ -54,12 +54,7 @@ CONN="fetch --timeout 3 --ok CONNECT=%s --fail CONNECT=%s"
 
 esc_modes
 for M in $MODES; do
-	W=$(mode_name "$M")
-	esc_user U "$M"
-	esc_profile "$U" ''
-	esc_probes "$U"
-	uh=$(home "$U")
-	esc_sanity "$M" "$U"
+	esc_mode_user "$M"
 
 	# --- /tmp, /dev/shm, /var/tmp ---------------------------------------------
 	ok "$W: control: outside, the user sees root's /tmp/jt-host-$$ and /dev/shm/jt-host-$$" \

@@ -54,12 +54,7 @@ ok "control: root's queue /$HQ is on the host's /dev/mqueue" test -e "/dev/mqueu
 
 esc_modes
 for M in $MODES; do
-	W=$(mode_name "$M")
-	esc_user U "$M"
-	esc_profile "$U" 'devices = "host"'
-	esc_probes "$U"
-	uh=$(home "$U")
-	esc_sanity "$M" "$U"
+	esc_mode_user "$M" 'devices = "host"'
 
 	# --- the host's queues ------------------------------------------------
 	OUT=$(as_user "$U" sh -c "ls /dev/mqueue; $PY $PROBES/ipc.py mq /$HQ; cat /dev/mqueue/$HQ > /dev/null && echo PATH=ok")

@@ -118,15 +118,6 @@ bg_user() {
 	eval "$_bv=\$!"
 	disown $!
 }
-# sleeper VAR: a "sleep 600" of U outside the jail, its own pid in VAR
-sleeper() {
-	_sf=$_state/sleeper.$RANDOM
-	as_user "$U" sh -c 'echo $$; exec sleep 600' > "$_sf" 2>/dev/null &
-	disown $!
-	wait_for 5 test -s "$_sf"
-	eval "$1=\$(cat "\$_sf")"
-	at_exit "kill ${!1} 2>/dev/null"
-}
 
 HOSTMNT=$(host_ns mnt)
 bg_user SVCP "$_state/svc.out" "$PY" "$PROBES/svc.py" serve "$R/systemd/private" "$R/bus"
@@ -184,7 +175,7 @@ fi
 OUT=$(as_user "$U" "$PY" "$PROBES/abstract.py" connect "$ABS")
 control "outside, U reaches its own abstract socket @$ABS" \
 	test "$OUT" = "CONNECT=HELLO-$ABS"
-sleeper V0
+sleeper V0 "$U"
 OUT=$(as_user "$U" "$PY" "$PROBES/pidfd.py" kill "$UH/.jt-pidfd" "$V0")
 control "outside, a pidfd of U's process, handed over the socket, kills it" \
 	test "$OUT" = "KILL=ok"
@@ -274,7 +265,7 @@ for M in W P S; do
 
 	# --- abstract sockets and signals, network = host ------------------------------
 	esc_profile "$U" 'network = "host"'
-	sleeper V1
+	sleeper V1 "$U"
 	jx "$M" "$PY ~/.probes/abstract.py connect $ABS | sed s/^/OUT-/
 		$PY ~/.probes/abstract.py serve jt-in-$M >/dev/null & sleep 0.5
 		$PY ~/.probes/abstract.py connect jt-in-$M | sed s/^/IN-/; kill \$!
@@ -361,26 +352,12 @@ for M in W P; do
 	W) set -- setpriv --reuid="$U" --regid="$GID_U" --init-groups --reset-env "$J" ;;
 	P) set -- "$PAMRUN" "$SVC" "$U" ;;
 	esac
-	T=$(timeout 120 "$DRIVE" "$@" 2>&1 <<'EOF'
-expect JT-PROMPT> $ 15
-send sleep 100\n
-sleep 0.5
-send \x1a
-expect Stopped
-send bg\n
-expect sleep 100 &
-send jobs; echo J-$((2+3))\n
-expect J-5
-send fg\n
-sleep 0.5
-send \x03
-send echo rc=$?\n
-expect rc=130
+	T=$({ jobs_script 15; cat <<'EOF'
 send sleep 50 & kill -TERM %1; wait %1; echo K-$?-$((1+1))\n
 expect K-143-2
 send exit 0\n
 EOF
-)
+} | timeout 120 "$DRIVE" "$@" 2>&1)
 	RC=$?
 	[ "$RC" = 0 ] || diag "$N: transcript: $(printf '%s' "$T" | tr -d '\r' | tail -n 20)"
 	like "$T" 'Stopped +sleep 100' "$N: job control: ^Z stops the foreground job"

@@ -66,10 +66,13 @@
 #   esc_no_root_marker DESC   ESC_ROOT is empty
 #   esc_no_priv_procs USER    no process with USER's real uid and effective
 #                             uid 0 is left
-#   esc_pam_append SERVICE    pam_append (tests/lib/pam.sh) of a system
-#                             service, under a lock shared by the escape
-#                             tests (/run/jailsh-escape-pam.lock), after
-#                             waiting for any other test's line to go
+#   esc_pam_quiet SERVICE     takes the lock the escape tests share for the
+#                             system's PAM services (/run/jailsh-escape-
+#                             pam.lock), then waits for any other test's
+#                             pam_jailsh line in /etc/pam.d/SERVICE to go
+#                             (skip_all if it stays)
+#   esc_pam_append SERVICE    esc_pam_quiet, then pam_append
+#                             (tests/lib/pam.sh) of that system service
 #   prun USER CMD             runuser -l USER -c CMD, from / (the PAM path,
 #                             with esc_pam_append runuser-l)
 #   esc_pam_own               a PAM service of the test's own instead:
@@ -298,8 +301,7 @@ _esc_pam_lock() {
 	skip_all "another test holds $ESC_PAM_LOCK"
 }
 
-esc_pam_append() {
-	pam_setup
+esc_pam_quiet() {
 	_esc_pam_lock
 	# another test (tests/pam/) may have its line in the file right now
 	for _pa_i in $(seq 240); do
@@ -308,6 +310,11 @@ esc_pam_append() {
 	done
 	grep -q pam_jailsh "/etc/pam.d/$1" 2>/dev/null &&
 		skip_all "/etc/pam.d/$1 has a pam_jailsh line of another test"
+}
+
+esc_pam_append() {
+	pam_setup
+	esc_pam_quiet "$1"
 	pam_append "$1"
 }
 

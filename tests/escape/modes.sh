@@ -46,6 +46,12 @@
 #   esc_modes               MODES: the modes to run, W, and P when esc_pam
 #                           works (call it in the test's own shell, not in
 #                           $(...): the service is removed at exit)
+#   esc_mode_user MODE [PROFILE]
+#                           the start of a pass in MODE: W its name, U a
+#                           throwaway user for it (esc_profile PROFILE,
+#                           the probes), uh U's home; and esc_sanity
+#   sleeper VAR USER        a "sleep 600" of USER outside the jail, its pid
+#                           (the sleep's own) in VAR, killed at exit
 #   mode_name MODE          "jailsh" or "PAM", for labels
 #   esc_sanity MODE USER    TAP: a session of USER in MODE is jailed (not
 #                           the host's mount namespace, no_new_privs)
@@ -145,6 +151,24 @@ jin() {
 
 jcap() { capture jin "$@"; }
 
+esc_mode_user() {
+	W=$(mode_name "$1")
+	esc_user U "$1"
+	esc_profile "$U" "${2:-}"
+	esc_probes "$U"
+	uh=$(home "$U")
+	esc_sanity "$1" "$U"
+}
+
+sleeper() {
+	_sf=$_state/sleeper.$RANDOM
+	as_user "$2" sh -c 'echo $$; exec sleep 600' > "$_sf" 2>/dev/null &
+	disown $!
+	wait_for 5 test -s "$_sf"
+	eval "$1=\$(cat "\$_sf")"
+	at_exit "kill ${!1} 2>/dev/null"
+}
+
 mode_name() {
 	case $1 in
 	W) echo jailsh ;;
@@ -161,15 +185,7 @@ esc_modes() {
 	fi
 }
 
-host_same() {
-	_hs=$(host_mounts)
-	if [ "$_hs" = "$HOST0" ]; then
-		pass "$1: the host's mount table is unchanged"
-	else
-		fail "$1: the host's mount table is unchanged"
-		diag "$(diff <(printf '%s\n' "$HOST0") <(printf '%s\n' "$_hs"))"
-	fi
-}
+host_same() { mounts_as "$HOST0" "$1: the host's mount table is unchanged"; }
 
 val() {
 	printf '%s\n' "$OUT" | sed -n "s/^$1[=:] \{0,1\}//p" | head -n 1

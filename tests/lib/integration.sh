@@ -114,6 +114,29 @@ gone_within() {
 	[ -z "$(live_pids "$1")" ]
 }
 
+# mounts_as MOUNTS DESC: TAP: the host's mount table (host_mounts) is
+# MOUNTS; how it differs, as a diagnostic, when it is not
+mounts_as() {
+	_ma=$(host_mounts)
+	if [ "$_ma" = "$1" ]; then
+		pass "$2"
+	else
+		fail "$2"
+		diag "$(diff <(printf '%s\n' "$1") <(printf '%s\n' "$_ma"))"
+	fi
+}
+
+# jobs_script SECONDS: the start of a tests/lib/pty-drive script that
+# tries job control in an interactive bash whose prompt is "JT-PROMPT> "
+# (waited for SECONDS): ^Z stops "sleep 100" (Stopped), bg resumes it,
+# jobs lists it (J-5), fg then ^C interrupts it (rc=130)
+jobs_script() {
+	printf '%s\n' "expect JT-PROMPT> \$ $1" 'send sleep 100\n' 'sleep 0.5' \
+		'send \x1a' 'expect Stopped' 'send bg\n' 'expect sleep 100 &' \
+		'send jobs; echo J-$((2+3))\n' 'expect J-5' 'send fg\n' \
+		'sleep 0.5' 'send \x03' 'send echo rc=$?\n' 'expect rc=130'
+}
+
 # listening PORT: something listens on TCP PORT (of this network namespace)
 listening() { [ -n "$(ss -Hltn "sport = :$1")" ]; }
 

@@ -108,25 +108,12 @@ EOF
 	like_text "$T" $'\n40 100\nB-12' "$_cp_l: ssh -tt: after a resize, stty size says 40 100"
 	is "$RC" 3 "$_cp_l: ssh -tt: \"exit 3\" ends the session, ssh exits with 3"
 
-	_cp_drive "$_cp_l session 2" <<'EOF'
-expect JT-PROMPT> $ 20
-send sleep 100\n
-sleep 0.5
-send \x1a
-expect Stopped
-send bg\n
-expect sleep 100 &
-send jobs; echo J-$((2+3))\n
-expect J-5
-send fg\n
-sleep 0.5
-send \x03
-send echo rc=$?\n
-expect rc=130
+	_cp_drive "$_cp_l session 2" < <(jobs_script 20; cat <<'EOF'
 send echo C-$((3+4))\n
 expect C-7
 send exit\n
 EOF
+)
 	like "$T" '\[1\]\+ +Stopped +sleep 100' "$_cp_l: ssh -tt: ^Z stops the foreground job"
 	like "$T" 'Running +sleep 100 &' "$_cp_l: ssh -tt: bg resumes it (jobs: Running)"
 	like_text "$T" $'\nrc=130\n' "$_cp_l: ssh -tt: fg, then ^C interrupts it: \$? is 130"

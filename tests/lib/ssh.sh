@@ -17,7 +17,11 @@
 #   ssh_opts                  jssh's options, for scp, sftp, rsync, git
 #   ssh_disconnect USER NAME SLEEPS INPUT SSH-ARGS...
 #                             TAP: killing the ssh client ends the session
-#                             (see below)
+#   ssh_forward_W LABEL USER PORT GREETING|-
+#                             TAP: ssh -W to the host's 127.0.0.1:PORT
+#   ssh_together USER N DIR, ssh_together_end
+#                             N sessions at the same time
+#   (each is described where it is defined)
 #   SSHD_PORT, SSHD_DIR, SSHD_LOG, SSH_KEY
 
 . "$(dirname "$0")/../lib/harness.sh"
@@ -161,6 +165,68 @@ ssh_disconnect() {
 	is "$(host_mounts)" "$_sd_before" "  ... and the host's mount table is unchanged"
 	for _sd_p in $(pgrep -u "$_sd_u"); do kill -KILL "$_sd_p" 2>/dev/null; done
 	no_live_processes "$_sd_u"
+}
+
+# ssh_forward_W LABEL USER PORT GREETING|-: TAP: "ssh -W 127.0.0.1:PORT"
+# as USER gets GREETING from the host's server there; with "-", it fails
+# (a status other than 0, nothing comes)
+ssh_forward_W() {
+	_fw_got=$(timeout 20 ssh $(ssh_opts) -p "$SSHD_PORT" -o ConnectTimeout=10 \
+		-o ExitOnForwardFailure=yes -W "127.0.0.1:$3" "$2@127.0.0.1" \
+		</dev/null 2>"$SSHD_DIR/fw.err")
+	_fw_rc=$?
+	if [ "$4" != - ]; then
+		is "$_fw_got" "$4" "$1: ssh -W 127.0.0.1:PORT reaches the host's server"
+	else
+		ok "$1: ssh -W 127.0.0.1:PORT fails (exit $_fw_rc): $(head -c 100 "$SSHD_DIR/fw.err" | tr -d '\r')" \
+			test "$_fw_rc" != 0 -a -z "$_fw_got"
+	fi
+}
+
+# ssh_together USER N DIR: N ssh sessions of USER at once, in the
+# background: session I writes a token of its own (TOK-I-42) into ~/tok.I,
+# prints "TOKEN-I PID MNT TOKEN" (its shell's pid, its mount namespace,
+# the token read back) into DIR/out.I (stderr: DIR/err.I), then waits
+# for ~/go (60 s at most), so that all N jails exist at the same time.
+# True once all have printed (within 60 s).
+ssh_together() {
+	_st_u=$1 _st_n=$2 _st_d=$3
+	rm -f "$(home "$_st_u")"/tok.* "$(home "$_st_u")/go"
+	_st_jobs=
+	for _st_i in $(seq "$_st_n"); do
+		jssh "$_st_u" "echo TOK-$_st_i-\$((6*7)) > ~/tok.$_st_i &&
+			echo TOKEN-$_st_i \$\$ \$(readlink /proc/self/ns/mnt) \$(cat ~/tok.$_st_i) &&
+			n=0; until [ -e ~/go ] || [ \$n -ge 600 ]; do sleep 0.1; n=\$((n+1)); done" \
+			>"$_st_d/out.$_st_i" 2>"$_st_d/err.$_st_i" </dev/null &
+		_st_jobs="$_st_jobs $!"
+	done
+	wait_for 60 _ssh_all_printed
+}
+_ssh_all_printed() {
+	for _st_i in $(seq "$_st_n"); do
+		[ -s "$_st_d/out.$_st_i" ] || return 1
+	done
+}
+# ssh_together_end: creates ~/go and waits for every session of
+# ssh_together; failed: " I:STATUS" for each that did not exit 0; wrong:
+# " I" for each whose line is not its own; notpid2: " I" for each whose
+# shell was not pid 2; DIR/mnts: their mount namespaces, one a line
+ssh_together_end() {
+	touch "$(home "$_st_u")/go"
+	failed="" wrong="" notpid2=""
+	: > "$_st_d/mnts"
+	_st_i=0
+	for _st_j in $_st_jobs; do
+		_st_i=$((_st_i + 1))
+		wait "$_st_j"
+		_st_rc=$?
+		[ "$_st_rc" = 0 ] || failed="$failed $_st_i:$_st_rc"
+		read -r _st_tok _st_pid _st_mnt _st_file < "$_st_d/out.$_st_i"
+		[ "$_st_tok $_st_file" = "TOKEN-$_st_i TOK-$_st_i-42" ] ||
+			wrong="$wrong $_st_i"
+		[ "$_st_pid" = 2 ] || notpid2="$notpid2 $_st_i"
+		echo "$_st_mnt" >> "$_st_d/mnts"
+	done
 }
 
 # The options of jssh, for scp, sftp, rsync and git, which take them raw.

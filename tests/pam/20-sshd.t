@@ -223,13 +223,10 @@ forwarding() {
 		like "$got" '^(EMPTY|ERR: .*)$' "$_n: ssh -L to 127.0.0.1:PORT: a connection through it gets nothing ($got)"
 	fi
 
-	got=$(timeout 20 $SSH -W "127.0.0.1:$SRV_PORT" "$_u@127.0.0.1" \
-		</dev/null 2>"$W/err"); rc=$?
 	if [ "$_want" = works ]; then
-		is "$got" hello-from-host "$_n: ssh -W 127.0.0.1:PORT reaches the server"
+		ssh_forward_W "$_n" "$_u" "$SRV_PORT" hello-from-host
 	else
-		ok "$_n: ssh -W 127.0.0.1:PORT fails (exit $rc): $(head -c 100 "$W/err" | tr -d '\r')" \
-			test "$rc" != 0 -a -z "$got"
+		ssh_forward_W "$_n" "$_u" "$SRV_PORT" -
 	fi
 
 	rport=$(_free_port)
@@ -318,37 +315,16 @@ ssh_disconnect "$U" "ssh -tt, an interactive shell with nohup sleep &" 2 \
 
 # --- 50 concurrent sessions ------------------------------------------------------------------
 N=50
-rm -f "$UH"/tok.* "$UH/go"
-declare -a job
-for i in $(seq $N); do
-	jssh "$U" "echo TOK-$i-\$((6*7)) > ~/tok.$i &&
-		echo TOKEN-$i \$(readlink /proc/self/ns/mnt) \$(cat ~/tok.$i) &&
-		n=0; until [ -e ~/go ] || [ \$n -ge 600 ]; do sleep 0.1; n=\$((n+1)); done" \
-		>"$W/c.out.$i" 2>"$W/c.err.$i" </dev/null &
-	job[$i]=$!
-done
-all_printed() {
-	for i in $(seq $N); do [ -s "$W/c.out.$i" ] || return 1; done
-}
-ok "$N concurrent sessions run at the same time" wait_for 60 all_printed
-touch "$UH/go"
-failed="" wrong=""
-: > "$W/mnts"
-for i in $(seq $N); do
-	wait "${job[$i]}"
-	rc=$?
-	[ "$rc" = 0 ] || failed="$failed $i:$rc"
-	read -r tok mnt file < "$W/c.out.$i"
-	[ "$tok $file" = "TOKEN-$i TOK-$i-42" ] || wrong="$wrong $i"
-	echo "$mnt" >> "$W/mnts"
-done
+ok "$N concurrent sessions run at the same time" ssh_together "$U" $N "$W"
+ssh_together_end
 is "$failed" "" "all $N sessions exit 0"
-for i in ${failed}; do diag "session ${i%%:*}: $(head -c 300 "$W/c.err.${i%%:*}")"; done
+for i in ${failed}; do diag "session ${i%%:*}: $(head -c 300 "$W/err.${i%%:*}")"; done
 is "$wrong" "" "each printed its own token and read back its own file from the home volume"
 is "$(grep -c '^mnt:\[[0-9]*\]$' "$W/mnts")" $N "each reported its mount namespace"
 is "$(sort -u "$W/mnts" | wc -l | tr -d ' ')" $N "the $N mount namespaces are all different"
 ok "  ... and none is the host's" eval '! grep -qxF "$HOST_MNT" "$W/mnts"'
-# (up to 5 s: see disconnect about the jails' inits on hosts that reap late)
+# (up to 5 s: see ssh_disconnect about the jails' inits on hosts that reap
+# late)
 ok "afterwards nothing of U runs" no_live_processes "$U" 5
 
 # --- nothing left ------------------------------------------------------------------------------

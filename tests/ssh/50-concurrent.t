@@ -25,39 +25,18 @@ uh=$(home "$u")
 host_mnt=$(readlink /proc/self/ns/mnt)
 before=$(host_mounts)
 
-t0=$(date +%s%3N)
-declare -a job
-for i in $(seq $N); do
-	jssh "$u" "echo TOK-$i-\$((6*7)) > ~/tok.$i &&
-		echo TOKEN-$i \$\$ \$(readlink /proc/self/ns/mnt) \$(cat ~/tok.$i) &&
-		n=0; until [ -e ~/go ] || [ \$n -ge 600 ]; do sleep 0.1; n=\$((n+1)); done" \
-		>"$T/out.$i" 2>"$T/err.$i" </dev/null &
-	job[$i]=$!
-done
+t0=$(now_ms)
 # all at the same time: each waits for ~/go once it has printed its line
-all_printed() {
-	for i in $(seq $N); do [ -s "$T/out.$i" ] || return 1; done
-}
-ok "all $N sessions run at the same time" wait_for 60 all_printed
-t_all=$(date +%s%3N)
+ok "all $N sessions run at the same time" ssh_together "$u" $N "$T"
+t_all=$(now_ms)
 diag "$N concurrent sessions: $((t_all - t0)) ms until all had printed their line"
 # as the host sees them: the user's processes in mount namespaces other
 # than the host's
 is "$(for p in $(live_pids "$u"); do readlink "/proc/$p/ns/mnt"; done |
 	grep -vxF "$host_mnt" | sort -u | wc -l | tr -d ' ')" $N \
 	"  ... in $N mount namespaces of their own, as the host sees them"
-touch "$uh/go"
-failed="" wrong="" notpid2=""
-for i in $(seq $N); do
-	wait "${job[$i]}"
-	rc=$?
-	[ "$rc" = 0 ] || failed="$failed $i:$rc"
-	read -r tok pid mnt file < "$T/out.$i"
-	[ "$tok $file" = "TOKEN-$i TOK-$i-42" ] || wrong="$wrong $i"
-	[ "$pid" = 2 ] || notpid2="$notpid2 $i"
-	echo "$mnt" >> "$T/mnts"
-done
-t1=$(date +%s%3N)
+ssh_together_end
+t1=$(now_ms)
 diag "$N concurrent sessions: $((t1 - t0)) ms until the last had ended"
 
 is "$failed" "" "all $N sessions exit 0"
