@@ -1,8 +1,9 @@
 # tests/escape/modes.sh: the escape tests that run each technique in two
-# modes (80..87, 90, 93, 95: terminal, processes, mounts, kernel
+# modes (80..87, 90, 93, 95, 96: terminal, processes, mounts, kernel
 # interfaces, IPC/network/tmp, profiles, kill/stop, resources, mqueue, user
-# services, max_time): W, as a user whose login shell is jailsh, and P, in
-# a session the PAM module jailed, under a PAM service of the test's own.
+# services, max_time, user jails; and tests/userjail/10): W, as a user
+# whose login shell is jailsh, and P, in a session the PAM module jailed,
+# under a PAM service of the test's own.
 # On top of tests/lib/pam.sh (which brings harness.sh, integration.sh,
 # capture.sh, ssh.sh and the PAM helpers). Source it instead of lib.sh
 # (the two are not used together: each has its own esc_setup and

@@ -1,9 +1,10 @@
-# harness.sh: sourced by every integration test (tests/integration/*.t).
+# harness.sh: the base of every shell test (tests/*/*.t source it, first
+# or through their suite's library; see tests/README.md).
 #
-# TAP output, throwaway users, profiles, and running commands as a user
-# through the real setuid jailsh of a private installation. Everything a
-# test creates (users, their homes, profiles, files) is removed when the
-# test exits, whether it passes or not.
+# TAP output, positive controls, throwaway users, profiles, and running
+# commands as a user through the real setuid jailsh of a private
+# installation. Everything a test creates (users, their homes, profiles,
+# files) is removed when the test exits, whether it passes or not.
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 _tap_n=0

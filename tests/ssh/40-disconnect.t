@@ -13,9 +13,10 @@
 #     sleep in the background and one in the foreground: nothing in the
 #     session heeds SIGHUP,
 #
-# and within 2 seconds nothing of the user runs any more (zombies waiting
-# for the host's pid 1 do not count) and the host's mount table is as it
-# was. An ordinary "ssh host 'sleep 0.2; echo done'" prints done and leaves
+# (ssh_disconnect, tests/lib/ssh.sh: the sleeps in the jail's pid and
+# mount namespaces) and within 2 seconds nothing of the user runs any more
+# (zombies waiting for the host's pid 1 do not count) and the host's
+# mount table is as it was. An ordinary "ssh host 'sleep 0.2; echo done'" prints done and leaves
 # nothing either. The time each took is printed as a diagnostic.
 . "$(dirname "$0")/../lib/ssh.sh"
 . "$(dirname "$0")/../lib/integration.sh"
