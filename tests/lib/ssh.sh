@@ -55,7 +55,10 @@ _free_port() {
 
 # _sshd_dir: SSHD_DIR, a fresh directory (removed at exit) with a host key
 # and the client key (SSH_KEY); and sshd's privilege separation
-# directory, which ssh.service makes
+# directory, /run/sshd, made as ssh.service makes it where it is missing.
+# That one is left at exit: sshd needs it for every new connection, and
+# another test's sshd may be running (removing it under that sshd reset
+# each of its later connections).
 _sshd_dir() {
 	SSHD_DIR=$(mktemp -d /tmp/jailsh-sshd.XXXXXX)
 	chmod 755 "$SSHD_DIR"
@@ -63,10 +66,7 @@ _sshd_dir() {
 	SSH_KEY=$SSHD_DIR/client
 	ssh-keygen -q -t ed25519 -N '' -f "$SSHD_DIR/host_ed25519" -C host
 	ssh-keygen -q -t ed25519 -N '' -f "$SSH_KEY" -C jailsh-test
-	if [ ! -d /run/sshd ]; then
-		install -d -m 755 /run/sshd
-		at_exit "rmdir /run/sshd 2>/dev/null"
-	fi
+	install -d -m 755 /run/sshd
 }
 
 # _sshd_config FILE [CONFIG-LINES]: a free port in SSHD_PORT, and FILE the
