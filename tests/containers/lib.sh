@@ -1,5 +1,5 @@
 # tests/containers/lib.sh: rootless containers in a jail (containers =
-# yes), on top of tests/escape/lib2.sh (harness.sh, the PAM helpers,
+# yes), on top of tests/escape/modes.sh (harness.sh, the PAM helpers,
 # esc_setup, esc_modes, jin MODE USER CMD, jcap).
 #
 #   ctr_setup                 esc_setup, esc_modes, and skip_all where
@@ -32,7 +32,7 @@
 #                             namespace)
 #   ctr_ranges USER FILE      USER's lines in FILE (/etc/subuid, subgid)
 
-. "$(dirname "$0")/../escape/lib2.sh"
+. "$(dirname "$0")/../escape/modes.sh"
 
 ctr_setup() {
 	esc_setup
