@@ -95,18 +95,18 @@ is "$RC $OUT" "0 " "  ... and the next session sees it gone"
 # --- fuse-overlayfs, slirp4netns, unshare --map-auto ----------------------------
 for m in $MODES; do
 	n=$(mode_name "$m")
-	if esc_control "fuse-overlayfs is installed" test -x /usr/bin/fuse-overlayfs; then
+	if control "fuse-overlayfs is installed" test -x /usr/bin/fuse-overlayfs; then
 		jcap "$m" "$u" "cd; F='--root $c_H/fuse-$m --runroot /tmp/fuse-run --storage-opt overlay.mount_program=/usr/bin/fuse-overlayfs'; podman \$F import bb.tar localhost/bbf >/dev/null && podman \$F run --rm localhost/bbf sh -c 'id -u; grep -c fuse-overlayfs /proc/mounts'"
 		is "$RC $OUT" "0 0
 1" "$n: fuse-overlayfs through the jail's /dev/fuse"
 		[ "$RC" = 0 ] || diag "$ERR"
 	fi
-	if esc_control "slirp4netns is installed" test -x /usr/bin/slirp4netns; then
+	if control "slirp4netns is installed" test -x /usr/bin/slirp4netns; then
 		jcap "$m" "$u" 'podman run --rm --network slirp4netns localhost/bb ip -o -4 addr show tap0'
 		like "$RC $OUT" '^0 [0-9]+: tap0 +inet 10\.0\.2\.' "$n: slirp4netns gives the container tap0 through the jail's /dev/net/tun"
 		[ "$RC" = 0 ] || diag "$ERR"
 	fi
-	if esc_control "unshare has --map-auto (util-linux 2.38)" sh -c 'unshare --help | grep -q -- --map-auto'; then
+	if control "unshare has --map-auto (util-linux 2.38)" sh -c 'unshare --help | grep -q -- --map-auto'; then
 		jcap "$m" "$u" 'unshare --map-root-user --map-auto sh -c "id -u; cat /proc/self/uid_map"'
 		is "$RC $(printf '%s\n' "$OUT" | norm | paste -sd ' ')" \
 			"0 0 0 $c_UID 1 1 $c_SUB 65535" "$n: unshare --map-root-user --map-auto maps through jailsh's newuidmap"
