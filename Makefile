@@ -176,8 +176,8 @@ TEST_DEPS  = perl python3 procps psmisc util-linux iproute2 passwd \
 	     openssh-server openssh-client pamtester rsync git \
 	     busybox-static bubblewrap firejail hyperfine strace libcap2-bin \
 	     keyutils screen tmux clang-format-14 cron at debhelper lintian \
-	     bash-completion podman runc uidmap fuse-overlayfs slirp4netns \
-	     passt catatonit
+	     bash-completion groff-base podman runc uidmap fuse-overlayfs \
+	     slirp4netns passt catatonit
 deps-build:
 	@tests/lib/install-deps $(BUILD_DEPS)
 # Without root the integration tests skip, so only the build is required.
