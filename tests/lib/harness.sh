@@ -47,6 +47,17 @@ unlike() {
 		pass "$3"; fi
 }
 skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP $*"; }
+# A command this test names that does not exist (a helper renamed, a
+# program not installed) fails the test at done_testing, instead of a
+# check that silently vanishes. bash runs this handler in a subshell, so
+# it tells the test's shell with a signal.
+_tap_missing=
+trap '_tap_missing=1' USR2
+command_not_found_handle() {
+	diag "the test ran $1, a command that does not exist here"
+	kill -USR2 $$
+	return 127
+}
 # skip_n N REASON: N skips with REASON
 skip_n() {
 	_sn_n=$1; shift
@@ -55,7 +66,11 @@ skip_n() {
 		_sn_n=$((_sn_n - 1))
 	done
 }
-done_testing() { echo "1..$_tap_n"; }
+done_testing() {
+	[ -z "$_tap_missing" ] ||
+		fail "every command the test ran exists (see the lines above)"
+	echo "1..$_tap_n"
+}
 
 # --- positive controls ------------------------------------------------------
 # A check that something is refused proves nothing unless the same thing
