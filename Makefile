@@ -6,7 +6,8 @@
 #   sudo make demo            a jailed shell for you, from a private install
 #   sudo make check           the whole test suite (root runs it all)
 #   make bench                startup time against bwrap and firejail
-#   make fuzz                 fuzz the profile parser (FUZZ_SECONDS=600)
+#   make fuzz                 fuzz the profile parser and the id-mapping
+#                             service's (FUZZ_SECONDS=600 each)
 #   make check SANITIZE=1     the core and unit tests with ASan and UBSan
 #   make format               format the C sources (.clang-format)
 #   make format-check         are they formatted? (make check runs it)
@@ -189,27 +190,32 @@ deps-test:
 demo: deps-build
 	@tests/demo
 
-check: deps-test format-check all $(UNIT) $(BUILD)/fuzz/fuzz_profile
-	@FUZZER=$(BUILD)/fuzz/fuzz_profile tests/run $(UNIT) \
-		tests/fuzz/10-short-run.t
+check: deps-test format-check all $(UNIT) $(FUZZERS)
+	@FUZZER=$(BUILD)/fuzz/fuzz_profile \
+		IDMAP_FUZZER=$(BUILD)/fuzz/fuzz_idmap tests/run $(UNIT) \
+		tests/fuzz/10-short-run.t tests/fuzz/20-idmap.t
 
 bench: all
 	@tests/bench/startup
 
-# libFuzzer (clang) on the profile and jailsh.conf parsers and the plan.
+# libFuzzer (clang): fuzz_profile on the profile and jailsh.conf parsers
+# and the plan, fuzz_idmap on the id-mapping service's request, newuidmap's
+# command line and /etc/subuid (idmap.c, subid.c).
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 600
+FUZZERS       = $(BUILD)/fuzz/fuzz_profile $(BUILD)/fuzz/fuzz_idmap
 # The whole core, so that a file added to CORE is never missing here.
-FUZZ_SRC      = tests/fuzz/fuzz_profile.c $(CORE:%=src/%.c)
-$(BUILD)/fuzz/fuzz_profile: $(FUZZ_SRC) $(BUILD)/config.h
-	mkdir -p $(BUILD)/fuzz/corpus
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE:%=src/%.c) $(BUILD)/config.h
+	mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-idmap
 	$(FUZZ_CC) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -I$(BUILD) -Isrc -o $@ \
-		$(FUZZ_SRC) -lconfuse -lcap -lseccomp
+		$< $(CORE:%=src/%.c) -lconfuse -lcap -lseccomp
 
-fuzz: $(BUILD)/fuzz/fuzz_profile
-	$< -max_total_time=$(FUZZ_SECONDS) -timeout=5 $(BUILD)/fuzz/corpus \
-		tests/fuzz/corpus
+fuzz: $(FUZZERS)
+	$(BUILD)/fuzz/fuzz_profile -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
+		$(BUILD)/fuzz/corpus tests/fuzz/corpus
+	$(BUILD)/fuzz/fuzz_idmap -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
+		$(BUILD)/fuzz/corpus-idmap tests/fuzz/corpus-idmap
 
 # The C sources as the tree's .clang-format has them. Another version of
 # clang-format than the one the tree was formatted with lays out some
