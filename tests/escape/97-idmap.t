@@ -10,7 +10,8 @@
 #
 #   - a granted range is mapped, exactly (the control of what follows);
 #   - ranges not granted (past the grant, another user's range or uid),
-#     and the host's root (0 outside), are refused, and nothing is mapped;
+#     and the host's root (0 outside, even where /etc/subuid grants it),
+#     are refused, and nothing is mapped;
 #   - a target that is another user's (b's, root's), in another jail of
 #     the same user, in the jail's own user namespace, or in a user
 #     namespace that is not a child of the jail's, is refused, even when
@@ -115,6 +116,13 @@ fresh unshare -U sleep 30
 echo R=\$($PA $*); map \$T uid_map; map \$T gid_map
 echo C=\$($PA send uid \$T $GRANT)
 kill \$T"
+	# served: the attack worked (and the control then cannot), a failure
+	if [ "$(val R)" = OK ]; then
+		fail "$_rd: refused (it was served)"
+		diag "$OUT"
+		fail "  ... nothing mapped"
+		return
+	fi
 	if [ "$(val C)" != OK ]; then
 		skip "control failed (the same target could not be mapped with a granted range): $_rd: $OUT"
 		skip "control failed: $_rd"
@@ -139,6 +147,17 @@ refused_then_control "the host's root group (gid 0 outside)" \
 	send gid \$T 0 0 1
 refused_then_control "the host's root within a granted request" \
 	send uid \$T 0 $a_UID 1 1 $a_SUB 65536 65537 0 1
+
+# an administrator's mistake: /etc/subuid grants a the host's root too
+usermod --add-subuids 0-0 --add-subgids 0-0 "$a" ||
+	{ echo "Bail out! usermod --add-subuids 0-0"; exit 1; }
+refused_then_control "the host's root, though /etc/subuid grants it" \
+	send uid \$T 0 0 1
+refused_then_control "the host's root group, though /etc/subgid grants it" \
+	send gid \$T 0 0 1
+like "$(val R)" "it maps the host's root\$" "  ... because it is the host's root"
+usermod --del-subuids 0-0 --del-subgids 0-0 "$a" ||
+	{ echo "Bail out! usermod --del-subuids 0-0"; exit 1; }
 
 # the client says why, on stderr, and fails
 jcap W "$a" "$FRESH
