@@ -35,7 +35,7 @@
 ctr_setup
 
 # the probe, with the service's own header (built once, copied into each
-# user's ~/.p2 by esc_probes)
+# user's ~/.probes by esc_probes)
 gcc -O2 -Wall -I"$TOP/src" -o "$_esc_bin/idmap_probe" \
 	"$TOP/tests/escape/probes/idmap_probe.c" 2>"$_state/gcc.idmap" ||
 	{ echo "Bail out! cannot build idmap_probe: $(cat "$_state/gcc.idmap")"; exit 1; }
@@ -52,8 +52,8 @@ ctr_user a W "$VOLS"
 ctr_user b W "$VOLS"
 esc_probes "$a"
 esc_probes "$b"
-PA=$a_H/.p2/idmap_probe
-PB=$b_H/.p2/idmap_probe
+PA=$a_H/.probes/idmap_probe
+PB=$b_H/.probes/idmap_probe
 
 # norm: the map files with their runs of blanks made one, lines joined by |
 norm() { tr -s ' \t' '  ' | sed 's/^ //' | paste -sd '|'; }
@@ -104,7 +104,7 @@ if [ -n "$CONTROL" ]; then
 		"double writes: a namespace that mapped itself (unshare -r) gets no subordinate range added"
 	is "$(val MAP)" "0 $a_UID 1" "  ... its map is its own"
 else
-	esc_skip 2 "the control failed"
+	skip_n 2 "the control failed"
 fi
 
 # --- ranges not granted, the host's root -----------------------------------------
@@ -205,7 +205,7 @@ while [ ! -S $SH/same.sock ]; do sleep 0.05; done
 fresh unshare -U sleep 30
 $PA passfd $SH/same.sock \$T; wait \$R; cat ~/same.out; map \$T uid_map; kill \$T"
 PASSING=
-if esc_control "a pidfd passed over a socket within the jail is served" \
+if control "a pidfd passed over a socket within the jail is served" \
 	_matches "$OUT" "(^|
 )OK
 MAP=0 $a_UID 1\$"; then
@@ -239,7 +239,7 @@ $PA passfd $SH/fromjail2.sock \$T; sleep 1; map \$T uid_map; kill \$T"
 		"a's process in another jail of a's (a second session), its pidfd passed in: refused"
 	is "$(val MAP)" "" "  ... the other jail's namespace is left unmapped"
 else
-	esc_skip 6 "passing a pidfd within the jail did not work"
+	skip_n 6 "passing a pidfd within the jail did not work"
 fi
 
 # --- a pid reused after the request ------------------------------------------
@@ -269,8 +269,8 @@ touch "$a_H/.go"
 wait "$_ru"
 OUT=$(cat "$_state/reuse.out")
 if [ -z "$CONTROL" ]; then
-	esc_skip 3 "the control failed"
-elif esc_control "a pid of the jail is reused, by a new process in a user namespace ($(printf '%s\n' "$OUT" | head -n 1))" \
+	skip_n 3 "the control failed"
+elif control "a pid of the jail is reused, by a new process in a user namespace ($(printf '%s\n' "$OUT" | head -n 1))" \
 	_matches "$OUT" "(^|
 )CONTROL: OK"; then
 	like "$(val STALE)" "^REFUSED: pid [0-9]+ is gone$" \
@@ -294,7 +294,7 @@ if [ "$(val C)" = OK ]; then
 	is "$(val MAP)" "" "  ... nothing was mapped by any of them"
 	pass "  ... and the service then maps the same target for a good request"
 else
-	esc_skip 19 "control failed: the target could not be mapped after the malformed requests ($OUT $ERR)"
+	skip_n 19 "control failed: the target could not be mapped after the malformed requests ($OUT $ERR)"
 fi
 
 # --- floods --------------------------------------------------------------------
@@ -341,7 +341,7 @@ _ham_line=$(printf '%s\n' "$OUT" | grep '^SENT')
 like "$_ham_line" '^SENT ([0-9]+) ANSWERED \1 BUSY [0-9]+$' \
 	"  ... every one of a's requests was answered ($_ham_line)"
 _sent=$(printf '%s' "$_ham_line" | awk '{ print $2 }')
-if esc_control "the flood outran the rate (more than 200 + 4 x 50 requests in 4 seconds)" \
+if control "the flood outran the rate (more than 200 + 4 x 50 requests in 4 seconds)" \
 	test "${_sent:-0}" -gt 450; then
 	like "$_ham_line" 'BUSY [1-9][0-9]*$' "  ... past the rate, told to try again"
 fi
@@ -355,7 +355,7 @@ if [ -n "$LOGGED" ]; then
 		"session jail of $a \\(uid $a_UID\\): containers: refused a uid map for pid [0-9]+: the uid_map of pid [0-9]+ is written already" \
 		"  ... a refusal in syslog names the jail, the pid and the reason"
 else
-	esc_skip 2 "the host has a /dev/log of its own: the warden's syslog lines cannot be read here"
+	skip_n 2 "the host has a /dev/log of its own: the warden's syslog lines cannot be read here"
 fi
 
 # --- the container's root has no capability outside its namespace ------------
@@ -373,10 +373,10 @@ for m in $MODES; do
 		esc_probes "$p"
 		jcap P "$p" "$FRESH
 fresh unshare -U sleep 30
-echo R=\$($p_H/.p2/idmap_probe send uid \$T 0 0 1); map \$T uid_map
-echo C=\$($p_H/.p2/idmap_probe send uid \$T 0 $p_UID 1 1 $p_SUB 65536); map \$T uid_map
+echo R=\$($p_H/.probes/idmap_probe send uid \$T 0 0 1); map \$T uid_map
+echo C=\$($p_H/.probes/idmap_probe send uid \$T 0 $p_UID 1 1 $p_SUB 65536); map \$T uid_map
 kill \$T"
-		if esc_control "PAM: the service maps a granted range in a PAM session's jail" \
+		if control "PAM: the service maps a granted range in a PAM session's jail" \
 			test "$(val C)" = OK; then
 			like "$(val R)" "^REFUSED: uid range \\[0-1\\) -> \\[0-1\\) not allowed: it maps the host's root$" \
 				"PAM: the host's root is refused"
@@ -402,26 +402,26 @@ kill \$T"
 		echo HOSTNET=\$(ip link set lo mtu $LO_MTU 2>&1 || echo refused)
 		echo CHOWN=\$(touch /tmp/jt-x && chown 70000 /tmp/jt-x 2>&1 || echo refused)
 	'; echo HOSTNAME=\$(hostname)"
-	if ! esc_control "$n: the container's root is root with every capability in its own user namespace ($(val ID) $(val CAPS))" \
+	if ! control "$n: the container's root is root with every capability in its own user namespace ($(val ID) $(val CAPS))" \
 		test "$(val ID)" = 0 -a "$(val CAPS)" = "$ALLCAPS"; then
 		diag "$ERR"
-		esc_skip 8 "$n: unshare --map-auto did not give a container root"
+		skip_n 8 "$n: unshare --map-auto did not give a container root"
 		continue
 	fi
-	if esc_control "$n: it reads a file of the user's with mode 000 (CAP_DAC_OVERRIDE over the ids it maps)" \
+	if control "$n: it reads a file of the user's with mode 000 (CAP_DAC_OVERRIDE over the ids it maps)" \
 		test "$(val MINE)" = secret; then
 		like "$(val SHADOW)" "Permission denied" "$n: the container's root cannot read /etc/shadow (root's, unmapped)"
 	fi
-	if esc_control "$n: it sets the hostname of a UTS namespace of its own" \
+	if control "$n: it sets the hostname of a UTS namespace of its own" \
 		test "$(val OWNUTS)" = jt-own; then
 		like "$(val JAILUTS)" "refused" "$n: the container's root cannot set the jail's hostname"
 		is "$(val HOSTNAME) $(hostname)" "$HOST_NAME $HOST_NAME" "  ... which is unchanged, as the host's"
 	fi
-	if esc_control "$n: it mounts in a mount namespace of its own" \
+	if control "$n: it mounts in a mount namespace of its own" \
 		test "$(val OWNMNT)" = mounted; then
 		like "$(val JAILMNT)" "refused" "$n: the container's root cannot mount in the jail's mount namespace"
 	fi
-	if esc_control "$n: it configures a network namespace of its own" \
+	if control "$n: it configures a network namespace of its own" \
 		test "$(val OWNNET)" = up; then
 		like "$(val HOSTNET)" "refused" "$n: the container's root cannot configure the host's network (the jail's namespace)"
 	fi
