@@ -18,6 +18,8 @@
 #     /dev/net/tun, and unshare --map-auto (util-linux) work too;
 # and once:
 #   - a user's jail (jail = "user") runs containers the same way;
+#   - the README's profile, containers.conf and session commands
+#     ("Containers inside a jail"), as they are there, do what it says;
 #   - jailsh explain shows the ranges and devices;
 #   - a user without ranges is refused at the start, in one line naming
 #     /etc/subuid and the usermod --add-subuids that fixes it (both
@@ -118,6 +120,33 @@ ctr_user uj W 'jail = "user"
 linger = "0"'
 jcap W "$uj" 'podman import ~/bb.tar localhost/bb >/dev/null && podman run --rm localhost/bb id -u'
 is "$RC $OUT" "0 0" "jail = \"user\": podman run --rm id -u prints 0 in the user's jail"
+[ "$RC" = 0 ] || diag "$ERR"
+
+# --- the README's commands, as they are there ---------------------------------
+# its profile and containers.conf (no storage.conf: podman's own default),
+# then its session's commands as the user, in the home
+esc_user rd W
+profile "$rd" "$(readme_snippet profile-containers)"
+ctr_grant "$rd"
+rd_H=$(home "$rd")
+install -d -o "$rd" -g "$(id -g "$rd")" "$rd_H/.config" "$rd_H/.config/containers"
+readme_snippet containers-conf > "$rd_H/.config/containers/containers.conf"
+chown "$rd:" "$rd_H/.config/containers/containers.conf"
+jcap W "$rd" "cd; $(readme_snippet containers-session)"
+like "$OUT" "(^|
+)0
+" "README: podman run --rm localhost/bb id -u prints 0"
+like "$OUT" "(^|
+)step1
+step2
+" "README: podman build of its two-step Containerfile, and its image runs"
+is "$(stat -c %U "$rd_H/vol/f" 2>&1)" "$rd" "README: the container's file in ~/vol is the user's"
+like "$ERR" "Read-only file system" "README: -v /etc is read-only in the container"
+ok "  ... and nothing appeared there" test ! -e /etc/x
+is "$RC" 0 "README: podman ps -a and podman images, the last commands, work"
+like "$OUT" "(^|
+)localhost/two +latest .*
+localhost/bb +latest " "  ... and list both images"
 [ "$RC" = 0 ] || diag "$ERR"
 
 # --- explain ------------------------------------------------------------------
