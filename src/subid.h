@@ -20,7 +20,7 @@
 
 struct subid_range {
 	uint32_t first;
-	uint64_t count; /* 1 to 2^32 - first */
+	uint64_t count; /* 1 to 2^32 - first, and below 2^32 */
 };
 
 struct subid_set {
