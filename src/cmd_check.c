@@ -141,6 +141,10 @@ static void check_profile(const struct conf_dir *d, const char *rel,
 		check_subids(file, containers, user);
 	else if (r >= 0 && containers && group)
 		check_group_subids(file, containers, group);
+	else if (r >= 0 && containers && !strncmp(rel, "profiles/", 9))
+		printf("%s:%d: warning: containers = yes needs the warden of a "
+		       "login jail: jailsh run --profile refuses this profile\n",
+		       file, containers);
 	else if (r >= 0 && containers && !user)
 		printf("%s: note: containers = yes: the users it applies to "
 		       "need subordinate ids in %s and %s, or their sessions "

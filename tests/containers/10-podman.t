@@ -24,6 +24,8 @@
 #   - a user without ranges is refused at the start, in one line naming
 #     /etc/subuid and the usermod --add-subuids that fixes it (both
 #     modes), and jailsh check warns about that user;
+#   - jailsh run --profile of a profile with containers = yes is refused
+#     (it has no warden), and jailsh check warns about such a profile;
 #   - a profile without containers = yes: newuidmap in the jail says so,
 #     and nothing is mapped (the host's setuid one cannot work there).
 # Skipped only where podman cannot be installed (ctr_setup).
@@ -179,6 +181,22 @@ done
 capture "$J" check
 like "$OUT" "warning: $(ere "$CONF/users/$u.conf"):[0-9]+: containers = yes, but $u has no subordinate ids" \
 	"jailsh check warns about a user with containers = yes and no ranges"
+
+# --- jailsh run --profile: no warden, so refused (and check says so) -----------
+[ -d "$CONF/profiles" ] || install -d -m 755 "$CONF/profiles"
+_pf=$CONF/profiles/jt-ctr-$$.conf
+at_exit "rm -f '$_pf'"
+printf 'containers = yes\n' > "$_pf"
+chmod 644 "$_pf"
+capture "$J" check
+like "$OUT" "(^|
+)$(ere "$_pf"):1: warning: containers = yes needs the warden of a login jail: jailsh run --profile refuses this profile" \
+	"jailsh check warns about a profiles/ file with containers = yes"
+capture as_user "$u" "$J" run --profile "jt-ctr-$$" -- echo started
+is "$RC $OUT" "125 " "jailsh run --profile of it is refused (125), nothing ran"
+is "$ERR" "jailsh: $_pf: containers = yes needs the warden of a login jail, which jailsh run has not" \
+	"  ... in one line"
+rm -f "$_pf"
 
 # --- containers = no: newuidmap in the jail maps nothing it could not -------------
 # (a user namespace's owner may map its own id alone, without any help:
