@@ -29,6 +29,9 @@ RUNDIR     ?= /run/jailsh
 # jailsh's own newuidmap and newgidmap, which containers = yes binds over
 # the host's in the jail (idmap.h).
 HELPERDIR  ?= $(PREFIX)/lib/jailsh
+# The network stack of network = "private" (the passt package); run by
+# this path only, never looked up.
+PASTA      ?= /usr/bin/pasta
 BUILD      ?= build
 VERSION     = 0.1.0
 
@@ -67,7 +70,8 @@ CORE = err escape nss identity \
        conf_select conf_policy \
        cglimit expand plan path mount priv jail env filter init report \
        session hold cgroup status fds warden self scope groups registry \
-       watch target userjail login subid idmap idmap_serve
+       watch target userjail login subid idmap idmap_serve \
+       publish net
 FRONT = jailsh inherit log cmd_check cmd_explain cmd_run cmd_enter \
 	cmd_audit audit_pam audit_sshd cmd_list
 
@@ -94,6 +98,7 @@ $(BUILD)/config.h: FORCE | $(BUILD)
 	@# for a module named without a path
 	@printf '#define JAILSH_PAM_MODULE "%s"\n#define JAILSH_PAM_SYSDIR "%s"\n' \
 		'$(PAMDIR)/pam_jailsh.so' '/lib/$(MULTIARCH)/security' >> $@.tmp
+	@printf '#define JAILSH_PASTA "%s"\n' '$(PASTA)' >> $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 $(BUILD)/%.o: src/%.c $(BUILD)/config.h | $(BUILD)

@@ -8,6 +8,7 @@
 #include "expand.h"
 #include "cglimit.h"
 #include "conf_profile.h"
+#include "publish.h"
 
 /* What applies when the configuration directory has no profile for a user:
  * the host read-only, the home directory writable, a private /tmp. */
@@ -195,13 +196,15 @@ static int on_hide(cfg_t *cfg, cfg_opt_t *opt)
 			 NULL);
 }
 
-/* The options that take one of two words. */
+/* The options that take one of two words (or three). */
 static const struct {
-	const char *opt, *one, *other;
+	const char *opt, *one, *other, *third;
 } choices[] = {
-	{ "network", "host", "none" },        { "seccomp", "default", "none" },
-	{ "runtime_dir", "private", "host" }, { "devices", "minimal", "host" },
-	{ "jail", "session", "user" },
+	{ "network", "host", "none", "private" },
+	{ "seccomp", "default", "none", NULL },
+	{ "runtime_dir", "private", "host", NULL },
+	{ "devices", "minimal", "host", NULL },
+	{ "jail", "session", "user", NULL },
 };
 
 static int on_choice(cfg_t *cfg, cfg_opt_t *opt)
@@ -209,15 +212,100 @@ static int on_choice(cfg_t *cfg, cfg_opt_t *opt)
 	const char *v = cfg_opt_getnstr(opt, 0);
 
 	for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
+		const char *third = choices[i].third;
+
 		if (strcmp(choices[i].opt, opt->name))
 			continue;
-		if (!strcmp(v, choices[i].one) || !strcmp(v, choices[i].other))
+		if (!strcmp(v, choices[i].one) ||
+		    !strcmp(v, choices[i].other) ||
+		    (third && !strcmp(v, third)))
 			return 0;
+		if (third)
+			return conf_syntax_error(
+				cfg,
+				"%s = \"%s\": must be \"%s\", \"%s\" or "
+				"\"%s\"",
+				opt->name, v, choices[i].one, choices[i].other,
+				third);
 		return conf_syntax_error(
 			cfg, "%s = \"%s\": must be \"%s\" or \"%s\"", opt->name,
 			v, choices[i].one, choices[i].other);
 	}
 	return conf_syntax_error(cfg, "%s: not a choice", opt->name);
+}
+
+/* SPEC as one more port P publishes, unless it is wrong or takes a port
+ * already published: then WHY says so. */
+static int push_publish(struct profile *p, const char *spec, int line,
+			char *why, size_t size)
+{
+	struct publish a, b;
+	char **specs;
+	int *lines;
+
+	if (publish_parse(spec, &a, why, size) < 0)
+		return -1;
+	if (p->npublish >= PUBLISH_MAX) {
+		snprintf(why, size, "more than %d ports", PUBLISH_MAX);
+		return -1;
+	}
+	for (size_t i = 0; i < p->npublish; i++)
+		if (publish_parse(p->publish[i], &b, why, size) == 0 &&
+		    publish_clash(&a, &b)) {
+			snprintf(why, size,
+				 "%s port %u of the host is published "
+				 "already (\"%.64s\")",
+				 a.udp ? "udp" : "tcp", a.port, p->publish[i]);
+			return -1;
+		}
+	snprintf(why, size, "out of memory");
+	specs = realloc(p->publish, sizeof(char *) * (p->npublish + 1));
+	if (!specs)
+		return -1;
+	p->publish = specs;
+	lines = realloc(p->publish_line, sizeof(int) * (p->npublish + 1));
+	if (!lines)
+		return -1;
+	p->publish_line = lines;
+	specs[p->npublish] = strdup(spec);
+	if (!specs[p->npublish])
+		return -1;
+	lines[p->npublish++] = line;
+	return 0;
+}
+
+int profile_add_publish(struct profile *p, const char *spec, int line,
+			struct jerr *e)
+{
+	char why[256], at[4200];
+
+	if (push_publish(p, spec, line, why, sizeof(why)) < 0)
+		return jerr_set(e, "%spublish \"%s\": %s",
+				profile_where(p, line, at, sizeof(at)), spec,
+				why);
+	return 0;
+}
+
+/* Called after each value of the list and once more at its end: each
+ * value is taken once, with the line where it was read. */
+static int on_publish(cfg_t *cfg, cfg_opt_t *opt)
+{
+	unsigned int n = cfg_opt_size(opt);
+	const char *v;
+	char why[256];
+
+	if (n == 0 || n <= building->npublish)
+		return 0;
+	v = cfg_opt_getnstr(opt, n - 1);
+	if (push_publish(building, v, cfg->line, why, sizeof(why)) < 0)
+		return conf_syntax_error(cfg, "publish \"%s\": %s", v, why);
+	return 0;
+}
+
+static int on_host_loopback(cfg_t *cfg, cfg_opt_t *opt)
+{
+	building->host_loopback_line = cfg->line;
+	return 0;
 }
 
 static int on_shell(cfg_t *cfg, cfg_opt_t *opt)
@@ -411,7 +499,7 @@ static int on_containers(cfg_t *cfg, cfg_opt_t *opt)
 }
 
 /* The options every profile has, before the cgroup limits. */
-#define NFIXED 21
+#define NFIXED 23
 
 /* The option tables of one parse: the top one points to the sections'
  * tables, so all of them live together. */
@@ -451,6 +539,8 @@ static void add_checks(struct options *o)
 		{ "jail", on_choice },
 		{ "linger", on_linger },
 		{ "containers", on_containers },
+		{ "publish", on_publish },
+		{ "host_loopback", on_host_loopback },
 	};
 
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
@@ -512,6 +602,8 @@ static void make_options(struct options *o)
 		CFG_STR("jail", "session", CFGF_NONE),
 		CFG_STR("linger", NULL, CFGF_NONE),
 		CFG_BOOL("containers", cfg_false, CFGF_NONE),
+		CFG_BOOL("host_loopback", cfg_false, CFGF_NONE),
+		CFG_STR_LIST("publish", NULL, CFGF_NONE),
 	};
 	cfg_opt_t end = CFG_END();
 
@@ -543,6 +635,13 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+static enum net_mode net_mode(const char *v)
+{
+	if (!strcmp(v, "none"))
+		return NET_NONE;
+	return strcmp(v, "private") ? NET_HOST : NET_PRIVATE;
+}
+
 /* The values of a parse, into P; -1 when memory runs out. */
 static int take_values(cfg_t *cfg, struct profile *p)
 {
@@ -550,8 +649,8 @@ static int take_values(cfg_t *cfg, struct profile *p)
 
 	p->shell = dup_or_null(cfg_getstr(cfg, "shell"));
 	p->hostname = dup_or_null(cfg_getstr(cfg, "hostname"));
-	p->net = !strcmp(cfg_getstr(cfg, "network"), "none") ? NET_NONE :
-							       NET_HOST;
+	p->net = net_mode(cfg_getstr(cfg, "network"));
+	p->host_loopback = cfg_getbool(cfg, "host_loopback");
 	p->devices = !strcmp(cfg_getstr(cfg, "devices"), "host") ? DEV_HOST :
 								   DEV_MINIMAL;
 	p->ssh_agent = cfg_getbool(cfg, "ssh_agent");
@@ -572,9 +671,20 @@ static int take_values(cfg_t *cfg, struct profile *p)
 
 /* What options mean together: linger goes with jail = "user" only; a
  * forwarded agent is one login's, and a user's jail is every login's (it
- * cannot be brought into a jail that runs already). */
+ * cannot be brought into a jail that runs already); host_loopback and
+ * publish are a private network's. */
 static int check_together(const struct profile *p, struct jerr *e)
 {
+	if (p->net != NET_PRIVATE && p->host_loopback_line)
+		return jerr_set(e,
+				"%s:%d: host_loopback is for network = "
+				"\"private\" only",
+				p->file, p->host_loopback_line);
+	if (p->net != NET_PRIVATE && p->npublish)
+		return jerr_set(e,
+				"%s:%d: publish is for network = \"private\" "
+				"only",
+				p->file, p->publish_line[0]);
 	if (p->linger_line && !p->user_jail)
 		return jerr_set(e, "%s:%d: linger is for jail = \"user\" only",
 				p->file, p->linger_line);
@@ -637,6 +747,8 @@ void profile_free(struct profile *p)
 	free_list(p->env_set, p->nenv_set);
 	free_list(p->env_unset, p->nenv_unset);
 	free_list(p->drop_groups, p->ndrop_groups);
+	free_list(p->publish, p->npublish);
+	free(p->publish_line);
 	free(p->hostname);
 	free(p->shell);
 	free(p->file);

@@ -25,7 +25,10 @@ enum mount_kind {
 	MOUNT_SERVICE, /* the warden's socket for containers (idmap.h) */
 };
 
-enum net_mode { NET_HOST, NET_NONE };
+/* network: the host's; none (a namespace with loopback only); private (a
+ * namespace of its own, connected to the host's by a network stack that
+ * runs as the user: net.h) */
+enum net_mode { NET_HOST, NET_NONE, NET_PRIVATE };
 enum dev_mode { DEV_MINIMAL, DEV_HOST };
 
 struct profile_mount {
@@ -51,6 +54,15 @@ struct profile {
 	bool containers;      /* rootless containers: the warden maps the user's
 			  * subordinate ids (idmap.h), /dev/fuse, /dev/net/tun */
 	int containers_line;  /* where containers was set; 0: not set */
+	/* network = "private": the host's loopback is reachable at the
+	 * gateway's address (host_loopback = yes), and the host's ports
+	 * forwarded into the jail (publish.h), as written */
+	bool host_loopback;
+	int host_loopback_line; /* where it was set; 0: not set */
+	char **publish;
+	int *publish_line; /* where each was given (PROFILE_ARG_LINE + N
+			    * for jailsh run's command line) */
+	size_t npublish;
 	struct profile_mount *mounts;
 	size_t nmounts;
 	bool limit_set[RLIM_NLIMITS];
@@ -94,6 +106,11 @@ int profile_hostname_ok(const char *s);
 /* "FILE:LINE: " for messages, or "argument N: " for the command line. */
 const char *profile_where(const struct profile *p, int line, char *buf,
 			  size_t size);
+
+/* Adds SPEC (checked as the profile's publish = checks each) to the
+ * ports P publishes; LINE as above. */
+int profile_add_publish(struct profile *p, const char *spec, int line,
+			struct jerr *e);
 
 /* Adds a mount as the profile's "volume", "map" or "tmpfs" would (source
  * and target checked the same way); LINE as above. */

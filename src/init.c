@@ -247,6 +247,27 @@ static void await_goodbye(int lifeline)
 		;
 }
 
+/* network = "private": the user's code waits for the jail's network,
+ * which the stack's starter (the warden, or jailsh run) says is up with
+ * one byte on STARTED. It hangs up instead when the stack failed. */
+static int await_network(const struct plan *pl, int started, struct jerr *e)
+{
+	char byte;
+	ssize_t n;
+
+	if (pl->profile->net != NET_PRIVATE)
+		return 0;
+	if (started < 0)
+		return jerr_set(e, "network = \"private\" has no network "
+				   "stack here");
+	do
+		n = read(started, &byte, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return jerr_set(e, "the jail's network did not come up");
+	return 0;
+}
+
 /* Init's life once the shell runs (SHELL is 0 for a jail that is only
  * held): reaps, passes signals on, enforces max_time, and ends when the
  * shell has, or when the process outside is gone. */
@@ -355,6 +376,8 @@ int init_run(const struct plan *pl, const struct shell_start *sh, int report,
 		goto fail;
 	fds_close(&groups);
 	fds_close(&service);
+	if (await_network(pl, started, &e) < 0)
+		goto fail;
 	/* the process outside may have given up meanwhile: then no shell */
 	fds[0] = (struct pollfd){ .fd = lifeline, .events = POLLIN };
 	if (poll(fds, 1, 0) != 0) {

@@ -30,9 +30,10 @@ struct shell_start {
  * is killed. GROUPS, unless -1, is where the user's supplementary groups
  * arrive (init_send_groups) when they were not known before the clone;
  * they are needed only for the drop. STARTED, unless -1, gets one byte
- * just before the user's code starts (the warden's clock). SERVICE,
- * unless -1, is the warden's tmpfs for IDMAP_DIR (jail_build), closed
- * once attached. Returns init's exit status. */
+ * just before the user's code starts (the warden's clock); with network =
+ * "private" one byte comes on it first: the network is up (net.h). It is
+ * a socket then. SERVICE, unless -1, is the warden's tmpfs for IDMAP_DIR
+ * (jail_build), closed once attached. Returns init's exit status. */
 int init_run(const struct plan *pl, const struct shell_start *sh, int report,
 	     int lifeline, int groups, int started, int service);
 /* SH may be NULL: then init only holds the jail for processes that join

@@ -27,7 +27,7 @@ unsigned long jail_clone_flags(const struct plan *pl)
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
 			      CLONE_NEWUTS;
 
-	if (pl->profile->net == NET_NONE)
+	if (pl->profile->net != NET_HOST)
 		flags |= CLONE_NEWNET;
 	if (pl->userns)
 		flags |= CLONE_NEWUSER;
@@ -40,6 +40,11 @@ pid_t jail_clone(const struct plan *pl, int cgroup, int *pidfd)
 		.flags = jail_clone_flags(pl),
 		.exit_signal = SIGCHLD,
 	};
+
+	/* a login's private network: the namespace is made beside the
+	 * stack (net.h), and the caller has stepped into it */
+	if (pl->profile->net == NET_PRIVATE && !pl->userns)
+		a.flags &= ~(unsigned long)CLONE_NEWNET;
 
 	if (pidfd) {
 		a.flags |= CLONE_PIDFD;
@@ -98,7 +103,7 @@ int jail_build(const struct plan *pl, int service, struct jerr *e)
 		return -1;
 	if (name && sethostname(name, strlen(name)) < 0)
 		return jerr_sys(e, errno, "set hostname %s", name);
-	if (pl->profile->net == NET_NONE && loopback_up(e) < 0)
+	if (pl->profile->net != NET_HOST && loopback_up(e) < 0)
 		return -1;
 	return jail_limits(pl->profile, -1, e);
 }

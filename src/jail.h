@@ -7,12 +7,14 @@
 
 #include "plan.h"
 
-/* The clone() flags of the namespaces a plan asks for. */
+/* The clone() flags of the namespaces a plan asks for (the jail's: what
+ * joining it enters). */
 unsigned long jail_clone_flags(const struct plan *pl);
 
 /* fork() into those namespaces, like bubblewrap's raw_clone (no new
  * stack): with a pidfd of the child if PIDFD, born into the cgroup
- * CGROUP if it is not -1. Returns what fork() does. */
+ * CGROUP if it is not -1. A login's private network is not made here:
+ * the caller is in it already (net.h). Returns what fork() does. */
 pid_t jail_clone(const struct plan *pl, int cgroup, int *pidfd);
 
 /* In the new namespaces, as root: mounts, hostname, loopback, resource

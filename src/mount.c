@@ -15,6 +15,7 @@
 
 #include "fds.h"
 #include "mount.h"
+#include "net.h"
 #include "path.h"
 #include "priv.h"
 
@@ -882,8 +883,8 @@ static int mount_cgroup(const struct plan *pl, struct jerr *e)
 	return r;
 }
 
-/* The jail's own /sys for network = none: the host's shows the host's
- * network interfaces. */
+/* The jail's own /sys for network = none or private: the host's shows
+ * the host's network interfaces. */
 static int mount_sysfs(struct jerr *e)
 {
 	if (mount("sysfs", "/sys", "sysfs",
@@ -892,10 +893,62 @@ static int mount_sysfs(struct jerr *e)
 	return 0;
 }
 
+/* network = "private": the jail's own /etc/resolv.conf, which names the
+ * stack's DNS forwarder (net.h), a file on a tmpfs of its own, read-only,
+ * on top of the host's (found through root's links, as every mount point
+ * is): nothing is written on the host. A profile's own mount there
+ * wins. */
+static int mount_resolv(const struct plan *pl, struct jerr *e)
+{
+	static const char path[] = "/etc/resolv.conf";
+	char host[4096] = "", text[4096];
+	int mnt, fd = -1, file = -1, r = -1;
+	ssize_t n;
+
+	for (size_t i = 0; i < pl->nops; i++)
+		if (pl->ops[i].line && !strcmp(pl->ops[i].target, path))
+			return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && (n = read(fd, host, sizeof(host) - 1)) > 0)
+		host[n] = '\0';
+	fds_close(&fd);
+	net_resolv_conf(host, text, sizeof(text));
+	mnt = new_tmpfs(path, 0755, 65536,
+			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				MOUNT_ATTR_NOEXEC,
+			NULL, e);
+	if (mnt < 0)
+		return -1;
+	fd = openat(mnt, "resolv.conf", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		jerr_sys(e, errno, "write the jail's %s", path);
+		goto out;
+	}
+	file = open_tree(mnt, "resolv.conf",
+			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (file < 0 ||
+	    set_attr(file, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY) < 0) {
+		jerr_sys(e, errno, "the jail's %s", path);
+		goto out;
+	}
+	r = attach(file, path, 0, pl, NULL, e);
+	if (r < 0 && e->errnum == 0 && strstr(e->msg, "does not exist"))
+		jerr_set(e,
+			 "network = \"private\": %s does not exist here, and "
+			 "the jail's own goes on top of it: create it (it may "
+			 "be empty)",
+			 path);
+out:
+	fds_close(&fd);
+	fds_close(&file);
+	close(mnt);
+	return r;
+}
+
 /* --rootfs, once /proc is mounted: the host's tree is detached. */
 static int leave_old_root(const struct plan *pl, struct jerr *e)
 {
-	if (pl->profile->net == NET_NONE && access("/sys", F_OK) == 0 &&
+	if (pl->profile->net != NET_HOST && access("/sys", F_OK) == 0 &&
 	    mount_sysfs(e) < 0)
 		return -1;
 	if (umount2("/tmp", MNT_DETACH) < 0)
@@ -945,7 +998,9 @@ int mount_apply(const struct plan *pl, int service, struct jerr *e)
 		    leave_old_root(pl, e) < 0)
 			goto out;
 	}
-	if (!pl->rootfs && pl->profile->net == NET_NONE && mount_sysfs(e) < 0)
+	if (!pl->rootfs && pl->profile->net != NET_HOST && mount_sysfs(e) < 0)
+		goto out;
+	if (pl->profile->net == NET_PRIVATE && mount_resolv(pl, e) < 0)
 		goto out;
 	if (pl->cgroup && mount_cgroup(pl, e) < 0)
 		goto out;

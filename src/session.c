@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -27,6 +28,8 @@ static void close_all(struct session *s)
 	fds_close(&s->lifeline);
 	fds_close(&s->signals);
 	warden_close(&s->warden);
+	net_close(&s->net);
+	fds_close(&s->net_link);
 }
 
 /* By its pidfd where the warden gave one: init is not this process's
@@ -42,6 +45,7 @@ static void signal_init(const struct session *s, int sig)
 static int fail(struct session *s, int code)
 {
 	signal_init(s, SIGKILL);
+	net_stop(&s->net);
 	close_all(s);
 	s->code = code;
 	return -1;
@@ -195,11 +199,25 @@ static int start_init(void *arg, int started, int service)
 			started, service);
 }
 
+/* jailsh run, network = "private": the stack, as the caller, for the
+ * jail's namespaces; init hears on the link when it is up. */
+static int attach_network(struct session *s, const struct plan *pl,
+			  struct jerr *e)
+{
+	if (net_attach(&s->net, pl, s->init, e) < 0 ||
+	    net_wait(&s->net, NET_READY_MS, e) < 0)
+		return -1;
+	if (write(s->net_link, "", 1) != 1)
+		return jerr_sys(e, errno, "tell the jail its network is up");
+	return 0;
+}
+
 /* Init, by the warden (a login session) or as this process's own child
  * (jailsh run, which has no privilege to start a warden with). */
 static int clone_init(struct session *s, struct init_start *a,
 		      const struct settings *set, struct jerr *e)
 {
+	int link[2] = { -1, -1 };
 	pid_t pid;
 
 	if (set) {
@@ -209,12 +227,23 @@ static int clone_init(struct session *s, struct init_start *a,
 		s->init = s->warden.init;
 		return 0;
 	}
+	if (a->pl->profile->net == NET_PRIVATE &&
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, link) < 0)
+		return jerr_sys(e, errno, "socketpair");
+	s->net_link = link[0];
 	pid = jail_clone(a->pl, -1, NULL);
 	if (pid == 0)
-		_exit(start_init(a, -1, -1));
+		_exit(start_init(a, link[1], -1));
+	fds_close(&link[1]);
 	if (pid < 0)
 		return jerr_sys(e, errno, "create namespaces");
 	s->init = pid;
+	if (s->net_link >= 0 && attach_network(s, a->pl, e) < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		s->init = -1;
+		return -1;
+	}
 	return 0;
 }
 
@@ -229,7 +258,8 @@ int session_start(struct session *s, const struct plan *pl, struct identity *id,
 
 	memset(s, 0, sizeof(*s));
 	s->init = -1;
-	s->report = s->lifeline = s->signals = -1;
+	s->report = s->lifeline = s->signals = s->net_link = -1;
+	net_init(&s->net);
 	s->warden.pidfd = s->warden.cg.dir = -1;
 	s->warden.cg.user = s->warden.cg.parent = -1;
 	s->foreground = sh->foreground;
@@ -329,6 +359,8 @@ int session_wait(struct session *s, struct jerr *e)
 
 void session_close(struct session *s)
 {
-	/* init is ending the jail; there is nothing to wait for */
+	/* init is ending the jail; there is nothing to wait for but the
+	 * network stack of jailsh run, this process's child */
+	net_stop(&s->net);
 	close_all(s);
 }

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "init.h"
+#include "net.h"
 #include "report.h"
 #include "conf_settings.h"
 #include "warden.h"
@@ -20,6 +21,11 @@ struct session {
 	long long started_ms; /* when the shell started (clock_ms) */
 	struct warden warden; /* a login session's; pidfd -1 for jailsh run */
 	struct report end;    /* how the shell ended; type 0 if unknown */
+	/* jailsh run with network = "private": the stack (this process's
+	 * child, ended with the session) and the socket on which init
+	 * hears that it is up */
+	struct net net;
+	int net_link;
 };
 
 /* Creates the namespaces with init as pid 1, which builds the jail and

@@ -21,6 +21,7 @@
 #include "init.h"
 #include "jail.h"
 #include "idmap_serve.h"
+#include "net.h"
 #include "registry.h"
 #include "watch.h"
 #include "warden.h"
@@ -86,10 +87,12 @@ static void caller_restore(const struct caller_state *c)
 }
 
 /* The clone's side: init, which must not keep the warden's descriptors
- * (the socket, the cgroup, the clock's pipe, the service's socket). */
+ * (the socket, the cgroup, the clock's socket, the service's socket, the
+ * network stack's). */
 static void run_init(struct warden *w, int sock, int clock_fd, int keep,
-		     struct idmap_service *idmap, const struct caller_state *c,
-		     warden_init_fn fn, void *arg, int started)
+		     struct idmap_service *idmap, struct net *net,
+		     const struct caller_state *c, warden_init_fn fn, void *arg,
+		     int started)
 {
 	close(sock);
 	close(clock_fd);
@@ -97,10 +100,61 @@ static void run_init(struct warden *w, int sock, int clock_fd, int keep,
 		close(keep); /* the jail's lifeline is the warden's */
 	cgroup_close(&w->cg);
 	fds_close(&idmap->listen);
+	net_close(net);
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	caller_restore(c);
 	_exit(fn(arg, started, idmap->mnt));
+}
+
+/* Init, born in the jail's network namespace where the stack made one
+ * (network = "private"): the warden steps into it for the clone, and
+ * back out. In the child, returns 0 as jail_clone does. */
+static pid_t clone_init(const struct plan *pl, struct warden *w,
+			const struct net *net, struct jerr *e)
+{
+	int host = -1;
+	pid_t pid;
+
+	if (net->netns >= 0) {
+		host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (host < 0 || setns(net->netns, CLONE_NEWNET) < 0) {
+			jerr_sys(e, errno,
+				 "enter the jail's network namespace");
+			fds_close(&host);
+			return -1;
+		}
+	}
+	pid = jail_clone(pl, w->cg.dir, &w->pidfd);
+	if (pid == 0) {
+		fds_close(&host);
+		return 0;
+	}
+	if (pid < 0)
+		jerr_sys(e, errno, "create namespaces");
+	if (host >= 0 && setns(host, CLONE_NEWNET) < 0) {
+		jerr_sys(e, errno, "leave the jail's network namespace");
+		if (pid > 0) /* nothing may run with a warden inside */
+			syscall(SYS_pidfd_send_signal, w->pidfd, SIGKILL, NULL,
+				0);
+	}
+	fds_close(&host);
+	return pid;
+}
+
+/* network = "private": until the stack has set the jail's network up,
+ * then init may go on (one byte on CLOCK, which init reads before the
+ * user's code starts). */
+static int network_ready(struct net *net, int clock, struct jerr *e)
+{
+	if (net->pid < 0)
+		return 0;
+	fds_close(&net->netns); /* init's now */
+	if (net_wait(net, NET_READY_MS, e) < 0)
+		return -1;
+	if (write(clock, "", 1) != 1)
+		return jerr_sys(e, errno, "tell the jail its network is up");
+	return 0;
 }
 
 /* Its socket in the registry: a user's jail under the user's name, a
@@ -140,9 +194,12 @@ static int open_idmap(const struct plan *pl, struct idmap_service *svc,
  * init's now; and no new descriptor needed for it, whatever limit the
  * user set (this process cannot raise it without CAP_SYS_RESOURCE). */
 static void keep_only_own(int sock, int clock, const struct warden *w, int keep,
-			  const struct idmap_service *svc)
+			  const struct idmap_service *svc, int net)
 {
 	int fds[16] = { sock, clock, w->pidfd, keep }, n = 4;
+
+	if (net >= 0)
+		fds[n++] = net;
 
 	if (w->cg.dir >= 0) {
 		fds[n++] = w->cg.dir;
@@ -166,10 +223,12 @@ static void warden_main(const struct plan *pl, const struct settings *s,
 			    .w = &w,
 			    .lifeline = keep,
 			    .registry = -1,
-			    .listen = -1 };
+			    .listen = -1,
+			    .net = -1 };
 	int clock[2] = { -1, -1 };
 	struct idmap_service svc;
 	struct jerr e = { .msg = "" };
+	struct net net;
 
 	/* nothing from the terminal (the session is still the caller's)
 	 * or from the user may end or stop it; its own children (helpers,
@@ -182,22 +241,26 @@ static void warden_main(const struct plan *pl, const struct settings *s,
 	caller_save(&c);
 	caller_reset();
 	w.cg.dir = w.cg.top = w.cg.user = w.cg.parent = -1;
+	net_init(&net);
 	wt.fingerprint = plan_fingerprint(pl);
 	wt.born = time(NULL);
 	if (open_idmap(pl, &svc, &e) < 0 ||
 	    cgroup_prepare(&w.cg, s, pl->profile, pl->id, &e) < 0)
 		goto refuse;
-	if (pipe2(clock, O_CLOEXEC) < 0) {
-		jerr_sys(&e, errno, "pipe");
+	/* the stack sets up while init builds the jail */
+	if (pl->profile->net == NET_PRIVATE && net_start(&net, pl, &e) < 0)
+		goto refuse;
+	/* a socket: with network = "private" the warden answers on it */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, clock) < 0) {
+		jerr_sys(&e, errno, "socketpair");
 		goto refuse;
 	}
-	w.init = jail_clone(pl, w.cg.dir, &w.pidfd);
+	w.init = clone_init(pl, &w, &net, &e);
 	if (w.init == 0)
-		run_init(&w, sock, clock[0], keep, &svc, &c, fn, arg, clock[1]);
-	if (w.init < 0) {
-		jerr_sys(&e, errno, "create namespaces");
+		run_init(&w, sock, clock[0], keep, &svc, &net, &c, fn, arg,
+			 clock[1]);
+	if (w.init < 0 || e.msg[0])
 		goto refuse;
-	}
 	close(clock[1]);
 	wt.started = clock[0];
 	fds_close(&svc.mnt); /* init's now */
@@ -206,8 +269,13 @@ static void warden_main(const struct plan *pl, const struct settings *s,
 		syscall(SYS_pidfd_send_signal, w.pidfd, SIGKILL, NULL, 0);
 		goto refuse;
 	}
+	if (network_ready(&net, clock[0], &e) < 0) {
+		syscall(SYS_pidfd_send_signal, w.pidfd, SIGKILL, NULL, 0);
+		goto refuse;
+	}
 	wt.idmap = &svc;
-	keep_only_own(sock, clock[0], &w, keep, &svc);
+	wt.net = net.pidfd;
+	keep_only_own(sock, clock[0], &w, keep, &svc, net.pidfd);
 	/* in the registry before the answer: the login that made a user's
 	 * jail joins it right away, as every other login does */
 	if (register_jail(&wt, &e) < 0) {
@@ -232,6 +300,7 @@ refuse:
 	snprintf(r.msg, sizeof(r.msg), "%s", e.msg);
 	fds_send(sock, &r, sizeof(r), NULL, 0);
 	idmap_serve_close(&svc);
+	net_stop(&net);
 	if (w.init > 0)
 		waitid(P_PIDFD, w.pidfd, NULL, WEXITED);
 	cgroup_remove(&w.cg);

@@ -111,6 +111,41 @@ static void signal_leaders(struct state *st, int sig)
 				NULL, 0);
 }
 
+/* The network stack of a private network (net.h), which serves nothing
+ * once init is gone: ended and reaped. */
+static void end_network(struct state *st)
+{
+	struct watch *wt = st->wt;
+
+	if (wt->net < 0)
+		return;
+	syscall(SYS_pidfd_send_signal, wt->net, SIGKILL, NULL, 0);
+	while (waitid(P_PIDFD, wt->net, NULL, WEXITED) < 0 && errno == EINTR)
+		;
+	fds_close(&wt->net);
+}
+
+/* The stack ended while the jail runs: the jail has no network from now
+ * on, which is all it loses. Said, and reaped. */
+static void network_ended(struct state *st)
+{
+	struct watch *wt = st->wt;
+	siginfo_t si = { 0 };
+
+	waitid(P_PIDFD, wt->net, &si, WEXITED | WNOHANG);
+	if (si.si_code == CLD_EXITED)
+		say(st,
+		    "its network stack ended (status %d); the jail has "
+		    "no network now",
+		    si.si_status);
+	else
+		say(st,
+		    "its network stack was killed (signal %d); the jail "
+		    "has no network now",
+		    si.si_status);
+	fds_close(&wt->net);
+}
+
 /* The hard end: init (its pid namespace with it), the cgroup. */
 static void kill_jail(struct state *st)
 {
@@ -427,7 +462,7 @@ static void deadlines(struct state *st)
 	}
 }
 
-enum { P_INIT, P_STARTED, P_EVENTS, P_LISTEN, P_CLIENTS };
+enum { P_INIT, P_STARTED, P_EVENTS, P_LISTEN, P_NET, P_CLIENTS };
 
 /* What to do without being woken: end the jail once it is out of the
  * registry; kill what is left once all that heeded SIGTERM is gone. 1
@@ -471,6 +506,7 @@ static int fill_polls(const struct state *st, struct pollfd *p)
 	p[P_STARTED] = (struct pollfd){ .fd = st->started, .events = POLLIN };
 	p[P_EVENTS] = (struct pollfd){ .fd = st->events, .events = POLLPRI };
 	p[P_LISTEN] = (struct pollfd){ .fd = wt->listen, .events = POLLIN };
+	p[P_NET] = (struct pollfd){ .fd = wt->net, .events = POLLIN };
 	for (int i = 0; i < st->nclients; i++)
 		p[P_CLIENTS + i] = (struct pollfd){ .fd = st->c[i].sock,
 						    .events = POLLIN };
@@ -501,7 +537,10 @@ static void woken(struct state *st, const struct pollfd *p, int np)
 	if (p[P_INIT].revents) {
 		st->init_gone = 1;
 		waitid(P_PIDFD, wt->w->pidfd, NULL, WEXITED | WNOHANG);
+		end_network(st);
 		say(st, "ended");
+	} else if (p[P_NET].revents) {
+		network_ended(st);
 	}
 	if (p[P_STARTED].revents)
 		user_code_runs(st);
@@ -563,6 +602,7 @@ void watch_run(struct watch *wt)
 		drop_client(st, st->nclients - 1);
 	if (wt->idmap)
 		idmap_serve_close(wt->idmap);
+	end_network(st);
 	fds_close(&st->events);
 	fds_close(&st->started);
 	free(st);

@@ -1,7 +1,8 @@
 /* The warden's life once its jail's init runs (warden.h): it watches
  * init, the cgroup, the clocks and, on its registry socket, the logins
  * and the questions; it ends the jail when its time is up, and returns
- * only once the jail, its cgroup and its registry entry are gone. */
+ * only once the jail, its cgroup, its registry entry and its network
+ * stack are gone. */
 #ifndef JAILSH_WATCH_H
 #define JAILSH_WATCH_H
 
@@ -24,6 +25,8 @@ struct watch {
 	uint64_t fingerprint;  /* of the plan */
 	long long born;        /* the wall clock at the start, seconds */
 	struct idmap_service *idmap; /* containers = yes; NULL: none */
+	int net; /* network = "private": the stack (a pidfd of the warden's
+		  * child), which ends with the jail; -1 */
 };
 
 void watch_run(struct watch *wt);
