@@ -1,6 +1,7 @@
 /* jailsh check: like sshd -t, for every file in the configuration
  * directory. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,20 @@ static int check_group(const char *file, const char *group, struct jerr *e)
 	return r < 0 ? -1 : 0;
 }
 
+/* network = "private" needs the stack: without it the sessions that reach
+ * the profile are refused. */
+static int check_stack(const char *file, const struct profile *p,
+		       struct jerr *e)
+{
+	if (p->net != NET_PRIVATE || access(JAILSH_PASTA, X_OK) == 0)
+		return 0;
+	return jerr_sys(e, errno,
+			"%s: network = \"private\" needs %s (the passt "
+			"package): sessions that reach this profile are "
+			"refused",
+			file, JAILSH_PASTA);
+}
+
 /* 0, or for a good profile that sets containers = yes, the line where
  * it does. */
 static int check_text(const char *file, const char *text,
@@ -64,6 +79,10 @@ static int check_text(const char *file, const char *text,
 	r = profile_parse(file, text, &p, e);
 	if (r < 0)
 		return -1;
+	if (check_stack(file, &p, e) < 0) {
+		profile_free(&p);
+		return -1;
+	}
 	r = plan_build(&p, id, &pl, e);
 	if (r == 0)
 		plan_free(&pl);

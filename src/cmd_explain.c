@@ -10,6 +10,8 @@
 #include "config.h"
 #include "groups.h"
 #include "log.h"
+#include "net.h"
+#include "publish.h"
 #include "conf_policy.h"
 #include "scope.h"
 #include "subid.h"
@@ -205,6 +207,36 @@ static void print_containers(const struct policy *po)
 	}
 }
 
+/* network = "private": the link, and what of the host it reaches. */
+static void print_network(const struct profile *p)
+{
+	if (p->net != NET_PRIVATE) {
+		printf("network   %s\n",
+		       p->net == NET_NONE ? "none (own namespace, loopback "
+					    "only)" :
+					    "host");
+		return;
+	}
+	printf("network   private (own namespace; pasta, as the user, "
+	       "outside the jail): address " NET_ADDRESS "/" NET_PREFIX
+	       ", gateway " NET_GATEWAY ", DNS " NET_DNS
+	       " (forwarded to the host's resolver)\n");
+	printf("loopback  %s\n",
+	       p->host_loopback ? "the host's 127.0.0.1 and ::1 are reached "
+				  "at the gateway, " NET_GATEWAY
+				  " (host_loopback = yes)" :
+				  "the host's is not reachable");
+	for (size_t i = 0; i < p->npublish; i++) {
+		struct publish pub;
+		char why[256], desc[128];
+
+		if (publish_parse(p->publish[i], &pub, why, sizeof(why)) < 0)
+			continue;
+		publish_describe(&pub, desc, sizeof(desc));
+		printf("publish   %s\n", desc);
+	}
+}
+
 static void print_policy(const struct policy *po)
 {
 	const struct profile *p = &po->profile;
@@ -216,9 +248,7 @@ static void print_policy(const struct policy *po)
 	printf("profile   %s\n", p->file);
 	printf("shell     %s\n", pl->shell);
 	printf("hostname  %s\n", p->hostname ? p->hostname : "(the host's)");
-	printf("network   %s\n", p->net == NET_NONE ?
-					 "none (own namespace, loopback only)" :
-					 "host");
+	print_network(p);
 	printf("devices   %s\n", p->devices == DEV_HOST ? "host" : "minimal");
 	printf("ssh agent %s\n",
 	       p->ssh_agent ? "yes, when sshd forwards one" : "no");

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "groups.h"
 #include "log.h"
 #include "plan.h"
+#include "publish.h"
 #include "session.h"
 
 struct run_options {
@@ -137,7 +139,8 @@ static int parse(int argc, char **argv, struct run_options *o)
 		int one = two || !strcmp(opt, "--tmpfs") ||
 			  !strcmp(opt, "--rootfs") || !strcmp(opt, "--net") ||
 			  !strcmp(opt, "--hostname") ||
-			  !strcmp(opt, "--name") || !strcmp(opt, "--profile");
+			  !strcmp(opt, "--name") || !strcmp(opt, "--profile") ||
+			  !strcmp(opt, "--publish");
 
 		if (!strcmp(opt, "--")) {
 			i++;
@@ -157,8 +160,9 @@ static int parse(int argc, char **argv, struct run_options *o)
 		else if (!strcmp(opt, "--name"))
 			o->name = argv[i + 1];
 		else if (!strcmp(opt, "--net") && strcmp(argv[i + 1], "host") &&
-			 strcmp(argv[i + 1], "none"))
-			return bad("--net", "must be host or none");
+			 strcmp(argv[i + 1], "none") &&
+			 strcmp(argv[i + 1], "private"))
+			return bad("--net", "must be host, none or private");
 		else if (!strcmp(opt, "--hostname") &&
 			 !profile_hostname_ok(argv[i + 1]))
 			return bad("--hostname", "use 1 to 64 letters, digits, "
@@ -181,8 +185,9 @@ static int set_simple(int end, char **argv, struct profile *p)
 {
 	for (int i = 1; i < end && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "--net"))
-			p->net = strcmp(argv[i + 1], "none") ? NET_HOST :
-							       NET_NONE;
+			p->net = !strcmp(argv[i + 1], "none")    ? NET_NONE :
+				 !strcmp(argv[i + 1], "private") ? NET_PRIVATE :
+								   NET_HOST;
 		if (!strcmp(argv[i], "--hostname")) {
 			free(p->hostname);
 			p->hostname = strdup(argv[i + 1]);
@@ -190,6 +195,67 @@ static int set_simple(int end, char **argv, struct profile *p)
 				return -1;
 		}
 	}
+	return 0;
+}
+
+/* Can the caller bind ports below net.ipv4.ip_unprivileged_port_start
+ * (CAP_NET_BIND_SERVICE, root)? */
+static int can_bind_low(void)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+
+	if (caps)
+		cap_get_flag(caps, CAP_NET_BIND_SERVICE, CAP_EFFECTIVE, &v);
+	cap_free(caps);
+	return v == CAP_SET;
+}
+
+static unsigned low_ports_end(void)
+{
+	char buf[32];
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
+	unsigned v = 1024;
+
+	if (f && fgets(buf, sizeof(buf), f))
+		v = (unsigned)strtoul(buf, NULL, 10);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* --publish, in the order given: only ports the caller could bind on
+ * the host anyway (the stack binds them as the caller). */
+static int add_publish(int end, char **argv, struct profile *p, struct jerr *e)
+{
+	for (int i = 1; i < end && strcmp(argv[i], "--"); i++) {
+		struct publish pub;
+		char why[256];
+
+		if (strcmp(argv[i], "--publish"))
+			continue;
+		if (publish_parse(argv[i + 1], &pub, why, sizeof(why)) == 0 &&
+		    pub.port < low_ports_end() && !can_bind_low())
+			return jerr_set(
+				e,
+				"argument %d: --publish \"%s\": port "
+				"%u is below %u "
+				"(net.ipv4.ip_unprivileged_port_start), "
+				"which you may not bind",
+				i + 1, argv[i + 1], pub.port, low_ports_end());
+		if (profile_add_publish(p, argv[i + 1],
+					PROFILE_ARG_LINE + i + 1, e) < 0)
+			return -1;
+		i++;
+	}
+	/* the profile's own went through its check already */
+	if (p->net != NET_PRIVATE && (p->npublish || p->host_loopback))
+		return jerr_set(e,
+				"%s needs --net private (or a profile with "
+				"network = \"private\")",
+				p->host_loopback && !p->npublish ?
+					"host_loopback" :
+					"--publish");
 	return 0;
 }
 
@@ -275,6 +341,8 @@ static int make_profile(const struct run_options *o, int end, char **argv,
 		return -1;
 	if (set_simple(end, argv, p) < 0)
 		return jerr_set(e, "out of memory");
+	if (add_publish(end, argv, p, e) < 0)
+		return -1;
 	/* the process's own gid (newgrp) is what can be mapped */
 	id->gid = getgid();
 	id->groups_known = 1;

@@ -456,7 +456,8 @@ uint64_t plan_fingerprint(const struct plan *pl)
 			p->io_uring,
 			p->runtime_private,
 			p->user_jail,
-			p->containers };
+			p->containers,
+			p->host_loopback };
 
 	for (size_t i = 0; i < pl->nops; i++) {
 		const struct plan_op *op = &pl->ops[i];
@@ -488,5 +489,6 @@ uint64_t plan_fingerprint(const struct plan *pl)
 	h = hash(h, &p->linger, sizeof(p->linger));
 	h = hash_list(h, p->env_set, p->nenv_set);
 	h = hash_list(h, p->env_unset, p->nenv_unset);
+	h = hash_list(h, p->publish, p->npublish);
 	return hash_list(h, p->drop_groups, p->ndrop_groups);
 }

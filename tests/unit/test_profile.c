@@ -351,7 +351,7 @@ static void test_rejections(void)
 	rejects("unknown env sub-option", "env { add = { \"A=1\" } }\n", 1,
 		"add");
 	rejects("bad network", "\nnetwork = \"bridge\"\n", 2, "network",
-		"bridge", "\"host\" or \"none\"");
+		"bridge", "\"host\", \"none\" or \"private\"");
 	rejects("bad devices", "devices = \"all\"\n", 1, "devices", "all",
 		"\"minimal\" or \"host\"");
 	rejects("bad runtime_dir", "\n\nruntime_dir = \"shared\"\n", 3,
@@ -631,6 +631,81 @@ static void test_runtime_groups(void)
 }
 
 /* jail = "user", linger: the values, and what goes only with them. */
+/* network = "private", host_loopback and publish. */
+static void test_private_network(void)
+{
+	struct profile p;
+	struct jerr e = { .msg = "" };
+	const char *text = "network = \"private\"\n"          /* 1 */
+			   "host_loopback = yes\n"            /* 2 */
+			   "publish = { \"tcp:8080\",\n"      /* 3 */
+			   "  \"udp:127.0.0.1:5353:53\" }\n"; /* 4 */
+
+	if (!is_int(profile_parse(FILE_NAME, text, &p, &e), 0,
+		    "a private network with ports parses"))
+		diag("error: %s", e.msg);
+	is_int(p.net, NET_PRIVATE, "  network private");
+	ok(p.host_loopback, "  host_loopback yes");
+	if (is_int(p.npublish, 2, "  two ports published")) {
+		is_str(p.publish[0], "tcp:8080", "  the first as written");
+		is_str(p.publish[1], "udp:127.0.0.1:5353:53",
+		       "  the second as written");
+		is_int(p.publish_line[0], 3, "  the first's line");
+		is_int(p.publish_line[1], 4, "  the second's line");
+	} else {
+		skip(4, "not two ports");
+	}
+	profile_free(&p);
+	if (is_int(profile_parse(FILE_NAME, "network = \"private\"\n", &p, &e),
+		   0, "network = \"private\" alone"))
+		ok(!p.host_loopback && p.npublish == 0,
+		   "  the default: no host loopback, no port published");
+	profile_free(&p);
+	if (is_int(profile_parse(FILE_NAME, "", &p, &e), 0, "no network"))
+		ok(p.net == NET_HOST && !p.host_loopback && !p.npublish,
+		   "  the host's network, nothing else");
+	profile_free(&p);
+
+	rejects("publish: a bad port",
+		"network = \"private\"\n\npublish = "
+		"{ \"tcp:99999\" }\n",
+		3, "publish \"tcp:99999\"", "a port is a number");
+	rejects("publish: no protocol",
+		"network = \"private\"\npublish = { \"8080\" }\n", 2,
+		"publish \"8080\"", "tcp:PORT");
+	rejects("publish: a port twice",
+		"network = \"private\"\npublish = { \"tcp:8080\",\n"
+		"\"tcp:127.0.0.1:8080:81\" }\n",
+		3, "publish \"tcp:127.0.0.1:8080:81\"",
+		"tcp port 8080 of the host is published already");
+	is_int(profile_parse(FILE_NAME, "\npublish = { \"tcp:8080\" }\n", &p,
+			     &e),
+	       -1, "publish without network = \"private\": refused");
+	like(e.msg, "users/bob.conf:2: publish is for network = \"private\"",
+	     "  naming the line");
+	profile_free(&p);
+	is_int(profile_parse(FILE_NAME,
+			     "network = \"none\"\nhost_loopback = yes\n", &p,
+			     &e),
+	       -1, "host_loopback with network = \"none\": refused");
+	like(e.msg,
+	     "users/bob.conf:2: host_loopback is for network = \"private\"",
+	     "  naming the line");
+	profile_free(&p);
+	is_int(profile_parse(FILE_NAME, "network = \"private\"\n", &p, &e), 0,
+	       "jailsh run's --publish on a parsed profile");
+	is_int(profile_add_publish(&p, "tcp:9000", PROFILE_ARG_LINE + 3, &e), 0,
+	       "  tcp:9000 is added");
+	is_int(profile_add_publish(&p, "tcp:9000:22", PROFILE_ARG_LINE + 5, &e),
+	       -1, "  tcp:9000 again is refused");
+	like(e.msg, "argument 5: publish \"tcp:9000:22\"",
+	     "  naming the argument");
+	is_int(profile_add_publish(&p, "tcp:x", PROFILE_ARG_LINE + 7, &e), -1,
+	       "  tcp:x is refused");
+	is_int(p.npublish, 1, "  one port published");
+	profile_free(&p);
+}
+
 static void test_user_jail(void)
 {
 	static const struct {
@@ -763,6 +838,7 @@ int main(void)
 	test_builtin();
 	test_runtime_groups();
 	test_user_jail();
+	test_private_network();
 	test_settings();
 	return done_testing();
 }
