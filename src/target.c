@@ -166,9 +166,32 @@ void target_unpin(struct target *t)
 		fds_close(&t->ns[i]);
 }
 
+/* Is USERNS (a user namespace's descriptor) the host's, or, where NET,
+ * one of root's just below the host's: a private network's (net.h), which
+ * root made for the stack, and whose root is the user? */
+static int host_or_stack(int userns, const struct stat *host, int net)
+{
+	struct stat st;
+	uid_t owner;
+	int parent, ok;
+
+	if (fstat(userns, &st) < 0)
+		return 0;
+	if (st.st_ino == host->st_ino && st.st_dev == host->st_dev)
+		return 1;
+	if (!net || ioctl(userns, NS_GET_OWNER_UID, &owner) < 0 || owner != 0)
+		return 0;
+	parent = ioctl(userns, NS_GET_PARENT);
+	ok = parent >= 0 && fstat(parent, &st) == 0 &&
+	     st.st_ino == host->st_ino && st.st_dev == host->st_dev;
+	if (parent >= 0)
+		close(parent);
+	return ok;
+}
+
 int target_owned_by_host(const struct target *t)
 {
-	struct stat host, owner;
+	struct stat host;
 
 	if (stat("/proc/self/ns/user", &host) < 0)
 		return 0;
@@ -178,8 +201,8 @@ int target_owned_by_host(const struct target *t)
 
 		if (t->ns[i] < 0)
 			continue;
-		ok = fd >= 0 && fstat(fd, &owner) == 0 &&
-		     owner.st_ino == host.st_ino && owner.st_dev == host.st_dev;
+		ok = fd >= 0 &&
+		     host_or_stack(fd, &host, kinds[i].flag == CLONE_NEWNET);
 		if (fd >= 0)
 			close(fd);
 		if (!ok)

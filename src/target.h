@@ -41,7 +41,9 @@ int target_pin(struct target *t, pid_t pid, int pidfd, uid_t uid,
 void target_unpin(struct target *t);
 
 /* Is every namespace of the target owned by the host's user namespace
- * (a jail root made, not one in a user namespace of someone's)? */
+ * (a jail root made, not one in a user namespace of someone's)? The
+ * network namespace may also be a private network's (net.h): owned by a
+ * user namespace that root made just below the host's. */
 int target_owned_by_host(const struct target *t);
 
 /* The target's parent pid, from /proc; -1 if unknown. */
