@@ -1,7 +1,8 @@
 # tests/net/lib.sh: what the tests of network = "private" share, on top of
 # tests/lib/harness.sh and integration.sh (sourced here).
 #
-#   net_setup            setup, then skips the whole test without pasta or
+#   net_setup            setup and net_need
+#   net_need             skips the whole test without pasta or
 #                        /dev/net/tun; finds HOSTIP, the host's own
 #                        non-loopback IPv4 address (a dummy interface with
 #                        one from 198.18.0.0/15, removed at exit, where the
@@ -27,6 +28,11 @@ PY=/usr/bin/python3
 
 net_setup() {
 	setup
+	net_need
+}
+
+# net_need: net_setup without setup (for a test that made its own: sshd's)
+net_need() {
 	[ -x /usr/bin/pasta ] || skip_all "no /usr/bin/pasta (the passt package)"
 	[ -c /dev/net/tun ] || skip_all "no /dev/net/tun (the tun module)"
 	NETDIR=$(mktemp -d /tmp/jt-net.XXXXXX)
