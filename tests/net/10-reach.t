@@ -1,8 +1,9 @@
 #!/bin/bash
 # network = "private": what a jail reaches, and what reaches it.
 #
-# Servers of the test's own (tests/lib/jtnet.py serve, root's) on the
-# host's own non-loopback address HOSTIP and on 127.0.0.1 and ::1; the
+# Servers of the test's own (tests/lib/jtnet.py serve, root's: net_serve,
+# greeter) on the host's own non-loopback address HOSTIP and on 127.0.0.1
+# and ::1; the
 # throwaway users' jails have network = "private" (pasta, as the user):
 #
 #   - the jail has its own network namespace, with 10.0.2.100 on its
@@ -71,19 +72,21 @@ ok "  ... and it is gone once the session is" \
 
 # --- the host's address, and the host's loopback -------------------------------------
 net_serve far "$NETDIR/far.log" far "$HOSTIP:0"
-net_serve lo "$NETDIR/lo.log" lo 127.0.0.1:0
-if ip -6 addr show dev lo 2>/dev/null | grep -q '::1'; then
-	net_serve lo6 "$NETDIR/lo6.log" lo6 '::1:0'
+greeter --log "$NETDIR/lo.log" --optional lo 127.0.0.1:0 ::1:0
+lo=$GREETER_PORT lo6=$GREETER_PORT6
+if control "the server on HOSTIP ($HOSTIP) answers on the host" \
+	test "$(fetch "$HOSTIP:$far")" = far; then
+	is "$(jfetch "$a" "$HOSTIP:$far")" far "from the jail, the server on the host's address answers"
+else
+	skip "control failed"
 fi
-is "$(fetch "$HOSTIP:$far")" far "control: the server on HOSTIP ($HOSTIP) answers on the host"
-is "$(jfetch "$a" "$HOSTIP:$far")" far "from the jail, the server on the host's address answers"
 
 if control "the 127.0.0.1 server answers $a outside a jail" \
 	test "$(as_user "$a" $PY "$ah/jtnet.py" fetch "127.0.0.1:$lo" 2>&1)" = lo; then
 	: >"$NETDIR/lo.log"
 	like "$(jfetch "$a" "127.0.0.1:$lo")" '^ERR ' \
 		"from the jail, 127.0.0.1:PORT is the jail's own loopback: refused"
-	if [ -n "${lo6:-}" ]; then
+	if [ -n "$lo6" ]; then
 		like "$(jfetch "$a" "::1:$lo6")" '^ERR ' "  ... and so is [::1]:PORT"
 	else
 		skip "no ::1 on the host"
@@ -153,7 +156,8 @@ ok "once the jail is gone, port $PP is free on the host again" \
 	wait_for 5 eval '! listening "$PP"'
 
 # --- a port taken on the host -----------------------------------------------------
-net_serve taken "$NETDIR/taken.log" taken 127.0.0.1:0
+greeter taken 127.0.0.1:0
+taken=$GREETER_PORT
 profile "$a" "$PRIV
 publish = { \"tcp:$taken\" }"
 capture jrun "$a" 'echo ran'

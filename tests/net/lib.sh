@@ -73,7 +73,8 @@ jrun_dns() {
 }
 # net_serve VAR LOG TEXT ADDR...: a greeting server of root's (jtnet.py
 # serve) on each ADDR (port 0: a free one), its connections logged in LOG,
-# stopped by pid at exit; the port of the first ADDR in VAR.
+# stopped by pid at exit; the port of the first ADDR in VAR (greeter,
+# integration.sh's, gives only the ports on 127.0.0.1 and ::1).
 net_serve() {
 	_nsv=$1 _nsf=$NETDIR/ports.$1; shift
 	: >"$1"
