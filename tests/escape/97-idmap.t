@@ -30,7 +30,8 @@
 #   - the container's root (unshare --map-root-user --map-auto, through
 #     jailsh's newuidmap) has no capability in the jail's namespaces or on
 #     the host: not over root's files, the jail's hostname and mounts, the
-#     host's network; the controls show it has them in its own.
+#     host's network (a tun device through the jail's /dev/net/tun
+#     included); the controls show it has them in its own.
 . "$(dirname "$0")/../containers/lib.sh"
 ctr_setup
 
@@ -424,12 +425,14 @@ kill \$T"
 		echo JAILMNT=\$(mount -t tmpfs jt /tmp 2>&1 || echo refused)
 		echo OWNNET=\$(unshare -n sh -c \"ip link set lo up && echo up\" 2>&1)
 		echo HOSTNET=\$(ip link set lo mtu $LO_MTU 2>&1 || echo refused)
+		echo OWNTUN=\$(unshare -n sh -c \"ip tuntap add mode tun jt-tun$$ && echo made\" 2>&1)
+		echo HOSTTUN=\$(ip tuntap add mode tun jt-tun$$ 2>&1 || echo refused)
 		echo CHOWN=\$(touch /tmp/jt-x && chown 70000 /tmp/jt-x 2>&1 || echo refused)
 	'; echo HOSTNAME=\$(hostname)"
 	if ! control "$n: the container's root is root with every capability in its own user namespace ($(val ID) $(val CAPS))" \
 		test "$(val ID)" = 0 -a "$(val CAPS)" = "$ALLCAPS"; then
 		diag "$ERR"
-		skip_n 8 "control failed: $n: unshare --map-auto did not give a container root"
+		skip_n 13 "control failed: $n: unshare --map-auto did not give a container root"
 		continue
 	fi
 	if control "$n: it reads a file of the user's with mode 000 (CAP_DAC_OVERRIDE over the ids it maps)" \
@@ -449,6 +452,12 @@ kill \$T"
 		test "$(val OWNNET)" = up; then
 		like "$(val HOSTNET)" "refused" "$n: the container's root cannot configure the host's network (the jail's namespace)"
 	fi
+	if control "$n: it makes a tun device through the jail's /dev/net/tun in a network namespace of its own" \
+		test "$(val OWNTUN)" = made; then
+		like "$(val HOSTTUN)" "refused" "$n: the container's root cannot make one in the host's network namespace"
+		ok "  ... none there" test -z "$(ip -o link show dev "jt-tun$$" 2>/dev/null)"
+	fi
+	ip link del "jt-tun$$" 2>/dev/null
 	like "$(val CHOWN)" "refused" "$n: the container's root cannot give a file to an id outside its map"
 done
 
