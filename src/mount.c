@@ -893,6 +893,28 @@ static int mount_sysfs(struct jerr *e)
 	return 0;
 }
 
+/* containers = yes with a network of the jail's own and no session
+ * cgroup: the cgroup hierarchies as the jail saw them (the host's,
+ * read-only, or what the profile left of them), cloned before the new
+ * /sys covers them and put back on it. Container runtimes look for them
+ * there (runc's cgroupfs driver stops at a hierarchy it cannot find);
+ * with network = "host" the jail sees the same. 0 with *TREE -1 when
+ * there is nothing to put back (a host without /sys/fs/cgroup). */
+static int clone_cgroups(const struct plan *pl, int *tree, struct jerr *e)
+{
+	*tree = -1;
+	if (!pl->profile->containers || pl->profile->net == NET_HOST ||
+	    pl->rootfs || pl->cgroup)
+		return 0;
+	*tree = open_tree(AT_FDCWD, "/sys/fs/cgroup",
+			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (*tree < 0 && errno != ENOENT)
+		return jerr_sys(e, errno,
+				"containers = yes: keep /sys/fs/cgroup for "
+				"the jail's network");
+	return 0;
+}
+
 /* network = "private": the jail's own /etc/resolv.conf, which names the
  * stack's DNS forwarder (net.h), a file on a tmpfs of its own, read-only,
  * on top of the host's (found through root's links, as every mount point
@@ -961,7 +983,7 @@ int mount_apply(const struct plan *pl, int service, struct jerr *e)
 	struct source *srcs = calloc(pl->nops, sizeof(*srcs));
 	unsigned long long host_attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 	struct statvfs sv;
-	int r = -1;
+	int r = -1, cgroups = -1;
 
 	if (!srcs)
 		return jerr_sys(e, ENOMEM, "mount plan");
@@ -998,7 +1020,12 @@ int mount_apply(const struct plan *pl, int service, struct jerr *e)
 		    leave_old_root(pl, e) < 0)
 			goto out;
 	}
+	if (clone_cgroups(pl, &cgroups, e) < 0)
+		goto out;
 	if (!pl->rootfs && pl->profile->net != NET_HOST && mount_sysfs(e) < 0)
+		goto out;
+	if (cgroups >= 0 &&
+	    attach(cgroups, "/sys/fs/cgroup", 1, pl, NULL, e) < 0)
 		goto out;
 	if (pl->profile->net == NET_PRIVATE && mount_resolv(pl, e) < 0)
 		goto out;
@@ -1023,6 +1050,7 @@ int mount_apply(const struct plan *pl, int service, struct jerr *e)
 	}
 	r = 0;
 out:
+	fds_close(&cgroups);
 	for (size_t i = 0; i < pl->nops; i++) {
 		fds_close(&srcs[i].tree);
 		for (size_t j = 0; srcs[i].nodes && j < NDEV_NODES; j++)

@@ -17,7 +17,8 @@
 #   - fuse-overlayfs through the jail's /dev/fuse, slirp4netns through its
 #     /dev/net/tun, and unshare --map-auto (util-linux) work too;
 # and once:
-#   - a user's jail (jail = "user") runs containers the same way;
+#   - a user's jail (jail = "user") runs containers the same way, and so
+#     do jails with network = "none" and "private" (their own /sys);
 #   - the README's profile, containers.conf and session commands
 #     ("Containers inside a jail"), as they are there, do what it says;
 #   - jailsh explain shows the ranges and devices;
@@ -123,6 +124,21 @@ linger = "0"'
 jcap W "$uj" 'podman import ~/bb.tar localhost/bb >/dev/null && podman run --rm localhost/bb id -u'
 is "$RC $OUT" "0 0" "jail = \"user\": podman run --rm id -u prints 0 in the user's jail"
 [ "$RC" = 0 ] || diag "$ERR"
+
+# --- a network of the jail's own ---------------------------------------------
+# its /sys is the jail's own, which shows no cgroup hierarchy: the host's
+# (read-only, as with network = "host") are put back for the runtime
+for net in none private; do
+	if [ "$net" = private ] && ! command -v pasta >/dev/null 2>&1; then
+		skip "network = \"private\" needs pasta (apt-get install passt)"
+		continue
+	fi
+	ctr_user nn W "network = \"$net\""
+	jcap W "$nn" 'cd; podman import bb.tar localhost/bb >/dev/null && podman run --rm localhost/bb id -u; touch /sys/fs/cgroup/jt 2>&1 | grep -c "Read-only"'
+	is "$RC $OUT" "0 0
+1" "network = \"$net\": podman run --rm id -u prints 0; /sys/fs/cgroup is there, read-only"
+	[ "$RC" = 0 ] || diag "$ERR"
+done
 
 # --- the README's commands, as they are there ---------------------------------
 # its profile and containers.conf (no storage.conf: podman's own default),
