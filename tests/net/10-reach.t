@@ -51,6 +51,8 @@ like "$out" "inet 10\.0\.2\.100/24" "the jail has an interface with 10.0.2.100/2
 ok "  ... in a network namespace that is not the host's" \
 	eval '_matches "$out" "net:\\[" && ! _matches "$out" "\\Q$(host_ns net)\\E"'
 
+# the last session's stack may still be ending: this one's is wanted
+no_live_processes "$a" 5
 jail_bg "$a" 'sleep 30'
 if wait_for 10 eval '[ -n "$(stack_pids "$a")" ]'; then
 	pass "while a session runs, its stack (pasta) runs as $a"
