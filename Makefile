@@ -70,7 +70,7 @@ CORE = err escape nss identity \
        conf_select conf_policy \
        cglimit expand plan path mount priv jail env filter init report \
        session hold cgroup status fds warden self scope groups registry \
-       watch target userjail login subid idmap idmap_serve \
+       watch target userjail login subid idmap idmap_serve runmap \
        publish net
 FRONT = jailsh inherit log cmd_check cmd_explain cmd_run cmd_enter \
 	cmd_audit audit_pam audit_sshd cmd_list

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "plan.h"
 #include "publish.h"
+#include "runmap.h"
 #include "session.h"
 
 struct run_options {
@@ -406,6 +407,10 @@ int cmd_run(int argc, char **argv, const struct inherited *in)
 		goto out;
 	}
 	have_plan = 1;
+	if (runmap_check(&pl, &e) < 0) {
+		log_refusal("%s", e.msg);
+		goto out;
+	}
 	pl.userns = true;
 	if (rootfs)
 		plan_use_rootfs(&pl, rootfs, o.build);

@@ -39,6 +39,19 @@ void idmap_serve_init(struct idmap_service *s)
 	s->tokens = IDMAP_BURST;
 }
 
+int idmap_serve_fix_grant(struct idmap_service *s, const struct identity *id,
+			  struct jerr *e)
+{
+	if (subid_load(SUBID_UID_FILE, id, &s->grant[0], e) < 0)
+		return -1;
+	if (subid_load(SUBID_GID_FILE, id, &s->grant[1], e) < 0) {
+		subid_free(&s->grant[0]);
+		return -1;
+	}
+	s->grant_fixed = 1;
+	return 0;
+}
+
 static void note(struct idmap_service *s, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -78,12 +91,17 @@ int idmap_serve_open(struct idmap_service *s, const struct identity *id,
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
-	int fs;
+	struct subid_set grant[2] = { s->grant[0], s->grant[1] };
+	int fs, fixed = s->grant_fixed;
 
-	idmap_serve_init(s);
+	idmap_serve_init(s); /* but for a grant fixed already */
+	s->grant[0] = grant[0];
+	s->grant[1] = grant[1];
+	s->grant_fixed = fixed;
 	s->id = id;
 	snprintf(s->who, sizeof(s->who), "%s", who);
-	if (mkdir(IDMAP_DIR, 0700) < 0 && errno != EEXIST)
+	/* root's mount point; jailsh run's service cannot make it */
+	if (geteuid() == 0 && mkdir(IDMAP_DIR, 0700) < 0 && errno != EEXIST)
 		return jerr_sys(e, errno, "make %s", IDMAP_DIR);
 	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
 	if (fs < 0 ||
@@ -339,7 +357,8 @@ static int check_target(const struct idmap_service *s, struct job *j)
 }
 
 /* The ranges against /etc/subuid or /etc/subgid, read now (a grant
- * taken away applies to the next request). */
+ * taken away applies to the next request), or as read at the start
+ * (idmap_serve_fix_grant). */
 static int check_ranges(const struct idmap_service *s, struct job *j,
 			int *subids)
 {
@@ -348,6 +367,11 @@ static int check_ranges(const struct idmap_service *s, struct job *j,
 	struct jerr e;
 	int r;
 
+	if (s->grant_fixed)
+		return idmap_allowed(&j->req, &s->grant[gid],
+				     gid ? (uint32_t)s->id->gid :
+					   (uint32_t)s->id->uid,
+				     subids, j->why, sizeof(j->why));
 	if (subid_load(gid ? SUBID_GID_FILE : SUBID_UID_FILE, s->id, &granted,
 		       &e) < 0)
 		return refuse(j, "%s", e.msg);
@@ -615,4 +639,7 @@ void idmap_serve_close(struct idmap_service *s)
 	fds_close(&s->mnt);
 	fds_close(&s->pidns);
 	fds_close(&s->userns);
+	subid_free(&s->grant[0]);
+	subid_free(&s->grant[1]);
+	s->grant_fixed = 0;
 }

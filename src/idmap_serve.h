@@ -32,6 +32,7 @@
 
 #include "err.h"
 #include "identity.h"
+#include "subid.h"
 
 #define IDMAP_MAX_CONNS 16
 #define IDMAP_IDLE_MS 5000
@@ -58,16 +59,27 @@ struct idmap_service {
 	double tokens;
 	long long log_window; /* syslog: the window's start, lines in it */
 	int logged, unlogged;
+	/* jailsh run's service: the grant as read at the start */
+	int grant_fixed;
+	struct subid_set grant[2]; /* uids, gids */
 };
 
 /* No service: every member -1 (idmap_serve_close does nothing). */
 void idmap_serve_init(struct idmap_service *s);
 
+/* jailsh run's service (runmap.h), before it enters the jail's user
+ * namespace, where root's files no longer look root's: the grant read
+ * once, for every request (the jail's own map, made from the same
+ * grant at the start, bounds them anyway). */
+int idmap_serve_fix_grant(struct idmap_service *s, const struct identity *id,
+			  struct jerr *e);
+
 /* Before the clone, as root: the tmpfs (s->mnt, for init: mount.c
  * attaches it at IDMAP_DIR) and the listening socket in it. ID is the
  * jail's user, WHO how syslog names the jail. Also makes IDMAP_DIR on
  * the host (root's, mode 0700, as the registry) where it is missing:
- * the mount point. */
+ * the mount point; as anyone else (jailsh run's service, in the jail's
+ * user namespace and a mount namespace of its own), it must be there. */
 int idmap_serve_open(struct idmap_service *s, const struct identity *id,
 		     const char *who, struct jerr *e);
 

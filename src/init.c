@@ -23,6 +23,7 @@
 #include "jail.h"
 #include "priv.h"
 #include "report.h"
+#include "runmap.h"
 #include "scope.h"
 
 #define MAX_GROUPS 65536
@@ -357,7 +358,13 @@ int init_run(const struct plan *pl, const struct shell_start *sh, int report,
 		jerr_sys(&e, errno, "signalfd");
 		goto fail;
 	}
-	if (pl->userns && map_self(pl->id, &e) < 0)
+	/* jailsh run: with containers = yes the map is written from
+	 * outside (runmap.h), and SERVICE is where the socket comes when
+	 * it is */
+	if (pl->userns && pl->profile->containers &&
+	    runmap_hello(service, &service, &e) < 0)
+		goto fail;
+	if (pl->userns && !pl->profile->containers && map_self(pl->id, &e) < 0)
 		goto fail;
 	/* the session's cgroup, which it was born in, is the root of what
 	 * it sees of cgroups (mounted at /sys/fs/cgroup by jail_build) */

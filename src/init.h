@@ -33,7 +33,9 @@ struct shell_start {
  * just before the user's code starts (the warden's clock); with network =
  * "private" one byte comes on it first: the network is up (net.h). It is
  * a socket then. SERVICE, unless -1, is the warden's tmpfs for IDMAP_DIR
- * (jail_build), closed once attached. Returns init's exit status. */
+ * (jail_build), closed once attached; for jailsh run with containers =
+ * yes, the socket on which the id service sends it (runmap.h), once the
+ * jail's user namespace is mapped. Returns init's exit status. */
 int init_run(const struct plan *pl, const struct shell_start *sh, int report,
 	     int lifeline, int groups, int started, int service);
 /* SH may be NULL: then init only holds the jail for processes that join

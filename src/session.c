@@ -20,6 +20,7 @@
 #include "jail.h"
 #include "priv.h"
 #include "report.h"
+#include "runmap.h"
 #include "session.h"
 
 static void close_all(struct session *s)
@@ -45,6 +46,7 @@ static void signal_init(const struct session *s, int sig)
 static int fail(struct session *s, int code)
 {
 	signal_init(s, SIGKILL);
+	runmap_stop(&s->idmap);
 	net_stop(&s->net);
 	close_all(s);
 	s->code = code;
@@ -217,7 +219,7 @@ static int attach_network(struct session *s, const struct plan *pl,
 static int clone_init(struct session *s, struct init_start *a,
 		      const struct settings *set, struct jerr *e)
 {
-	int link[2] = { -1, -1 };
+	int link[2] = { -1, -1 }, ids[2] = { -1, -1 };
 	pid_t pid;
 
 	if (set) {
@@ -231,19 +233,33 @@ static int clone_init(struct session *s, struct init_start *a,
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, link) < 0)
 		return jerr_sys(e, errno, "socketpair");
 	s->net_link = link[0];
+	/* containers = yes: init waits on it for the id service's socket,
+	 * and for its map (runmap.h) */
+	if (a->pl->profile->containers &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ids) < 0)
+		return jerr_sys(e, errno, "socketpair");
 	pid = jail_clone(a->pl, -1, NULL);
-	if (pid == 0)
-		_exit(start_init(a, link[1], -1));
+	if (pid == 0) {
+		fds_close(&ids[0]);
+		_exit(start_init(a, link[1], ids[1]));
+	}
 	fds_close(&link[1]);
-	if (pid < 0)
+	fds_close(&ids[1]);
+	if (pid < 0) {
+		fds_close(&ids[0]);
 		return jerr_sys(e, errno, "create namespaces");
+	}
 	s->init = pid;
-	if (s->net_link >= 0 && attach_network(s, a->pl, e) < 0) {
+	if ((ids[0] >= 0 && runmap_start(&s->idmap, a->pl, pid, ids[0], e) < 0) ||
+	    (s->net_link >= 0 && attach_network(s, a->pl, e) < 0)) {
+		fds_close(&ids[0]);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		runmap_stop(&s->idmap);
 		s->init = -1;
 		return -1;
 	}
+	fds_close(&ids[0]);
 	return 0;
 }
 
@@ -259,6 +275,7 @@ int session_start(struct session *s, const struct plan *pl, struct identity *id,
 	memset(s, 0, sizeof(*s));
 	s->init = -1;
 	s->report = s->lifeline = s->signals = s->net_link = -1;
+	s->idmap.service = -1;
 	net_init(&s->net);
 	s->warden.pidfd = s->warden.cg.dir = -1;
 	s->warden.cg.user = s->warden.cg.parent = -1;
@@ -360,7 +377,9 @@ int session_wait(struct session *s, struct jerr *e)
 void session_close(struct session *s)
 {
 	/* init is ending the jail; there is nothing to wait for but the
-	 * network stack of jailsh run, this process's child */
+	 * network stack of jailsh run, this process's child, and its id
+	 * service, which ends with init */
 	net_stop(&s->net);
+	runmap_stop(&s->idmap);
 	close_all(s);
 }

@@ -6,6 +6,7 @@
 
 #include "init.h"
 #include "net.h"
+#include "runmap.h"
 #include "report.h"
 #include "conf_settings.h"
 #include "warden.h"
@@ -26,6 +27,8 @@ struct session {
 	 * hears that it is up */
 	struct net net;
 	int net_link;
+	/* jailsh run with containers = yes: the id service (runmap.h) */
+	struct runmap idmap;
 };
 
 /* Creates the namespaces with init as pid 1, which builds the jail and
