@@ -161,9 +161,11 @@ static void check_profile(const struct conf_dir *d, const char *rel,
 	else if (r >= 0 && containers && group)
 		check_group_subids(file, containers, group);
 	else if (r >= 0 && containers && !strncmp(rel, "profiles/", 9))
-		printf("%s:%d: warning: containers = yes needs the warden of a "
-		       "login jail: jailsh run --profile refuses this profile\n",
-		       file, containers);
+		printf("%s:%d: note: containers = yes: jailsh run --profile "
+		       "maps with each caller's own newuidmap and newgidmap "
+		       "(package uidmap): its callers need subordinate ids in "
+		       "%s and %s, or are refused\n",
+		       file, containers, SUBID_UID_FILE, SUBID_GID_FILE);
 	else if (r >= 0 && containers && !user)
 		printf("%s: note: containers = yes: the users it applies to "
 		       "need subordinate ids in %s and %s, or their sessions "

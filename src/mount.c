@@ -625,9 +625,8 @@ static int apply_op(const struct plan *pl, size_t i, const struct source *srcs,
 		/* made by the warden: a jail without one has no service */
 		if (service < 0)
 			return jerr_set(e,
-					"%s: containers = yes needs the "
-					"warden of a login jail, which jailsh "
-					"run has not",
+					"%s: containers = yes: the jail's id "
+					"service did not start",
 					pl->profile->file);
 		return attach(service, op->target, 1, pl, op, e);
 	case MOUNT_ROOT:

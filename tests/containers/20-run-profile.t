@@ -51,16 +51,193 @@ PR=$c_H/.probes/idmap_probe
 jr() { capture as_user "$u" env HOME="$c_H" "$J" run --profile "$P" -- sh -c "cd; $1"; }
 
 
-jr 'cat /proc/self/uid_map /proc/self/gid_map; id -u'
-is "$(printf '%s\n' "$OUT" | norm)" "$c_UID $c_UID 1
+# the jail itself: a user namespace of the caller's, mapped by the host's
+# newuidmap and newgidmap
+jr 'echo NNP=$(sed -n "s/^NoNewPrivs:[[:space:]]*//p" /proc/self/status); cat /proc/self/uid_map /proc/self/gid_map; id -u'
+is "$(printf '%s\n' "$OUT" | norm)" "NNP=1
+$c_UID $c_UID 1
 $c_SUB $c_SUB 65536
 $c_GID $c_GID 1
 $c_SUB $c_SUB 65536
-$c_UID" "the jail's own maps: the user's ids and the granted range, each as itself"
+$c_UID" "the jail (no_new_privs) maps the user's own ids and the granted range, each as itself"
 [ "$RC" = 0 ] || diag "$ERR"
 
-jr 'podman import bb.tar localhost/bb >/dev/null && podman run --rm localhost/bb id -u'
+# --- podman ------------------------------------------------------------------------
+# --network none: this host's /dev/net/tun may be root's alone (below)
+jr 'podman import bb.tar localhost/bb >/dev/null && podman run --rm --network none localhost/bb id -u'
 is "$RC $OUT" "0 0" "jailsh run --profile: podman run --rm localhost/bb id -u prints 0"
 [ "$RC" = 0 ] || diag "$ERR"
+
+jr 'podman run --rm --network none localhost/bb cat /proc/self/uid_map /proc/self/gid_map'
+is "$(printf '%s\n' "$OUT" | norm)" "0 $c_UID 1
+1 $c_SUB 65536
+0 $c_GID 1
+1 $c_SUB 65536" "  ... the container maps the user's own id and the granted range, nothing more"
+
+install -d -o "$u" -m 755 "$c_H/ctx" "$c_H/vol"
+printf 'FROM localhost/bb\nRUN echo step1 > /built\nRUN cat /built > /both && echo step2 >> /both\nCMD ["cat", "/both"]\n' \
+	> "$c_H/ctx/Containerfile"
+jr 'podman build -q --network none -t localhost/two ~/ctx >/dev/null && podman run --rm --network none localhost/two'
+is "$RC $OUT" "0 step1
+step2" "podman build of a two-step Containerfile, and its image runs"
+[ "$RC" = 0 ] || diag "$ERR"
+
+jr 'podman run --rm --network none -v ~/vol:/vol localhost/bb sh -c "echo root > /vol/by-root; echo other > /vol/by-1000; chown 1000:1000 /vol/by-1000"'
+is "$RC $(stat -c '%u:%g %s' "$c_H/vol/by-root" "$c_H/vol/by-1000" 2>&1 | paste -sd ' ')" \
+	"0 $c_UID:$c_GID 5 $((c_SUB + 999)):$((c_SUB + 999)) 6" \
+	"a container writes into a -v of the writable volume: its root as the user, its uid 1000 as the range's"
+
+jr 'podman run --rm --network none -v /etc:/h -v /usr:/u localhost/bb sh -c "id -u; touch /h/jt-ctr-$$ || echo etc-refused; touch /u/jt-ctr-$$ || echo usr-refused; mount -o remount,rw /h || echo remount-refused; touch /h/jt-ctr-$$ || echo still-refused"'
+like "$OUT" '^0
+etc-refused
+usr-refused
+remount-refused
+still-refused$' "the container's root cannot write the host's read-only tree, nor remount it writable"
+like "$ERR" 'Read-only file system' "  ... (the kernel says: read-only file system)"
+is "$(ls /etc/jt-ctr-* /usr/jt-ctr-* 2>/dev/null)" "" "  ... and nothing appeared on the host"
+
+# --- the service from inside: only the grant ------------------------------------------
+FRESH='fresh() { "$@" & T=$!; while [ "$(cat /proc/$T/comm 2>/dev/null)" != sleep ]; do sleep 0.02; done; }
+map() { printf "MAP=%s\n" "$(tr -s " \t" "  " < /proc/$1/$2 | sed "s/^ //" | paste -sd "|")"; }'
+GRANT="0 $c_UID 1 1 $c_SUB 65536"
+jr "$FRESH
+fresh unshare -U sleep 30
+echo U=\$($PR send uid \$T $GRANT); map \$T uid_map
+echo G=\$($PR send gid \$T 0 $c_GID 1 1 $c_SUB 65536); map \$T gid_map
+kill \$T"
+CONTROL=
+if [ "$(val U)" = OK ] && [ "$(val G)" = OK ]; then
+	pass "control: the service maps a granted range for a fresh user namespace in the jail"
+	CONTROL=1
+	is "$(printf '%s\n' "$OUT" | sed -n 's/^MAP=//p' | paste -sd ' ')" \
+		"0 $c_UID 1|1 $c_SUB 65536 0 $c_GID 1|1 $c_SUB 65536" "  ... exactly the user's own id and the granted range"
+else
+	skip "control failed, so the service cannot be tested here"
+	diag "$OUT" "$ERR"
+fi
+
+refused_then_control() { # DESC ARGS...: a fresh target, the request ARGS,
+	# its map, then the control on the same target
+	_rd=$1; shift
+	jr "$FRESH
+fresh unshare -U sleep 30
+echo R=\$($PR $*); map \$T uid_map; map \$T gid_map
+echo C=\$($PR send uid \$T $GRANT)
+kill \$T"
+	if [ "$(val R)" = OK ]; then
+		fail "$_rd: refused (it was served)"
+		diag "$OUT"
+		fail "  ... nothing mapped"
+		return
+	fi
+	if [ -z "$CONTROL" ] || [ "$(val C)" != OK ]; then
+		skip "control failed (the same target could not be mapped with a granted range): $_rd"
+		diag "$OUT" "$ERR"
+		skip "control failed: $_rd"
+		return
+	fi
+	like "$(val R)" "^REFUSED: " "$_rd: refused ($(val R))"
+	is "$(printf '%s\n' "$OUT" | grep -c '^MAP=$')" 2 "  ... nothing mapped (the same target then takes a granted range)"
+}
+refused_then_control "a range one id past the grant" \
+	send uid \$T 0 $c_UID 1 1 $c_SUB 65537
+refused_then_control "a gid range just before the grant" \
+	send gid \$T 0 $c_GID 1 1 $((c_SUB - 1)) 2
+refused_then_control "a range no one granted the user (the next 65536)" \
+	send uid \$T 0 $c_UID 1 1 $((c_SUB + 65536)) 65536
+refused_then_control "the host's root (uid 0 outside)" \
+	send uid \$T 0 0 1
+refused_then_control "the host's root group (gid 0 outside)" \
+	send gid \$T 0 0 1
+
+# --- the service from outside: the user's, out of the jail's reach, gone with it ---------
+# the run in the background; its process tree looked at from the host
+as_user "$u" env HOME="$c_H" "$J" run --profile "$P" -- sh -c 'echo $$ > ~/jail-pids; cat /proc/self/status > ~/jail-status; ls /proc | grep -c "^[0-9]" > ~/jail-nprocs; for p in /proc/[0-9]*; do cat $p/comm; done > ~/jail-comms 2>/dev/null; sleep 8' &
+RUN=$!
+for _i in $(seq 100); do [ -s "$c_H/jail-comms" ] && break; sleep 0.1; done
+# every process whose ancestor is the run
+tree() {
+	_t="$1"
+	for _c in $(cat /proc/$1/task/*/children 2>/dev/null); do
+		_t="$_t $(tree "$_c")"
+	done
+	echo $_t
+}
+# $RUN is the test's subshell (root's); setpriv in it became jailsh run
+RUNPID=$(cat /proc/$RUN/task/*/children 2>/dev/null | awk '{ print $1; exit }')
+PROCS=$(tree "$RUNPID")
+SVC=
+for _p in $PROCS; do
+	[ "$(cat /proc/$_p/comm 2>/dev/null)" = jailsh-idmap ] && SVC=$_p
+done
+SH=$(for _p in $PROCS; do [ "$(cat /proc/$_p/comm 2>/dev/null)" = sleep ] && echo $_p; done | head -n 1)
+ok "the service runs while the jail does (jailsh-idmap, a child of jailsh run)" test -n "$SVC" -a "$(cat /proc/$RUNPID/comm)" = jailsh
+ROOTS=
+for _p in $PROCS; do
+	_ids=$(sed -n 's/^[UG]id:[[:space:]]*//p' /proc/$_p/status 2>/dev/null | tr -s ' \t' '\n' | sort -u | paste -sd ' ')
+	case " $_ids " in *" 0 "*) ROOTS="$ROOTS $_p($(cat /proc/$_p/comm))" ;; esac
+done
+is "$(echo $PROCS | wc -w) ${ROOTS:-none}" "$(echo $PROCS | wc -w) none" "nothing of the run ($(echo $PROCS | wc -w) processes) is root in any uid or gid"
+is "$(sed -n 's/^Uid:[[:space:]]*//p' /proc/$SVC/status | tr -s ' \t' ' ')" "$c_UID $c_UID $c_UID $c_UID" \
+	"  ... the service is the user's"
+is "$(readlink /proc/$SVC/ns/user)" "$(readlink /proc/$SH/ns/user)" "  ... in the jail's user namespace"
+ok "  ... but not in its pid namespace" test "$(readlink /proc/$SVC/ns/pid)" != "$(readlink /proc/$SH/ns/pid)"
+is "$(grep -c jailsh-idmap "$c_H/jail-comms")" 0 "  ... so that the jail cannot see it (nor signal or trace it: it has no pid there)"
+is "$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/$SH/status)" 0000000000000000 "the jail's processes have no capability (in the jail's user namespace)"
+# a process in the jail's user namespace without capabilities (the jail's
+# processes are such), but outside its pid namespace, where the service
+# has a pid: may it read the service's memory (PTRACE_MODE_READ)? The
+# control: another such process of the user's
+NSE="nsenter --user --preserve-credentials -t $SH --"
+capture as_user "$u" $NSE sh -c "sleep 5 & sleep 0.2; grep -c . /proc/\$!/environ >/dev/null && echo CONTROL=ok; grep -c . /proc/$SVC/environ >/dev/null && echo SVC=read; sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status; kill \$!"
+if [ "$(val CONTROL)" = ok ]; then
+	pass "control: a process in the jail's user namespace without capabilities reads another one's /proc/PID/environ"
+	is "$(val SVC)" "" "  ... not the service's: it holds capabilities in that namespace that the process lacks"
+	like "$ERR" "Permission denied" "  ... (permission denied)"
+else
+	skip "control failed: $OUT $ERR"
+	skip "control failed"
+fi
+wait "$RUN"
+is "$?" 0 "the run ended"
+ok "the service is gone once the jail has ended" test ! -e "/proc/$SVC"
+# the jail's init ends just after jailsh run has (it sees the lifeline go)
+for _i in $(seq 50); do
+	LEFT=
+	for _p in $PROCS; do [ -e /proc/$_p ] && LEFT=1; done
+	[ -z "$LEFT" ] && break
+	sleep 0.1
+done
+LEFT=
+for _p in $PROCS; do [ -e /proc/$_p ] && LEFT="$LEFT $_p($(cat /proc/$_p/comm 2>/dev/null) $(cut -d' ' -f4 /proc/$_p/stat 2>/dev/null))"; done
+is "${LEFT:-none}" none "  ... and every process of the run"
+
+# --- the devices --------------------------------------------------------------------
+OPEN='import os,sys
+for d in ("/dev/fuse","/dev/net/tun"):
+    try:
+        os.close(os.open(d, os.O_RDWR)); print(d, "open")
+    except OSError as e:
+        print(d, os.strerror(e.errno))'
+capture as_user "$u" "$PY" -c "$OPEN"
+HOSTSAYS=$OUT
+jr "test -c /dev/fuse && test -c /dev/net/tun && echo there; $PY -c '$OPEN'"
+is "$OUT" "there
+$HOSTSAYS" "/dev/fuse and /dev/net/tun are in the jail, and open there as they do for the user on the host (the host's nodes: $(printf '%s' "$HOSTSAYS" | paste -sd ' '))"
+
+# --- check: no warning about the profile -----------------------------------------------
+capture "$J" check
+like "$OUT" "(^|
+)$(ere "$PF"): ok" "jailsh check: the profile is fine"
+unlike "$OUT" "$(ere "$PF").*warning" "  ... and not warned about"
+like "$OUT" "$(ere "$PF"):1: note: containers = yes: jailsh run --profile maps with each caller's own newuidmap and newgidmap" \
+	"  ... a note says what its callers need"
+
+# --- no ranges: refused ---------------------------------------------------------------
+ctr_revoke "$u"
+jr 'echo started'
+is "$RC $OUT" "125 " "a user without subordinate ids is refused (125), nothing ran"
+is "$ERR" "jailsh: $PF:1: containers = yes, but $u has no subordinate ids in /etc/subuid and /etc/subgid; root grants a range that no other user has with: usermod --add-subuids FIRST-LAST --add-subgids FIRST-LAST $u" \
+	"  ... in the login jail's one line, naming /etc/subuid and the usermod --add-subuids that fixes it"
 
 done_testing
