@@ -25,8 +25,10 @@
 #   - a user without ranges is refused at the start, in one line naming
 #     /etc/subuid and the usermod --add-subuids that fixes it (both
 #     modes), and jailsh check warns about that user;
-#   - jailsh run --profile of a profile with containers = yes is refused
-#     (it has no warden), and jailsh check warns about such a profile;
+#   - jailsh run --profile of a profile with containers = yes, by that
+#     user without ranges, is refused with the same line, and jailsh check
+#     notes what such a profile's callers need (20-run-profile.t runs
+#     podman in it);
 #   - a profile without containers = yes: newuidmap in the jail says so,
 #     and nothing is mapped (the host's setuid one cannot work there).
 # Skipped only where podman cannot be installed (ctr_setup).
@@ -198,7 +200,7 @@ capture "$J" check
 like "$OUT" "warning: $(ere "$CONF/users/$u.conf"):[0-9]+: containers = yes, but $u has no subordinate ids" \
 	"jailsh check warns about a user with containers = yes and no ranges"
 
-# --- jailsh run --profile: no warden, so refused (and check says so) -----------
+# --- jailsh run --profile: the same refusal (and check notes it) -----------------
 [ -d "$CONF/profiles" ] || install -d -m 755 "$CONF/profiles"
 _pf=$CONF/profiles/jt-ctr-$$.conf
 at_exit "rm -f '$_pf'"
@@ -206,12 +208,13 @@ printf 'containers = yes\n' > "$_pf"
 chmod 644 "$_pf"
 capture "$J" check
 like "$OUT" "(^|
-)$(ere "$_pf"):1: warning: containers = yes needs the warden of a login jail: jailsh run --profile refuses this profile" \
-	"jailsh check warns about a profiles/ file with containers = yes"
+)$(ere "$_pf"):1: note: containers = yes: jailsh run --profile maps with each caller's own newuidmap and newgidmap \\(package uidmap\\): its callers need subordinate ids in /etc/subuid and /etc/subgid, or are refused" \
+	"jailsh check notes what the callers of a profiles/ file with containers = yes need"
+unlike "$OUT" "$(ere "$_pf").*warning" "  ... and does not warn about it"
 capture as_user "$u" "$J" run --profile "jt-ctr-$$" -- echo started
-is "$RC $OUT" "125 " "jailsh run --profile of it is refused (125), nothing ran"
-is "$ERR" "jailsh: $_pf: containers = yes needs the warden of a login jail, which jailsh run has not" \
-	"  ... in one line"
+is "$RC $OUT" "125 " "jailsh run --profile of it by the user without ranges is refused (125), nothing ran"
+is "$ERR" "jailsh: $_pf:1: containers = yes, but $u has no subordinate ids in /etc/subuid and /etc/subgid; root grants a range that no other user has with: usermod --add-subuids FIRST-LAST --add-subgids FIRST-LAST $u" \
+	"  ... in the login jail's one line"
 rm -f "$_pf"
 
 # --- containers = no: newuidmap in the jail maps nothing it could not -------------

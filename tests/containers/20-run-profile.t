@@ -21,7 +21,8 @@
 #     ended; no process of the run is root;
 #   - /dev/fuse and /dev/net/tun are in the jail;
 #   - a user without a range is refused (125) with the login jail's line,
-#     nothing runs; jailsh check no longer warns about such a profile.
+#     and a host without newuidmap with one naming the uidmap package;
+#     nothing runs; jailsh check notes, not warns about, such a profile.
 . "$(dirname "$0")/lib.sh"
 ctr_setup
 
@@ -232,6 +233,15 @@ like "$OUT" "(^|
 unlike "$OUT" "$(ere "$PF").*warning" "  ... and not warned about"
 like "$OUT" "$(ere "$PF"):1: note: containers = yes: jailsh run --profile maps with each caller's own newuidmap and newgidmap" \
 	"  ... a note says what its callers need"
+
+# --- no newuidmap on the host: refused --------------------------------------------------
+# (a mount namespace of the test's own, where /usr/bin/newuidmap is not
+# executable; the setuid jailsh under test runs there as the user)
+capture unshare -m sh -c 'mount --make-rprivate / && mount --bind /dev/null /usr/bin/newuidmap && exec setpriv --reuid="$1" --regid="$2" --init-groups --reset-env -- "$3" run --profile "$4" -- echo started' \
+	sh "$u" "$c_GID" "$J" "$P"
+is "$RC $OUT" "125 " "a host without an executable /usr/bin/newuidmap: refused (125), nothing ran"
+is "$ERR" "jailsh: $PF:1: containers = yes: jailsh run maps the jail with your own /usr/bin/newuidmap, which is missing: install shadow's newuidmap and newgidmap (Debian: apt-get install uidmap)" \
+	"  ... in one line naming the uidmap package"
 
 # --- no ranges: refused ---------------------------------------------------------------
 ctr_revoke "$u"
