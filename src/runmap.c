@@ -41,13 +41,14 @@ int runmap_check(const struct plan *pl, struct jerr *e)
 		return -1;
 	for (size_t i = 0; i < 2; i++)
 		if (access(tools[i], X_OK) < 0)
-			return jerr_set(e,
-					"%s: containers = yes: jailsh run maps "
-					"the jail with your own %s, which is "
-					"missing: install shadow's newuidmap "
-					"and newgidmap (Debian: apt-get install "
-					"uidmap)",
-					where, tools[i]);
+			return jerr_set(
+				e,
+				"%s: containers = yes: jailsh run maps "
+				"the jail with your own %s, which is "
+				"missing: install shadow's newuidmap "
+				"and newgidmap (Debian: apt-get install "
+				"uidmap)",
+				where, tools[i]);
 	return 0;
 }
 
@@ -61,13 +62,13 @@ static int map_args(const char *tool, pid_t pid, unsigned own,
 	int n = 0;
 
 	argv[n++] = (char *)tool;
-#define ADD(...)                                                              \
-	do {                                                                  \
-		int k = snprintf(buf + at, size - at, __VA_ARGS__);           \
-		if (k < 0 || (size_t)k >= size - at || n >= MAX_ARGS - 1)     \
-			return -1;                                            \
-		argv[n++] = buf + at;                                         \
-		at += (size_t)k + 1;                                          \
+#define ADD(...) \
+	do { \
+		int k = snprintf(buf + at, size - at, __VA_ARGS__); \
+		if (k < 0 || (size_t)k >= size - at || n >= MAX_ARGS - 1) \
+			return -1; \
+		argv[n++] = buf + at; \
+		at += (size_t)k + 1; \
 	} while (0)
 	ADD("%d", (int)pid);
 	ADD("%u", own);
@@ -146,8 +147,10 @@ static int map_jail(const struct identity *id, pid_t init, struct jerr *e)
 		}
 		if (map_args(tools[i], init, i ? id->gid : id->uid, &s, argv,
 			     buf, size) < 0)
-			r = jerr_set(e, "containers = yes: too many ranges in "
-				        "%s", files[i]);
+			r = jerr_set(e,
+				     "containers = yes: too many ranges in "
+				     "%s",
+				     files[i]);
 		else
 			r = run_tool(argv, e);
 		subid_free(&s);
@@ -188,11 +191,13 @@ static int service_setup(struct idmap_service *svc, const struct plan *pl,
 	/* J's owner gets all of J's capabilities, and only J's; the mount
 	 * namespace of its own (J's) lets it make a tmpfs */
 	if (setns(pidfd, CLONE_NEWUSER) < 0)
-		return jerr_sys(e, errno, "containers: enter the jail's user "
-					  "namespace");
+		return jerr_sys(e, errno,
+				"containers: enter the jail's user "
+				"namespace");
 	if (unshare(CLONE_NEWNS) < 0)
-		return jerr_sys(e, errno, "containers: a mount namespace for "
-					  "the service");
+		return jerr_sys(e, errno,
+				"containers: a mount namespace for "
+				"the service");
 	if (idmap_serve_open(svc, pl->id, who, e) < 0 ||
 	    idmap_serve_jail(svc, init, pidfd, e) < 0)
 		return -1;
@@ -246,8 +251,8 @@ static void service_main(const struct plan *pl, pid_t parent, pid_t init,
 	_exit(0);
 }
 
-int runmap_start(struct runmap *r, const struct plan *pl, pid_t init,
-		 int link, struct jerr *e)
+int runmap_start(struct runmap *r, const struct plan *pl, pid_t init, int link,
+		 struct jerr *e)
 {
 	pid_t parent = getpid();
 	int pidfd;
@@ -283,9 +288,10 @@ int runmap_hello(int link, int *service, struct jerr *e)
 	h.msg[sizeof(h.msg) - 1] = '\0';
 	if (!h.ok || fd < 0) {
 		fds_close(&fd);
-		return jerr_set(e, "%s", h.ok ? "containers = yes: no socket "
-						"from the id service" :
-						h.msg);
+		return jerr_set(e, "%s",
+				h.ok ? "containers = yes: no socket "
+				       "from the id service" :
+				       h.msg);
 	}
 	*service = fd;
 	return 0;

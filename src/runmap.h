@@ -43,8 +43,8 @@ int runmap_check(const struct plan *pl, struct jerr *e);
  * SOCK_SEQPACKET pair) for a struct runmap_hello: J is mapped, then
  * the service started, which answers init. -1 with why (init is then
  * the caller's to kill). */
-int runmap_start(struct runmap *r, const struct plan *pl, pid_t init,
-		 int link, struct jerr *e);
+int runmap_start(struct runmap *r, const struct plan *pl, pid_t init, int link,
+		 struct jerr *e);
 
 /* In init: the hello on LINK (closed here); the tmpfs into *SERVICE. */
 int runmap_hello(int link, int *service, struct jerr *e);

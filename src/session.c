@@ -250,7 +250,8 @@ static int clone_init(struct session *s, struct init_start *a,
 		return jerr_sys(e, errno, "create namespaces");
 	}
 	s->init = pid;
-	if ((ids[0] >= 0 && runmap_start(&s->idmap, a->pl, pid, ids[0], e) < 0) ||
+	if ((ids[0] >= 0 &&
+	     runmap_start(&s->idmap, a->pl, pid, ids[0], e) < 0) ||
 	    (s->net_link >= 0 && attach_network(s, a->pl, e) < 0)) {
 		fds_close(&ids[0]);
 		kill(pid, SIGKILL);
