@@ -1,5 +1,4 @@
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,6 +6,7 @@
 #include <string.h>
 
 #include "idmap.h"
+#include "subid.h"
 
 /* The kernel's bound: FIRST + COUNT must not pass this (no id is 2^32-1). */
 #define ID_END 0xffffffffULL
@@ -140,23 +140,6 @@ int idmap_format(const struct idmap_request *req, char *buf, size_t size)
 	return (int)at;
 }
 
-/* A number as shadow's newuidmap takes one: strtoul's base 0, all of
- * the argument, not negative, from MIN to MAX. */
-static int arg_number(const char *s, unsigned long long min,
-		      unsigned long long max, unsigned long long *v)
-{
-	const char *p = s;
-	char *end;
-
-	while (isspace((unsigned char)*p))
-		p++;
-	if (!*s || *p == '-')
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return end == s || *end || errno || *v < min || *v > max ? -1 : 0;
-}
-
 static int decimal(const char *s, unsigned long long max, unsigned long long *v)
 {
 	size_t n = strlen(s);
@@ -206,13 +189,13 @@ int idmap_from_args(int kind, int argc, char *const *argv,
 	}
 	req->nranges = (uint32_t)(n / 3);
 	for (int i = 0; i < n / 3; i++) {
-		unsigned long long in, out, count;
+		uint64_t in, out, count;
 		const char *const *a = (const char *const *)argv + 1 + 3 * i;
 
-		if (arg_number(a[0], 0, UINT_MAX - 1, &in) < 0 ||
-		    arg_number(a[1], 0, UINT_MAX - 1, &out) < 0 ||
-		    arg_number(a[2], 1, UINT_MAX - (in > out ? in : out),
-			       &count) < 0) {
+		if (subid_number(a[0], 0, UINT_MAX - 1, &in) < 0 ||
+		    subid_number(a[1], 0, UINT_MAX - 1, &out) < 0 ||
+		    subid_number(a[2], 1, UINT_MAX - (in > out ? in : out),
+				 &count) < 0) {
 			snprintf(why, size,
 				 "%s range %d: not a number, or out "
 				 "of range",

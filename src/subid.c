@@ -16,9 +16,7 @@
 /* more than any real file; a bound on what the warden reads */
 #define FILE_MAX (64 << 20)
 
-/* A number as shadow takes it: strtoul's base 0, all of the field, not
- * negative, at most MAX. */
-static int number(const char *s, uint64_t max, uint64_t *v)
+int subid_number(const char *s, uint64_t min, uint64_t max, uint64_t *v)
 {
 	const char *p = s;
 	char *end;
@@ -29,7 +27,7 @@ static int number(const char *s, uint64_t max, uint64_t *v)
 		return -1;
 	errno = 0;
 	*v = strtoull(s, &end, 0);
-	return end == s || *end || errno || *v > max ? -1 : 0;
+	return end == s || *end || errno || *v < min || *v > max ? -1 : 0;
 }
 
 /* Is the owner field the user's: the name, the uid as a number, or
@@ -42,7 +40,7 @@ static int owner_is(const char *owner, const char *name, uid_t uid,
 	if (!strcmp(owner, name))
 		return 1;
 	if (strspn(owner, "0123456789") == strlen(owner))
-		return number(owner, UINT32_MAX, &v) == 0 && v == uid;
+		return subid_number(owner, 0, UINT32_MAX, &v) == 0 && v == uid;
 	return alias && alias(owner, uid, ctx) == 1;
 }
 
@@ -64,8 +62,8 @@ static int parse_line(char *buf, const char *name, uid_t uid,
 	}
 	if (p || !*f[0] || !*f[1] || !*f[2])
 		return 0; /* a field too many, or an empty one */
-	if (number(f[1], UINT32_MAX, &first) < 0 ||
-	    number(f[2], UINT32_MAX, &count) < 0 ||
+	if (subid_number(f[1], 0, UINT32_MAX, &first) < 0 ||
+	    subid_number(f[2], 0, UINT32_MAX, &count) < 0 ||
 	    count > (uint64_t)UINT32_MAX + 1 - first || count == 0)
 		return 0;
 	if (!owner_is(f[0], name, uid, alias, ctx))

@@ -28,6 +28,10 @@ struct subid_set {
 	size_t n;
 };
 
+/* A number as shadow's tools take one, in a file or on newuidmap's command
+ * line: strtoul's base 0, all of S, not negative, from MIN to MAX. */
+int subid_number(const char *s, uint64_t min, uint64_t max, uint64_t *v);
+
 /* Is OWNER, a name that is neither the user's nor a number, another
  * name of the same uid? 1 yes, 0 no (and when the database cannot say). */
 typedef int subid_alias_fn(const char *owner, uid_t uid, void *ctx);
