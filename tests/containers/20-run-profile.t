@@ -98,8 +98,7 @@ like "$ERR" 'Read-only file system' "  ... (the kernel says: read-only file syst
 is "$(ls /etc/jt-ctr-* /usr/jt-ctr-* 2>/dev/null)" "" "  ... and nothing appeared on the host"
 
 # --- the service from inside: only the grant ------------------------------------------
-FRESH='fresh() { "$@" & T=$!; while [ "$(cat /proc/$T/comm 2>/dev/null)" != sleep ]; do sleep 0.02; done; }
-map() { printf "MAP=%s\n" "$(tr -s " \t" "  " < /proc/$1/$2 | sed "s/^ //" | paste -sd "|")"; }'
+FRESH=$CTR_FRESH
 GRANT="0 $c_UID 1 1 $c_SUB 65536"
 jr "$FRESH
 fresh unshare -U sleep 30
@@ -117,29 +116,7 @@ else
 	diag "$OUT" "$ERR"
 fi
 
-refused_then_control() { # DESC ARGS...: a fresh target, the request ARGS,
-	# its map, then the control on the same target
-	_rd=$1; shift
-	jr "$FRESH
-fresh unshare -U sleep 30
-echo R=\$($PR $*); map \$T uid_map; map \$T gid_map
-echo C=\$($PR send uid \$T $GRANT)
-kill \$T"
-	if [ "$(val R)" = OK ]; then
-		fail "$_rd: refused (it was served)"
-		diag "$OUT"
-		fail "  ... nothing mapped"
-		return
-	fi
-	if [ -z "$CONTROL" ] || [ "$(val C)" != OK ]; then
-		skip "control failed (the same target could not be mapped with a granted range): $_rd"
-		diag "$OUT" "$ERR"
-		skip "control failed: $_rd"
-		return
-	fi
-	like "$(val R)" "^REFUSED: " "$_rd: refused ($(val R))"
-	is "$(printf '%s\n' "$OUT" | grep -c '^MAP=$')" 2 "  ... nothing mapped (the same target then takes a granted range)"
-}
+refused_then_control() { ctr_refused jr "$PR" "$GRANT" "$@"; }
 refused_then_control "a range one id past the grant" \
 	send uid \$T 0 $c_UID 1 1 $c_SUB 65537
 refused_then_control "a gid range just before the grant" \

@@ -31,6 +31,20 @@
 #                             storage on overlay (native in the user
 #                             namespace)
 #   ctr_ranges USER FILE      USER's lines in FILE (/etc/subuid, subgid)
+#   CTR_FRESH                 shell functions for a script in the jail:
+#                             fresh CMD (CMD ending in sleep) starts T, a
+#                             child in a user namespace of its own, not
+#                             mapped yet; map PID FILE prints "MAP=..."
+#   ctr_refused RUN PROBE GRANT DESC ARGS...
+#                             a fresh target in the jail (RUN SCRIPT runs
+#                             SCRIPT there, setting OUT/ERR/RC), the
+#                             request ARGS through the idmap_probe PROBE,
+#                             the target's maps, then the control on the
+#                             same target (GRANT, a granted uid map): the
+#                             request must be refused and map nothing; a
+#                             served request fails; a failed control (or
+#                             CONTROL empty: the service's own control
+#                             failed) skips
 
 . "$(dirname "$0")/../escape/modes.sh"
 
@@ -138,4 +152,32 @@ ${3:-}"
 	eval "$1_GID=\$(id -g \"\${!1}\")"
 	eval "$1_SUB=$CTR_SUB"
 	install -m 644 -o "${!1}" "$BB_TAR" "$(home "${!1}")/bb.tar"
+}
+
+CTR_FRESH='fresh() { "$@" & T=$!; while [ "$(cat /proc/$T/comm 2>/dev/null)" != sleep ]; do sleep 0.02; done; }
+map() { printf "MAP=%s\n" "$(tr -s " \t" "  " < /proc/$1/$2 | sed "s/^ //" | paste -sd "|")"; }'
+
+ctr_refused() {
+	_rr=$1 _rp=$2 _rg=$3 _rd=$4
+	shift 4
+	"$_rr" "$CTR_FRESH
+fresh unshare -U sleep 30
+echo R=\$($_rp $*); map \$T uid_map; map \$T gid_map
+echo C=\$($_rp send uid \$T $_rg)
+kill \$T"
+	# served: the attack worked (and the control then cannot), a failure
+	if [ "$(val R)" = OK ]; then
+		fail "$_rd: refused (it was served)"
+		diag "$OUT"
+		fail "  ... nothing mapped"
+		return
+	fi
+	if [ -z "$CONTROL" ] || [ "$(val C)" != OK ]; then
+		skip "control failed (the same target could not be mapped with a granted range): $_rd"
+		diag "$OUT" "$ERR"
+		skip "control failed: $_rd"
+		return
+	fi
+	like "$(val R)" "^REFUSED: " "$_rd: refused ($(val R))"
+	is "$(printf '%s\n' "$OUT" | grep -c '^MAP=$')" 2 "  ... nothing mapped (the same target then takes a granted range)"
 }

@@ -59,11 +59,7 @@ PB=$b_H/.probes/idmap_probe
 # norm: the map files with their runs of blanks made one, lines joined by |
 norm() { tr -s ' \t' '  ' | sed 's/^ //' | paste -sd '|'; }
 
-# In the jail's shell: T is a child in a user namespace of its own,
-# unmapped (fresh), once it runs sleep; map PID FILE prints the map
-# normalised ("MAP=...").
-FRESH='fresh() { "$@" & T=$!; while [ "$(cat /proc/$T/comm 2>/dev/null)" != sleep ]; do sleep 0.02; done; }
-map() { printf "MAP=%s\n" "$(tr -s " \t" "  " < /proc/$1/$2 | sed "s/^ //" | paste -sd "|")"; }'
+FRESH=$CTR_FRESH
 
 GRANT="0 $a_UID 1 1 $a_SUB 65536"
 GRANT_G="0 $a_GID 1 1 $a_SUB 65536"
@@ -110,30 +106,8 @@ else
 fi
 
 # --- ranges not granted, the host's root -----------------------------------------
-refused_then_control() { # DESC ARGS...: a fresh target, the request ARGS,
-	# its map, then the control on the same target
-	_rd=$1; shift
-	jcap W "$a" "$FRESH
-fresh unshare -U sleep 30
-echo R=\$($PA $*); map \$T uid_map; map \$T gid_map
-echo C=\$($PA send uid \$T $GRANT)
-kill \$T"
-	# served: the attack worked (and the control then cannot), a failure
-	if [ "$(val R)" = OK ]; then
-		fail "$_rd: refused (it was served)"
-		diag "$OUT"
-		fail "  ... nothing mapped"
-		return
-	fi
-	if [ "$(val C)" != OK ]; then
-		skip "control failed (the same target could not be mapped with a granted range): $_rd"
-		diag "$OUT"
-		skip "control failed: $_rd"
-		return
-	fi
-	like "$(val R)" "^REFUSED: " "$_rd: refused ($(val R))"
-	is "$(printf '%s\n' "$OUT" | grep -c '^MAP=$')" 2 "  ... nothing mapped (the same target then takes a granted range)"
-}
+in_a() { jcap W "$a" "$1"; }
+refused_then_control() { ctr_refused in_a "$PA" "$GRANT" "$@"; }
 refused_then_control "a range one id past the grant" \
 	send uid \$T 0 $a_UID 1 1 $a_SUB 65537
 refused_then_control "the id just past the grant" \
