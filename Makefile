@@ -183,7 +183,7 @@ TEST_DEPS  = perl python3 procps psmisc util-linux iproute2 passwd \
 	     busybox-static bubblewrap firejail hyperfine strace libcap2-bin \
 	     keyutils screen tmux clang-format-14 cron at debhelper lintian \
 	     bash-completion groff-base podman runc uidmap fuse-overlayfs \
-	     slirp4netns passt catatonit
+	     slirp4netns passt catatonit netavark
 deps-build:
 	@tests/lib/install-deps $(BUILD_DEPS)
 # Without root the integration tests skip, so only the build is required.
