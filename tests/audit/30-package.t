@@ -145,7 +145,7 @@ if [ -f /usr/share/bash-completion/bash_completion ]; then
 	is "$(comp jailsh audit --)" "-- --help --json " "completion: jailsh audit --<TAB>: its options"
 	like "$(comp jailsh audit "${U:0:6}")" "(^| )$U " "completion: jailsh audit ${U:0:6}<TAB>: user names"
 	like "$(comp jailsh explain "${U:0:6}")" "(^| )$U " "completion: jailsh explain ${U:0:6}<TAB>: user names"
-	is "$(comp jailsh run --net '')" "host none " "completion: jailsh run --net <TAB>: host none"
+	is "$(comp jailsh run --net '')" "host none private " "completion: jailsh run --net <TAB>: host none private"
 else
 	skip "bash-completion is not installed: completion not tried"
 fi
