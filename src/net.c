@@ -275,13 +275,18 @@ static char **stack_argv(const struct plan *pl, int join)
 	add(argv, &n, "--udp-ns", "none");
 	for (size_t i = 0; i < pr->npublish; i++) {
 		struct publish p;
-		char why[256], spec[80];
+		char why[256], spec[80], *dup;
 
 		if (publish_parse(pr->publish[i], &p, why, sizeof(why)) < 0)
 			continue; /* checked before */
 		publish_pasta_spec(&p, spec, sizeof(spec));
-		add(argv, &n, p.udp ? "--udp-ports" : "--tcp-ports",
-		    strdup(spec));
+		/* a NULL would end the list early, dropping the "none"s
+		 * below: pasta would then forward every port */
+		if (!(dup = strdup(spec))) {
+			free(argv);
+			return NULL;
+		}
+		add(argv, &n, p.udp ? "--udp-ports" : "--tcp-ports", dup);
 		tcp += !p.udp;
 		udp += p.udp;
 	}
