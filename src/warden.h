@@ -84,7 +84,8 @@ struct warden_info {
 	pid_t warden, init; /* as the host sees them */
 	long long started;  /* the wall clock when it started, seconds */
 	int logins;         /* attached now (a user's jail) */
-	int processes;      /* in its pid namespace, init included */
+	int processes;      /* in its pid namespace, init included (not in the
+			     * answer to a join) */
 	int have_usage;     /* a cgroup: memory and cpu are known */
 	uint64_t memory;    /* bytes, now */
 	uint64_t cpu_usec;

@@ -233,8 +233,10 @@ static int count_processes(const struct state *st)
 	return n;
 }
 
+/* What the jail is; with COUNTS (for list and stop, not for a join, which
+ * would wait on a walk of /proc) its processes and cgroup usage too. */
 static void fill_info(const struct state *st, struct warden_info *in,
-		      const struct warden_request *req)
+		      const struct warden_request *req, int counts)
 {
 	const struct watch *wt = st->wt;
 	struct cgroup_usage u;
@@ -247,8 +249,9 @@ static void fill_info(const struct state *st, struct warden_info *in,
 	in->init = wt->w->init;
 	in->started = wt->born;
 	in->logins = st->logins;
-	in->processes = st->init_gone ? 0 : count_processes(st);
-	if (wt->w->cg.top >= 0) {
+	if (counts)
+		in->processes = st->init_gone ? 0 : count_processes(st);
+	if (counts && wt->w->cg.top >= 0) {
 		cgroup_usage(&wt->w->cg, &u);
 		in->have_usage = 1;
 		in->memory = u.memory_now;
@@ -304,7 +307,7 @@ static void join(struct state *st, struct client *c,
 			return refuse(c->sock, e.msg);
 		}
 	}
-	fill_info(st, &in, req);
+	fill_info(st, &in, req, 0);
 	if (fds_send(c->sock, &in, sizeof(in), fds, fds[1] >= 0 ? 2 : 1) < 0) {
 		fds_close(&fds[1]);
 		fds_close(&c->leader);
@@ -337,11 +340,11 @@ static int answer(struct state *st, struct client *c)
 		join(st, c, &req);
 		break;
 	case WARDEN_INFO:
-		fill_info(st, &in, &req);
+		fill_info(st, &in, &req, 1);
 		fds_send(c->sock, &in, sizeof(in), NULL, 0);
 		break;
 	case WARDEN_STOP:
-		fill_info(st, &in, &req);
+		fill_info(st, &in, &req, 1);
 		fds_send(c->sock, &in, sizeof(in), NULL, 0);
 		st->stop_wanted = 1;
 		say(st, "stop asked for");
