@@ -78,6 +78,9 @@ FRONT = jailsh inherit log cmd_check cmd_explain cmd_run cmd_enter \
 CORE_OBJ  = $(CORE:%=$(BUILD)/%.o)
 FRONT_OBJ = $(FRONT:%=$(BUILD)/%.o)
 UNIT      = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+# Defined before "check" names them: a rule's prerequisites are expanded
+# where it is read.
+FUZZERS   = $(BUILD)/fuzz/fuzz_profile $(BUILD)/fuzz/fuzz_idmap
 
 # jailsh's newuidmap and newgidmap: one source, the map each writes
 # chosen when it is built.
@@ -208,7 +211,6 @@ bench: all
 # command line and /etc/subuid (idmap.c, subid.c).
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 600
-FUZZERS       = $(BUILD)/fuzz/fuzz_profile $(BUILD)/fuzz/fuzz_idmap
 # The whole core, so that a file added to CORE is never missing here.
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE:%=src/%.c) $(BUILD)/config.h
 	mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-idmap

@@ -64,8 +64,12 @@ quiet() {
 	last=$(last_beat "$1")
 	left=$(jail_pids "$1" | tr '\n' ' ')
 	is "$n2" "$n1" "$2: the beat has stopped by then"
-	ok "$2: its last beat ($last) came before the deadline ($3)" \
-		awk -v l="${last:-0}" -v d="$3" 'BEGIN { exit !(l + 0 < d + 0) }'
+	if awk -v l="${last:-0}" -v d="$3" 'BEGIN { exit !(l + 0 < d + 0) }'; then
+		pass "$2: its last beat ($last) came before the deadline ($3)"
+	else
+		fail "$2: its last beat ($last) came before the deadline ($3)"
+		diag "the first beat at $(first_beat "$1"), $n2 beats in all"
+	fi
 	is "$left" "" "$2: nothing of the jail is left"
 }
 
