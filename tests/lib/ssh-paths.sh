@@ -219,7 +219,7 @@ _cp_sftp() {
 
 # --- 5: rsync --------------------------------------------------------------------
 _cp_rsync() {
-	local e="ssh $(ssh_opts) -p $SSHD_PORT" ro=/var/tmp/jt-rsync-$$
+	local e="ssh $(ssh_opts) -p $SSHD_PORT" ro=/var/tmp/jt-rsync-$$ want
 
 	mkdir -p "$_cp_w/tree/sub/deeper"
 	cp "$_cp_w/rand" "$_cp_w/tree/rand"
@@ -243,8 +243,9 @@ _cp_rsync() {
 
 	capture timeout 120 rsync -a -e "$e" "$_cp_w/tree/" "$_cp_u@127.0.0.1:$ro/"
 	ok "$_cp_l: rsync into /var/tmp fails (status $RC)" [ "$RC" != 0 ]
-	like "$ERR" "mkdir \"$(ere "$ro")\" failed: Read-only file system" \
-		"$_cp_l: rsync:   ... because the file system is read-only"
+	want="mkdir \"$(ere "$ro")\" failed: Read-only file system"
+	like "$ERR" "$want" "$_cp_l: rsync:   ... because the file system is read-only"
+	_matches "$ERR" "$want" || sshd_diag "rsync's status: $RC"
 	ok "$_cp_l: rsync:   ... and nothing is written on the host" [ ! -e "$ro" ]
 }
 

@@ -15,6 +15,7 @@
 #                             client key, name in $VAR
 #   jssh USER [SSH-ARGS...]   the ssh client, as root, to USER@127.0.0.1
 #   ssh_opts                  jssh's options, for scp, sftp, rsync, git
+#   sshd_diag [TEXT...]       TEXT and the end of sshd's log, as diagnostics
 #   ssh_disconnect USER NAME SLEEPS INPUT SSH-ARGS...
 #                             TAP: killing the ssh client ends the session
 #   ssh_forward_W LABEL USER PORT GREETING|-
@@ -112,6 +113,13 @@ ssh_user() {
 	install -m 600 -o "$_su_name" -g "$(id -g "$_su_name")" "$SSH_KEY.pub" \
 		"$_su_home/.ssh/authorized_keys"
 	eval "$1=\$_su_name"
+}
+
+# sshd_diag [TEXT...]: TEXT and the end of sshd's log as diagnostics, for a
+# check whose ssh client failed in a way that its own output does not
+# explain (a session that sshd or PAM refused shows there)
+sshd_diag() {
+	diag "$@" "sshd's log ($SSHD_LOG) ends:" "$(tail -n 15 "$SSHD_LOG" 2>/dev/null)"
 }
 
 # jssh USER [SSH-ARGS...]
