@@ -96,6 +96,7 @@ stopped_init() {
 		pass "control: $label: the user (outside the jail) stopped init ($init)"
 	else
 		skip "control: $label: init ($init) could not be stopped"
+		diag "$(awk -v t="$t0" -v n="$EPOCHREALTIME" 'BEGIN { printf "%.1f", n - t }') s after the first beat; init's state: $(awk '{ print $3 }' "/proc/$init/stat" 2>&1); the user's processes: $(ps -o pid=,stat=,args= -u "$u" | tr '\n' ';')"
 		skip "$label: skipped, the control failed"
 		skip "$label: skipped, the control failed"
 		skip "$label: skipped, the control failed"
