@@ -24,7 +24,10 @@
 esc_setup
 esc_modes
 
-BEAT='trap "" TERM HUP; while :; do date +%s.%N >> ~/beat; sleep 0.2; done'
+# The times are the system's uptime (/proc/uptime, the same inside the jail
+# and out), not the wall clock, which may be stepped while the test runs
+# (a freshly booted machine's time service).
+BEAT='trap "" TERM HUP; while :; do cut -d" " -f1 /proc/uptime >> ~/beat; sleep 0.2; done'
 DRIVE=$TOP/tests/lib/pty-drive
 
 # beats USER: the number of beats so far
@@ -48,10 +51,12 @@ stopped() { [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = T ]; }
 # the code this test was written against) is killed, so that the test
 # goes on
 end_all() { for _p in $(pgrep -u "$1"); do kill -KILL "$_p" 2>/dev/null; done; }
-# sleep_until EPOCH: sleeps until the wall clock reads EPOCH
-sleep_until() { awk -v t="$1" -v n="$EPOCHREALTIME" 'BEGIN { d = t - n; if (d > 0) system("sleep " d) }'; }
+# now: the uptime, as the beats write it
+now() { cut -d' ' -f1 /proc/uptime; }
+# sleep_until T: sleeps until the uptime is T
+sleep_until() { awk -v t="$1" -v n="$(now)" 'BEGIN { d = t - n; if (d > 0) system("sleep " d) }'; }
 
-# quiet USER LABEL DEADLINE: TAP: by DEADLINE (epoch seconds), the beat has
+# quiet USER LABEL DEADLINE: TAP: by DEADLINE (an uptime), the beat has
 # stopped and nothing of USER is left in a jail; checked at DEADLINE and
 # one second later
 quiet() {
@@ -96,7 +101,7 @@ stopped_init() {
 		pass "control: $label: the user (outside the jail) stopped init ($init)"
 	else
 		skip "control: $label: init ($init) could not be stopped"
-		diag "$(awk -v t="$t0" -v n="$EPOCHREALTIME" 'BEGIN { printf "%.1f", n - t }') s after the first beat; init's state: $(awk '{ print $3 }' "/proc/$init/stat" 2>&1); the user's processes: $(ps -o pid=,stat=,args= -u "$u" | tr '\n' ';')"
+		diag "$(awk -v t="$t0" -v n="$(now)" 'BEGIN { printf "%.1f", n - t }') s after the first beat; init's state: $(awk '{ print $3 }' "/proc/$init/stat" 2>&1); the user's processes: $(ps -o pid=,stat=,args= -u "$u" | tr '\n' ';')"
 		skip "$label: skipped, the control failed"
 		skip "$label: skipped, the control failed"
 		skip "$label: skipped, the control failed"
