@@ -46,9 +46,9 @@ esc_user V W   # another user, for the host's responsiveness
 
 # ms COMMAND...: runs COMMAND, prints how many milliseconds it took
 ms() {
-	_t0=$(date +%s%N)
+	_t0=$(now_ms)
 	"$@" >/dev/null 2>&1
-	echo $(( ($(date +%s%N) - _t0) / 1000000 ))
+	echo $(($(now_ms) - _t0))
 }
 
 esc_modes

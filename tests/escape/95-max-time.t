@@ -24,9 +24,9 @@
 esc_setup
 esc_modes
 
-# The times are the system's uptime (/proc/uptime, the same inside the jail
-# and out), not the wall clock, which may be stepped while the test runs
-# (a freshly booted machine's time service).
+# The times are the uptime (/proc/uptime, integration.sh's now, the same
+# inside the jail), not the wall clock, which a time service may step
+# while the test runs.
 BEAT='trap "" TERM HUP; while :; do cut -d" " -f1 /proc/uptime >> ~/beat; sleep 0.2; done'
 DRIVE=$TOP/tests/lib/pty-drive
 
@@ -51,8 +51,6 @@ stopped() { [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = T ]; }
 # the code this test was written against) is killed, so that the test
 # goes on
 end_all() { for _p in $(pgrep -u "$1"); do kill -KILL "$_p" 2>/dev/null; done; }
-# now: the uptime, as the beats write it
-now() { cut -d' ' -f1 /proc/uptime; }
 # sleep_until T: sleeps until the uptime is T
 sleep_until() { awk -v t="$1" -v n="$(now)" 'BEGIN { d = t - n; if (d > 0) system("sleep " d) }'; }
 

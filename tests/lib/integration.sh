@@ -99,8 +99,11 @@ in_jail_mnt() {
 		[ "$_ij" != "$(host_ns mnt)" ]
 }
 
-# now_ms: the wall clock in milliseconds
-now_ms() { date +%s%3N; }
+# now: seconds since boot (two decimals), the tests' clock for durations:
+# a time service may step the wall clock meanwhile (a fresh machine),
+# never this; and it reads the same inside a jail. now_ms: in milliseconds.
+now() { cut -d' ' -f1 /proc/uptime; }
+now_ms() { awk '{ printf "%.0f\n", $1 * 1000 }' /proc/uptime; }
 
 # gone_within USER MS: true once nothing of USER runs (live_pids), polling
 # every 20 ms for at most MS; sets took, the milliseconds since $t0

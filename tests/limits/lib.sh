@@ -4,8 +4,8 @@
 #
 #   PY                       /usr/bin/python3 (root's python3 may be a pyenv
 #                            shim the test users cannot read)
-#   now                      the wall clock, in seconds with microseconds
-#   since T0                 seconds (one decimal) since T0 (from now)
+#   since T0                 seconds (one decimal) since T0 (from
+#                            integration.sh's now)
 #   num_between X LO HI      is the number X within [LO, HI]?
 #   run_timed DESC? -- ...   see below
 #   js FILE KEY...           values from the status JSON in FILE
@@ -23,8 +23,7 @@
 
 PY=/usr/bin/python3
 
-now() { printf '%s' "$EPOCHREALTIME"; }
-since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 num_between() {
 	awk -v x="$1" -v lo="$2" -v hi="$3" \
 		'BEGIN { exit !(x ~ /^-?[0-9]+(\.[0-9]+)?$/ && x + 0 >= lo + 0 && x + 0 <= hi + 0) }'

@@ -160,9 +160,9 @@ profile "$a" 'jail = "user"
 linger = "10s"
 max_time = 2
 volume "~" {}'
-t0=$EPOCHREALTIME
+t0=$(now)
 capture as_user "$a" "$J" -c 'nohup sleep 30 >/dev/null 2>&1 & exec sleep 20'
-el=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", b - a }')
+el=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%d", b - a }')
 ok "a login's max_time (2 s) ends that login (after ${el}s)" [ "$el" -ge 2 -a "$el" -le 9 ]
 ok "  ... but not the jail: its nohup job runs on" has_process "$a" sleep
 $J stop "$a" >/dev/null
