@@ -98,9 +98,8 @@ like "$ERR" 'Read-only file system' "  ... (the kernel says: read-only file syst
 is "$(ls /etc/jt-ctr-* /usr/jt-ctr-* 2>/dev/null)" "" "  ... and nothing appeared on the host"
 
 # --- the service from inside: only the grant ------------------------------------------
-FRESH=$CTR_FRESH
 GRANT="0 $c_UID 1 1 $c_SUB 65536"
-jr "$FRESH
+jr "$CTR_FRESH
 fresh unshare -U sleep 30
 echo U=\$($PR send uid \$T $GRANT); map \$T uid_map
 echo G=\$($PR send gid \$T 0 $c_GID 1 1 $c_SUB 65536); map \$T gid_map

@@ -56,11 +56,6 @@ esc_probes "$b"
 PA=$a_H/.probes/idmap_probe
 PB=$b_H/.probes/idmap_probe
 
-# norm: the map files with their runs of blanks made one, lines joined by |
-norm() { tr -s ' \t' '  ' | sed 's/^ //' | paste -sd '|'; }
-
-FRESH=$CTR_FRESH
-
 GRANT="0 $a_UID 1 1 $a_SUB 65536"
 GRANT_G="0 $a_GID 1 1 $a_SUB 65536"
 WANT_U="0 $a_UID 1|1 $a_SUB 65536"
@@ -69,7 +64,7 @@ WANT_G="0 $a_GID 1|1 $a_SUB 65536"
 esc_sanity W "$a"
 
 # --- the control: a granted range is mapped, exactly ---------------------------
-jcap W "$a" "$FRESH
+jcap W "$a" "$CTR_FRESH
 fresh unshare -U sleep 30
 echo U=\$($PA send uid \$T $GRANT); map \$T uid_map
 echo G=\$($PA send gid \$T $GRANT_G); map \$T gid_map
@@ -94,7 +89,7 @@ if [ -n "$CONTROL" ]; then
 fi
 
 # a map the process wrote itself (its own id, as the kernel lets it)
-jcap W "$a" "$FRESH
+jcap W "$a" "$CTR_FRESH
 fresh unshare -r sleep 30
 echo U=\$($PA send uid \$T $GRANT); map \$T uid_map; kill \$T"
 if [ -n "$CONTROL" ]; then
@@ -137,7 +132,7 @@ usermod --del-subuids 0-0 --del-subgids 0-0 "$a" ||
 	{ echo "Bail out! usermod --del-subuids 0-0"; exit 1; }
 
 # the client says why, on stderr, and fails
-jcap W "$a" "$FRESH
+jcap W "$a" "$CTR_FRESH
 fresh unshare -U sleep 30
 newuidmap \$T 0 0 1; echo rc=\$?; map \$T uid_map; kill \$T"
 is "$(val rc) $(val MAP)" "1 " "jailsh's newuidmap for the host's root fails, and maps nothing"
@@ -145,7 +140,7 @@ is "$ERR" "newuidmap: uid range [0-1) -> [0-1) not allowed: it maps the host's r
 	"  ... with the warden's reason on stderr"
 
 # --- targets that are not a fresh child namespace of this jail -------------------
-jcap W "$a" "$FRESH
+jcap W "$a" "$CTR_FRESH
 sleep 30 & S=\$!
 echo OWN=\$($PA send uid \$S 0 $a_UID 1)
 fresh unshare -r unshare -U sleep 30
@@ -175,7 +170,7 @@ recv() {
 recv_done() { wait "$_rv_pid"; sed -n 's/^\(OK\|REFUSED: .*\)$/\1/p' "$_state/$1.out"; }
 
 # control: a pidfd passed within the same jail is taken
-jcap W "$a" "$FRESH
+jcap W "$a" "$CTR_FRESH
 rm -f $SH/same.sock
 (umask 0; exec timeout 30 $PA recvsend $SH/same.sock uid 0 $a_UID 1) > ~/same.out & R=\$!
 while [ ! -S $SH/same.sock ]; do sleep 0.05; done
@@ -191,7 +186,7 @@ fi
 
 if [ -n "$PASSING" ]; then
 	recv fromb
-	jcap W "$b" "$FRESH
+	jcap W "$b" "$CTR_FRESH
 fresh unshare -U sleep 30
 $PB passfd $SH/fromb.sock \$T; sleep 1; map \$T uid_map; kill \$T"
 	like "$(recv_done fromb)" "^REFUSED: pid [0-9]+ is not $a's in every uid and gid$" \
@@ -209,7 +204,7 @@ $PB passfd $SH/fromb.sock \$T; sleep 1; map \$T uid_map; kill \$T"
 	kill "$_rp"; wait "$_rp" 2>/dev/null
 
 	recv fromjail2
-	jcap W "$a" "$FRESH
+	jcap W "$a" "$CTR_FRESH
 fresh unshare -U sleep 30
 $PA passfd $SH/fromjail2.sock \$T; sleep 1; map \$T uid_map; kill \$T"
 	like "$(recv_done fromjail2)" "^REFUSED: pid [0-9]+ is not in this jail$" \
@@ -278,7 +273,7 @@ fi
 
 # --- malformed messages ------------------------------------------------------
 MODES_RAW="empty short long nofd threefds notpidfd magic kind noranges toomany hugecount zerocount wrap overlap trailing negpid garbage"
-jcap W "$a" "$FRESH
+jcap W "$a" "$CTR_FRESH
 fresh unshare -U sleep 30
 for m in $MODES_RAW; do echo \"\$m: \$($PA raw \$m \$T)\"; done
 map \$T uid_map
@@ -304,14 +299,14 @@ if syslog_listen; then LOGGED=1; fi
 jin W "$a" "$PA hold 40 8" > "$_state/hold.out" 2>&1 &
 _hold=$!
 wait_for 20 grep -q '^OPEN' "$_state/hold.out"
-jcap W "$b" "$FRESH
+jcap W "$b" "$CTR_FRESH
 fresh unshare -U sleep 30
 echo B=\$($PB send uid \$T 0 $b_UID 1 1 $b_SUB 65536); kill \$T"
 is "$(val B)" OK "40 connections held open in a's jail: b's jail is served meanwhile"
 wait "$_hold"
 like "$(cat "$_state/hold.out")" "^OPEN 40 BUSY (2[4-9]|3[0-9]|40)$" \
 	"  ... of a's 40, those past 16 were told to try again at once ($(cat "$_state/hold.out"))"
-jcap W "$a" "$FRESH
+jcap W "$a" "$CTR_FRESH
 fresh unshare -U sleep 30
 echo A=\$($PA send uid \$T $GRANT); kill \$T"
 is "$(val A)" OK "  ... and a's service answers once they are gone"
@@ -321,7 +316,7 @@ is "$(val A)" OK "  ... and a's service answers once they are gone"
 # second, 200 at once) "try again"; syslog gets at most IDMAP_LOG_BURST
 # (20) lines a window of 10 seconds, and a is served again afterwards
 [ -n "$LOGGED" ] && _l0=$(grep -c 'containers: refused' "$SYSLOG")
-jin W "$a" "$FRESH
+jin W "$a" "$CTR_FRESH
 fresh unshare -U sleep 30
 $PA send uid \$T $GRANT >/dev/null
 $PA hammer 4 \$T
@@ -330,7 +325,7 @@ fresh unshare -U sleep 30
 echo AFTER=\$($PA send uid \$T $GRANT); kill \$T" > "$_state/ham.out" 2>&1 &
 _ham=$!
 sleep 1.5
-jcap W "$b" "$FRESH
+jcap W "$b" "$CTR_FRESH
 fresh unshare -U sleep 30
 echo B=\$($PB send uid \$T 0 $b_UID 1 1 $b_SUB 65536); kill \$T"
 is "$(val B)" OK "a flood of requests in a's jail: b's jail is served meanwhile"
@@ -370,7 +365,7 @@ for m in $MODES; do
 		ctr_user p P
 		cu=$p ch=$p_H
 		esc_probes "$p"
-		jcap P "$p" "$FRESH
+		jcap P "$p" "$CTR_FRESH
 fresh unshare -U sleep 30
 echo R=\$($p_H/.probes/idmap_probe send uid \$T 0 0 1); map \$T uid_map
 echo C=\$($p_H/.probes/idmap_probe send uid \$T 0 $p_UID 1 1 $p_SUB 65536); map \$T uid_map
