@@ -149,10 +149,18 @@ setup() {
 
 # new_user [SHELL]: creates a throwaway user with a home directory and
 # prints its name. The login shell defaults to the jailsh under test.
+# useradd hands out the uids of users that earlier tests removed, and a
+# process of theirs may still be ending (a killed jail's init waits for
+# the host's pid 1 to reap a zombie): it would count as the new user's.
+# Such a uid is left to a user made only to hold it (removed with the
+# others), and the next one is taken.
 new_user() {
-	_u="jt$$$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
-	useradd -m -s "${1:-$J}" "$_u" || { echo "Bail out! useradd"; exit 1; }
-	echo "$_u" >> "$_state/users"
+	for _nu in 1 2 3 4 5 6 7 8; do
+		_u="jt$$$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
+		useradd -m -s "${1:-$J}" "$_u" || { echo "Bail out! useradd"; exit 1; }
+		echo "$_u" >> "$_state/users"
+		pgrep -u "$(id -u "$_u")" >/dev/null || break
+	done
 	echo "$_u"
 }
 
